@@ -1,0 +1,28 @@
+// The explicit table of built-in backends plus any loaded from plugins.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+
+namespace mapstress {
+
+class BackendRegistry {
+ public:
+  // Built-ins from the table in backend_registry.cpp (testing_only ones included).
+  static BackendRegistry BuiltIn();
+
+  // Returns an error message (empty on success) when the name is malformed or taken.
+  std::string Add(BackendInfo info);
+  const BackendInfo* Find(const std::string& name) const;
+  const std::vector<BackendInfo>& All() const { return backends_; }
+  std::vector<std::string> Names(bool include_testing) const;
+  std::vector<std::string> DefaultSet() const;
+  std::vector<std::string> Expand(const std::string& name_or_all) const;  // "all" -> every non-testing
+
+ private:
+  std::vector<BackendInfo> backends_;
+};
+
+}  // namespace mapstress

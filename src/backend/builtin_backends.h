@@ -1,0 +1,36 @@
+// Factories for the built-in backends; each is defined in its own file and listed once in
+// the table in backend_registry.cpp.
+#pragma once
+
+#include "backend/backend.h"
+
+namespace mapstress {
+
+BackendInfo LockedBackend();       // locked_map.cpp
+BackendInfo RwLockedBackend();     // rwlocked_map.cpp
+BackendInfo ShardedBackend();      // sharded_map.cpp
+BackendInfo CowBackend();          // cow_map.cpp
+BackendInfo SyncMapBackend();      // sync_map.cpp
+BackendInfo UnsafeBackend();       // unsafe_map.cpp
+
+BackendInfo TbbHashBackend();       // tbb_maps.cpp (optional)
+BackendInfo TbbHashRawBackend();
+BackendInfo TbbUnorderedBackend();
+BackendInfo CuckooBackend();        // cuckoo_map.cpp (optional)
+BackendInfo UrcuLfhtBackend();      // urcu_lfht_map.cpp (optional)
+BackendInfo CdsFeldmanBackend();    // cds_maps.cpp (optional)
+BackendInfo CdsSplitListBackend();
+BackendInfo CkHsBackend();          // ck_hs_map.cpp (optional)
+BackendInfo RedisHscanBackend();    // redis_maps.cpp (optional)
+BackendInfo RedisHgetallBackend();
+
+// faulty_maps.cpp: testing_only backends, each with one known bug.
+BackendInfo FaultySkipOnResizeBackend();    // skips keys while the table resizes -> missing
+BackendInfo FaultyLingeringEraseBackend();  // shows erased entries for a while -> phantom
+BackendInfo FaultyOldVersionBackend();      // returns a value from an older version -> stale_value
+BackendInfo FaultyDoubleVisitBackend();     // visits a key twice -> duplicate
+BackendInfo FaultyTornValueBackend();       // tears a value -> unknown_value
+BackendInfo FaultyCrashBackend();           // SIGSEGV during a run -> crashed
+BackendInfo FaultyHangBackend();            // never returns from an op -> hung
+
+}  // namespace mapstress

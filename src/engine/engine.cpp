@@ -1,0 +1,2 @@
+// STUB (engine being written).
+#include "engine/engine.h"

@@ -1,0 +1,59 @@
+// Runs one scenario x backend case: trials of real contention, a recorded history per
+// trial, checked and aggregated into a CaseReport. Isolated cases run in a forked child.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "backend/backend.h"
+#include "history/history.h"
+#include "report/case_report.h"
+#include "report/run_context.h"
+#include "scenario/scenario.h"
+
+namespace mapstress {
+
+// Live numbers for the progress line (written by the engine, read by another thread).
+struct LiveProgress {
+  std::atomic<uint64_t> ops{0};
+  std::atomic<uint64_t> anomalies{0};
+};
+
+struct RunSettings {
+  std::optional<Nanos> duration;    // overrides the scenario's per-trial duration
+  std::optional<uint32_t> trials;   // overrides the scenario's trials
+  std::optional<uint64_t> seed;     // overrides the scenario's seed
+  uint64_t max_history_bytes = 0;   // per case; 0 = automatic (a quarter of physical memory, ≤ 4 GiB)
+  bool isolate = false;             // fork a child per case even for backends that do not ask
+  Nanos hang_grace = std::chrono::seconds(10);  // past the budget before a child is `hung`
+  BackendOptions backend_options;
+  GradeOverrides expect;            // command-line re-grading, applied last
+  bool allow_unsafe = false;        // run combinations the backend declares unsupported (isolated)
+  const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT: stop the current trial
+  LiveProgress* progress = nullptr;
+  // Called with each trial's history after it was checked (e.g. to save it to a file).
+  std::function<void(const History&)> on_history;
+};
+
+// Effective values after overrides and defaults.
+Nanos EffectiveDuration(const Scenario& s, const RunSettings& settings);
+uint32_t EffectiveTrials(const Scenario& s, const RunSettings& settings);
+uint64_t EffectiveSeed(const Scenario& s, const RunSettings& settings);
+
+// The contract a case is graded by: the backend's profile, then the scenario's `expect`
+// (global, then per backend), then the command line's.
+ContractProfile EffectiveProfile(const Scenario& s, const BackendInfo& backend,
+                                 const RunSettings& settings);
+
+CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
+                   const ClockCheck& clock);
+
+// Runs one trial in this process and returns its history (no checking).
+History RunTrial(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
+                 uint32_t trial);
+
+}  // namespace mapstress

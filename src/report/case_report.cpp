@@ -1,0 +1,105 @@
+#include "report/case_report.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mapstress {
+
+const char* CaseStatusName(CaseStatus s) {
+  switch (s) {
+    case CaseStatus::kPass: return "pass";
+    case CaseStatus::kFail: return "fail";
+    case CaseStatus::kInconclusive: return "inconclusive";
+    case CaseStatus::kError: return "error";
+    case CaseStatus::kUnsupported: return "unsupported";
+  }
+  return "?";
+}
+
+bool ParseCaseStatus(const std::string& text, CaseStatus* out) {
+  for (CaseStatus s : {CaseStatus::kPass, CaseStatus::kFail, CaseStatus::kInconclusive,
+                       CaseStatus::kError, CaseStatus::kUnsupported}) {
+    if (text == CaseStatusName(s)) {
+      *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kCompleted: return "completed";
+    case Outcome::kCrashed: return "crashed";
+    case Outcome::kHung: return "hung";
+  }
+  return "?";
+}
+
+bool ParseOutcome(const std::string& text, Outcome* out) {
+  for (Outcome o : {Outcome::kCompleted, Outcome::kCrashed, Outcome::kHung}) {
+    if (text == OutcomeName(o)) {
+      *out = o;
+      return true;
+    }
+  }
+  return false;
+}
+
+Rate MakeRate(uint64_t count, uint64_t total) {
+  Rate r;
+  r.count = count;
+  r.total = total;
+  if (total == 0) {
+    r.hi = 1;
+    return r;
+  }
+  double n = static_cast<double>(total);
+  double p = static_cast<double>(count) / n;
+  r.value = p;
+  if (count == 0) {
+    r.lo = 0;
+    r.hi = std::min(1.0, 3.0 / n);  // rule of three: 0 in N => < 3/N at 95%
+    return r;
+  }
+  constexpr double z = 1.959963984540054;
+  double denom = 1 + z * z / n;
+  double center = (p + z * z / (2 * n)) / denom;
+  double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;
+  r.lo = std::max(0.0, center - half);
+  r.hi = std::min(1.0, center + half);
+  return r;
+}
+
+Rates ComputeRates(const CheckResult& check) {
+  Rates rates;
+  rates.iteration_deviation = MakeRate(check.anomalous, check.iterations);
+  rates.snapshot_deviation = MakeRate(check.iterations - check.snapshot, check.iterations);
+  rates.key_deviation = MakeRate(check.key_wrong, check.key_total);
+  return rates;
+}
+
+Grade CaseReport::WorstObservedGrade() const {
+  Grade worst = Grade::kAcceptable;
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    if (check.anomalies[i] > 0) worst = std::max(worst, grading.anomaly[i]);
+  }
+  if (outcome == Outcome::kCrashed) worst = std::max(worst, grading.crashed);
+  if (outcome == Outcome::kHung) worst = std::max(worst, grading.hung);
+  return worst;
+}
+
+CaseStatus Verdict(const CaseReport& report) {
+  if (report.status == CaseStatus::kError || report.status == CaseStatus::kUnsupported) {
+    return report.status;
+  }
+  if (report.WorstObservedGrade() == Grade::kForbidden) return CaseStatus::kFail;
+  if (report.outcome == Outcome::kCompleted && report.check.iterations == 0 &&
+      report.check.loads == 0) {
+    return CaseStatus::kInconclusive;  // nothing checkable was recorded
+  }
+  if (report.status == CaseStatus::kInconclusive) return CaseStatus::kInconclusive;  // e.g. clock
+  return CaseStatus::kPass;
+}
+
+}  // namespace mapstress

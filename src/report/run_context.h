@@ -1,0 +1,35 @@
+// Facts about the run as a whole, printed first and stored in every report.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mapstress {
+
+struct ClockCheck {
+  std::string source;           // "tsc" or "clock_gettime(CLOCK_MONOTONIC)"
+  double resolution_ns = 0;     // smallest observed positive step
+  double read_cost_ns = 0;      // cost of one fenced read
+  uint64_t cross_core_samples = 0;
+  uint64_t cross_core_violations = 0;  // a later read on another core that went backwards
+  bool trusted = false;
+  std::string note;  // why not trusted, or what was weak
+};
+
+struct RunContext {
+  std::string tool_version;
+  std::string host;
+  unsigned cpus = 0;
+  std::string compiler;
+  std::string build_type;  // "Release", "Debug", ... plus " (asan)" when sanitized
+  bool sanitized = false;
+  uint64_t seed = 0;
+  std::string start_time;  // ISO 8601 UTC
+  std::string duration;    // override in words, "" = scenario's own
+  uint32_t trials = 0;     // override, 0 = scenario's own
+  ClockCheck clock;
+  std::string command_line;
+};
+
+}  // namespace mapstress
