@@ -33,11 +33,15 @@ class Map {
   virtual void Iterate(const Visitor& visit) = 0;        // every entry, key and value
   virtual void AttachThread() {}  // on each worker thread before its first op
   virtual void DetachThread() {}  // on each worker thread after its last op
+  // Facts worth reporting, asked once after a trial's threads stopped (e.g. "encoding: listpack").
+  virtual std::string Notes() { return ""; }
 };
 
 struct BackendOptions {
   uint64_t capacity_hint = 0;  // expected number of keys
   uint32_t shards = 16;        // for striped backends
+  std::string redis_url = "auto";  // redis backends: "auto" (private server), unix:/path, tcp://host:port
+  bool redis_force_hashtable = false;  // private server: --hash-max-listpack-entries 0
 };
 
 struct BackendInfo {

@@ -1,5 +1,14 @@
-// STUB (to be replaced by the real checker).
+// The checker. Per key it builds the closed intervals in which each write may be in effect,
+// then judges every iteration and load against them. See docs/checker.md for the rules.
 #include "check/checker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+
+#include "check/flat_map.h"
 
 namespace mapstress {
 
@@ -20,10 +29,833 @@ void CheckResult::Merge(const CheckResult& other, size_t max_examples) {
   }
 }
 
-CheckResult Check(const History& history, const CheckOptions&) {
-  CheckResult r;
-  (void)history;
-  return r;
+namespace {
+
+constexpr int64_t kNegInf = std::numeric_limits<int64_t>::min();
+constexpr int64_t kPosInf = std::numeric_limits<int64_t>::max();
+constexpr uint32_t kNone = FlatMap::kNone;
+constexpr uint32_t kStoreBit = 0x80000000u;  // in Write::op: the write is a store
+constexpr uint32_t kInitialOp = 0x7fffffffu;  // in Write::op: the initial state
+
+// One write of a key: its call and the end S(w) of its possible interval [call, until].
+struct Write {
+  int64_t call;
+  int64_t until;
+  uint32_t op;   // op index | kStoreBit, or kInitialOp | kStoreBit-if-prefilled
+  uint32_t key;  // dense key index
+};
+
+struct Span {
+  int64_t lo;
+  int64_t hi;
+};
+
+struct Endpoint {
+  int64_t time;
+  uint32_t key;
+};
+
+bool IsStore(const Write& w) { return (w.op & kStoreBit) != 0; }
+uint32_t OpIndex(const Write& w) { return w.op & ~kStoreBit; }
+
+// Appends the union of closed intervals given in ascending `lo` order, merging touching ones.
+void AppendUnion(std::vector<Span>& in, std::vector<Span>* out) {
+  size_t first = out->size();
+  for (const Span& s : in) {
+    if (out->size() > first && s.lo <= out->back().hi) {
+      out->back().hi = std::max(out->back().hi, s.hi);
+    } else {
+      out->push_back(s);
+    }
+  }
+  in.clear();
+}
+
+// True iff some span of the sorted disjoint list [begin, end) meets [lo, hi].
+bool Meets(const Span* begin, const Span* end, int64_t lo, int64_t hi) {
+  const Span* it =
+      std::lower_bound(begin, end, lo, [](const Span& s, int64_t t) { return s.hi < t; });
+  return it != end && it->lo <= hi;
+}
+
+// Fenwick tree counting inserted points by position.
+class Fenwick {
+ public:
+  explicit Fenwick(size_t n) : tree_(n + 1, 0) {}
+  void Add(size_t pos) {
+    for (size_t i = pos + 1; i < tree_.size(); i += i & (~i + 1)) ++tree_[i];
+  }
+  uint64_t PrefixCount(size_t count) const {  // points at positions < count
+    uint64_t sum = 0;
+    for (size_t i = count; i > 0; i -= i & (~i + 1)) sum += tree_[i];
+    return sum;
+  }
+
+ private:
+  std::vector<uint64_t> tree_;
+};
+
+class Checker {
+ public:
+  Checker(const History& h, const CheckOptions& o) : h_(h), options_(o) {}
+
+  CheckResult Run() {
+    result_.events = h_.ops.size();
+    if (!h_.ops.empty()) {
+      t0_ = kPosInf;
+      for (const Op& op : h_.ops) t0_ = std::min(t0_, op.call);
+    }
+    IndexKeys();
+    BuildWrites();
+    BuildSpans();
+    CheckIterations();
+    CheckLoads();
+    FinishExamples();
+    return std::move(result_);
+  }
+
+ private:
+  // ---- building ----
+
+  void IndexKeys() {
+    size_t writes = h_.initial.size();
+    for (const Op& op : h_.ops) writes += op.kind == OpKind::kStore || op.kind == OpKind::kErase;
+    key_map_.Reserve(std::min<size_t>(writes, 1 << 20));
+    auto add = [&](uint64_t key) {
+      uint32_t idx = key_map_.Insert(key, static_cast<uint32_t>(keys_.size()));
+      if (idx == keys_.size()) keys_.push_back(key);
+      return idx;
+    };
+    prefill_.clear();
+    for (size_t i = 0; i < h_.initial.size(); ++i) {
+      uint32_t k = add(h_.initial[i].key);
+      if (prefill_.size() < keys_.size()) prefill_.resize(keys_.size(), kNone);
+      if (prefill_[k] == kNone) prefill_[k] = static_cast<uint32_t>(i);
+    }
+    for (const Op& op : h_.ops) {
+      if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) add(op.key);
+    }
+    real_keys_ = static_cast<uint32_t>(keys_.size());
+    prefill_.resize(real_keys_, kNone);
+  }
+
+  void BuildWrites() {
+    // Counting sort of writes by key; slot 0 of each key is its initial state.
+    offsets_.assign(real_keys_ + 1, 0);
+    for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] = 1;
+    std::vector<uint32_t> op_key(h_.ops.size(), kNone);
+    for (size_t i = 0; i < h_.ops.size(); ++i) {
+      const Op& op = h_.ops[i];
+      if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
+      op_key[i] = key_map_.Find(op.key);
+      ++offsets_[op_key[i] + 1];
+    }
+    for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
+    writes_.resize(offsets_[real_keys_]);
+    std::vector<uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      uint32_t op = kInitialOp | (prefill_[k] != kNone ? kStoreBit : 0);
+      writes_[fill[k]++] = Write{kNegInf, kNegInf, op, k};
+    }
+    for (size_t i = 0; i < h_.ops.size(); ++i) {
+      uint32_t k = op_key[i];
+      if (k == kNone) continue;
+      const Op& op = h_.ops[i];
+      uint32_t tag = static_cast<uint32_t>(i) | (op.kind == OpKind::kStore ? kStoreBit : 0);
+      writes_[fill[k]++] = Write{op.call, op.ret, tag, k};  // `until` holds ret for now
+    }
+    std::vector<uint32_t>().swap(op_key);
+    std::vector<uint64_t>().swap(fill);
+
+    // Per key: sort by call, then S(w) = min ret of writes called after w returned.
+    std::vector<int64_t> suffix_min;
+    std::vector<int64_t> calls;
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      Write* begin = writes_.data() + offsets_[k];
+      Write* end = writes_.data() + offsets_[k + 1];
+      std::sort(begin + 1, end, [](const Write& a, const Write& b) {
+        return std::tie(a.call, a.op) < std::tie(b.call, b.op);
+      });
+      size_t n = end - begin;
+      suffix_min.assign(n + 1, kPosInf);
+      calls.resize(n);
+      for (size_t i = n; i-- > 0;) {
+        suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
+        calls[i] = begin[i].call;
+      }
+      for (size_t i = 0; i < n; ++i) {
+        int64_t ret = begin[i].until;
+        size_t j = std::upper_bound(calls.begin() + 1, calls.end(), ret) - calls.begin();
+        begin[i].until = suffix_min[j];
+      }
+    }
+
+    // Value -> write, first store seen wins: prefill values first, then ops order.
+    size_t stores = 0;
+    for (const Write& w : writes_) stores += IsStore(w);
+    value_map_.Reserve(stores);
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      if (prefill_[k] != kNone) {
+        value_map_.Insert(h_.initial[prefill_[k]].value, static_cast<uint32_t>(offsets_[k]));
+      }
+    }
+    // Then in ops order, via an op -> write table (cheaper than sorting writes by op).
+    std::vector<uint32_t> write_of(h_.ops.size(), kNone);
+    for (size_t i = 0; i < writes_.size(); ++i) {
+      if (IsStore(writes_[i]) && OpIndex(writes_[i]) != kInitialOp) {
+        write_of[OpIndex(writes_[i])] = static_cast<uint32_t>(i);
+      }
+    }
+    for (size_t i = 0; i < h_.ops.size(); ++i) {
+      if (write_of[i] != kNone) value_map_.Insert(h_.ops[i].value, write_of[i]);
+    }
+  }
+
+  void BuildSpans() {
+    absent_off_.assign(real_keys_ + 1, 0);
+    present_off_.assign(real_keys_ + 1, 0);
+    std::vector<Span> absent, present;
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+        const Write& w = writes_[i];
+        (IsStore(w) ? present : absent).push_back(Span{w.call, w.until});
+      }
+      AppendUnion(absent, &absent_);
+      AppendUnion(present, &present_);
+      absent_off_[k + 1] = absent_.size();
+      present_off_[k + 1] = present_.size();
+    }
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      for (uint64_t i = absent_off_[k]; i < absent_off_[k + 1]; ++i) {
+        if (absent_[i].lo != kNegInf) endpoints_.push_back(Endpoint{absent_[i].lo, k});
+        if (absent_[i].hi != kPosInf) endpoints_.push_back(Endpoint{absent_[i].hi, k});
+      }
+    }
+    std::sort(endpoints_.begin(), endpoints_.end(),
+              [](const Endpoint& a, const Endpoint& b) { return a.time < b.time; });
+  }
+
+  const Span* AbsentBegin(uint32_t k) const { return absent_.data() + absent_off_[k]; }
+  const Span* AbsentEnd(uint32_t k) const { return absent_.data() + absent_off_[k + 1]; }
+  bool AbsentMeets(uint32_t k, int64_t lo, int64_t hi) const {
+    return Meets(AbsentBegin(k), AbsentEnd(k), lo, hi);
+  }
+  bool PresentMeets(uint32_t k, int64_t lo, int64_t hi) const {
+    return Meets(present_.data() + present_off_[k], present_.data() + present_off_[k + 1], lo,
+                 hi);
+  }
+
+  // For each iteration (in `order`), how many keys must be seen: the gaps of A_k that
+  // strictly contain the window. Offline sweep over windows by call, Fenwick over gap ends.
+  std::vector<uint32_t> CountMustSee(const std::vector<uint32_t>& order) const {
+    std::vector<Span> gaps;
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      int64_t prev = kNegInf;
+      bool open = true;  // (-inf, first) is a gap unless A_k starts at -inf
+      for (const Span* s = AbsentBegin(k); s != AbsentEnd(k); ++s) {
+        if (!(open && s->lo == kNegInf)) gaps.push_back(Span{prev, s->lo});
+        open = false;
+        prev = s->hi;
+      }
+      if (prev != kPosInf) gaps.push_back(Span{prev, kPosInf});
+    }
+    // `order` is already sorted by call.
+    std::sort(gaps.begin(), gaps.end(), [](const Span& a, const Span& b) { return a.lo < b.lo; });
+    std::vector<int64_t> his(gaps.size());
+    for (size_t i = 0; i < gaps.size(); ++i) his[i] = gaps[i].hi;
+    std::sort(his.begin(), his.end());
+    his.erase(std::unique(his.begin(), his.end()), his.end());
+    Fenwick tree(his.size());
+    std::vector<uint32_t> must(order.size(), 0);
+    size_t next = 0;
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      const Op& it = h_.ops[order[i]];
+      while (next < gaps.size() && gaps[next].lo < it.call) {
+        tree.Add(std::lower_bound(his.begin(), his.end(), gaps[next].hi) - his.begin());
+        ++next;
+      }
+      size_t le = std::upper_bound(his.begin(), his.end(), it.ret) - his.begin();
+      must[i] = static_cast<uint32_t>(next - tree.PrefixCount(le));
+    }
+    return must;
+  }
+
+  // ---- examples ----
+
+  struct Pending {
+    int64_t call;
+    uint64_t order;
+    Example example;
+  };
+
+  // Whether an example of `kind` at (call, order) would be kept.
+  bool Wants(Anomaly kind, int64_t call, uint64_t order) const {
+    if (options_.max_examples == 0) return false;
+    const auto& list = pending_[static_cast<int>(kind)];
+    if (list.size() < options_.max_examples) return true;
+    return std::tie(call, order) < std::tie(list.back().call, list.back().order);
+  }
+
+  void Offer(int64_t call, uint64_t order, Example example) {
+    auto& list = pending_[static_cast<int>(example.kind)];
+    Pending p{call, order, std::move(example)};
+    auto pos = std::upper_bound(list.begin(), list.end(), p, [](const Pending& a, const Pending& b) {
+      return std::tie(a.call, a.order) < std::tie(b.call, b.order);
+    });
+    list.insert(pos, std::move(p));
+    if (list.size() > options_.max_examples) list.pop_back();
+  }
+
+  void FinishExamples() {
+    std::vector<Pending> all;
+    for (auto& list : pending_) {
+      for (auto& p : list) all.push_back(std::move(p));
+    }
+    std::stable_sort(all.begin(), all.end(), [](const Pending& a, const Pending& b) {
+      return std::tie(a.call, a.order) < std::tie(b.call, b.order);
+    });
+    for (auto& p : all) result_.examples.push_back(std::move(p.example));
+  }
+
+  std::string Time(int64_t t) const {
+    if (t == kNegInf) return "the start";
+    if (t == kPosInf) return "the end";
+    return fmt::format("{:.3f}s", static_cast<double>(t - t0_) / 1e9);
+  }
+
+  std::string Window(int64_t lo, int64_t hi) const {
+    return fmt::format("[{}..{}]", Time(lo), Time(hi));
+  }
+
+  std::string DescribeOp(uint32_t i) const {
+    const Op& op = h_.ops[i];
+    std::string who = h_.ThreadName(op.thread);
+    switch (op.kind) {
+      case OpKind::kStore:
+        return fmt::format("{} store key={} value={:#x} {}", who, op.key, op.value,
+                           Window(op.call, op.ret));
+      case OpKind::kErase:
+        return fmt::format("{} erase key={} ({}) {}", who, op.key,
+                           op.found ? "removed" : "nothing removed", Window(op.call, op.ret));
+      case OpKind::kLoad:
+        if (!op.found) {
+          return fmt::format("{} load key={} -> not found {}", who, op.key,
+                             Window(op.call, op.ret));
+        }
+        return fmt::format("{} load key={} -> {:#x} {}", who, op.key, op.value,
+                           Window(op.call, op.ret));
+      case OpKind::kIterate:
+        return fmt::format("{} iterate ({} entries) {}", who, op.entry_count,
+                           Window(op.call, op.ret));
+    }
+    return "?";
+  }
+
+  std::string DescribeWrite(const Write& w) const {
+    if (OpIndex(w) != kInitialOp) return DescribeOp(OpIndex(w));
+    if (IsStore(w)) {
+      return fmt::format("prefill key={} value={:#x}", keys_[w.key],
+                         h_.initial[prefill_[w.key]].value);
+    }
+    return fmt::format("initial state: key {} absent", keys_[w.key]);
+  }
+
+  // The write whose return ends w's possible interval (called after w returned), or null.
+  const Write* Superseder(const Write& w) const {
+    if (w.until == kPosInf) return nullptr;
+    int64_t ret = OpIndex(w) == kInitialOp ? kNegInf : h_.ops[OpIndex(w)].ret;
+    for (uint64_t i = offsets_[w.key]; i < offsets_[w.key + 1]; ++i) {
+      const Write& o = writes_[i];
+      if (OpIndex(o) != kInitialOp && h_.ops[OpIndex(o)].ret == w.until && o.call > ret) {
+        return &o;
+      }
+    }
+    return nullptr;
+  }
+
+  // "value 0x.. (stored by ..., returned ..) can be in effect only during [a..b]".
+  std::string WriteStory(const Write& w, std::vector<std::string>* witnesses) const {
+    witnesses->push_back(DescribeWrite(w));
+    std::string story = fmt::format("{} could be in effect only during {}",
+                                    OpIndex(w) == kInitialOp ? "the initial state" : "that write",
+                                    Window(w.call, w.until));
+    if (const Write* s = Superseder(w)) {
+      witnesses->push_back(DescribeWrite(*s));
+      story += fmt::format(" (superseded by {} {} of key {}, called {} and returned {})",
+                           h_.ThreadName(h_.ops[OpIndex(*s)].thread),
+                           IsStore(*s) ? "store" : "erase", keys_[w.key], Time(s->call),
+                           Time(s->until == kPosInf ? s->until : h_.ops[OpIndex(*s)].ret));
+    }
+    return story;
+  }
+
+  std::string IterLabel(uint64_t n, const Op& it) const {
+    return fmt::format("iteration #{} by {} {}", n, h_.ThreadName(it.thread),
+                       Window(it.call, it.ret));
+  }
+
+  std::string SpanList(const std::vector<Span>& spans) const {
+    std::string out;
+    for (size_t i = 0; i < spans.size() && i < 3; ++i) {
+      if (i) out += ", ";
+      out += Window(spans[i].lo, spans[i].hi);
+    }
+    if (spans.size() > 3) out += ", ...";
+    return out.empty() ? "never" : out;
+  }
+
+  // Why key k must be present throughout [c, r]: the gap of A_k around the window.
+  std::string MustSeeStory(uint32_t k, int64_t c, int64_t r, const char* during,
+                           std::vector<std::string>* witnesses) const {
+    int64_t lo = kNegInf, hi = kPosInf;
+    for (const Span* s = AbsentBegin(k); s != AbsentEnd(k); ++s) {
+      if (s->hi < c) lo = s->hi;
+      if (s->lo > r) {
+        hi = s->lo;
+        break;
+      }
+    }
+    std::string story;
+    // The store in effect: the latest-called store whose possible interval meets the window.
+    for (uint64_t i = offsets_[k + 1]; i-- > offsets_[k];) {
+      const Write& w = writes_[i];
+      if (IsStore(w) && w.call <= r && w.until >= c) {
+        witnesses->push_back(DescribeWrite(w));
+        if (OpIndex(w) == kInitialOp) {
+          story = fmt::format("prefilled with value {:#x}", h_.initial[prefill_[k]].value);
+        } else {
+          const Op& op = h_.ops[OpIndex(w)];
+          story = fmt::format("stored by {} (value {:#x}, returned {})", h_.ThreadName(op.thread),
+                              op.value, Time(op.ret));
+        }
+        break;
+      }
+    }
+    if (lo != kNegInf) story += fmt::format("; it could no longer be absent after {} (a store returned then)", Time(lo));
+    if (hi == kPosInf) {
+      story += fmt::format(" and no erase of {} could take effect during {} (none called later)",
+                           keys_[k], during);
+    } else {
+      story += fmt::format(" and no erase of {} could take effect during {} (next erase called {})",
+                           keys_[k], during, Time(hi));
+      for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+        if (!IsStore(writes_[i]) && writes_[i].call == hi) {
+          witnesses->push_back(DescribeWrite(writes_[i]));
+          break;
+        }
+      }
+    }
+    return story;
+  }
+
+  // ---- checking ----
+
+  uint32_t KeyIndexForVisit(uint64_t key) {
+    uint32_t idx = key_map_.Insert(key, static_cast<uint32_t>(keys_.size()));
+    if (idx == keys_.size()) {
+      keys_.push_back(key);
+      stamp_.push_back(0);
+      candidate_stamp_.push_back(0);
+    }
+    return idx;
+  }
+
+  void CheckIterations() {
+    std::vector<uint32_t> order;
+    for (size_t i = 0; i < h_.ops.size(); ++i) {
+      if (h_.ops[i].kind == OpKind::kIterate) order.push_back(static_cast<uint32_t>(i));
+    }
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b);
+    });
+    std::vector<uint32_t> must = CountMustSee(order);
+    stamp_.assign(keys_.size(), 0);
+    candidate_stamp_.assign(keys_.size(), 0);
+    for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
+  }
+
+  void CheckIteration(uint32_t op_index, uint32_t n, uint32_t must_see) {
+    const Op& it = h_.ops[op_index];
+    const int64_t c = it.call, r = it.ret;
+    uint64_t first = std::min<uint64_t>(it.first_entry, h_.entries.size());
+    uint64_t count = std::min<uint64_t>(it.entry_count, h_.entries.size() - first);
+    const Entry* entries = h_.entries.data() + first;
+    ++result_.iterations;
+    result_.events += count;
+
+    std::array<uint64_t, kAnomalyCount> found{};
+    uint32_t seen_must = 0;
+    int64_t lo = c, hi = r;           // instants allowed by the visited entries
+    uint32_t lo_write = kNone, hi_write = kNone;
+    uint64_t seq = 0;
+    constexpr size_t kAhead = 8;
+    for (uint64_t e = 0; e < count; ++e) {
+      if (e + kAhead < count) value_map_.Prefetch(entries[e + kAhead].value);
+      const Entry& entry = entries[e];
+      uint32_t wi = value_map_.Find(entry.value);
+      bool known = wi != kNone && keys_[writes_[wi].key] == entry.key;
+      uint32_t k = known ? writes_[wi].key : KeyIndexForVisit(entry.key);
+      bool repeat = stamp_[k] == n;
+      if (!repeat) {
+        stamp_[k] = n;
+        if (k < real_keys_ && !AbsentMeets(k, c, r)) ++seen_must;
+      }
+      Anomaly kind;
+      if (!known) {
+        kind = Anomaly::kUnknownValue;
+      } else {
+        const Write& w = writes_[wi];
+        if (w.call <= r && w.until >= c) {
+          if (!repeat) {
+            if (w.call > lo) lo = w.call, lo_write = wi;
+            if (w.until < hi) hi = w.until, hi_write = wi;
+            continue;
+          }
+          kind = Anomaly::kDuplicate;
+        } else {
+          kind = PresentMeets(k, c, r) ? Anomaly::kStaleValue : Anomaly::kPhantom;
+        }
+      }
+      ++found[static_cast<int>(kind)];
+      if (Wants(kind, c, uint64_t{op_index} << 20 | (seq & 0xfffff))) {
+        Offer(c, uint64_t{op_index} << 20 | (seq++ & 0xfffff),
+              EntryExample(kind, n, it, entry, known ? wi : kNone));
+      }
+    }
+    uint64_t missing = must_see - seen_must;
+    found[static_cast<int>(Anomaly::kMissing)] = missing;
+    if (missing > 0 && Wants(Anomaly::kMissing, c, uint64_t{op_index} << 20 | 0xfffff)) {
+      ExplainMissing(op_index, n, it, missing);
+    }
+    result_.key_total += count + missing;
+    bool bad = false;
+    for (int i = 0; i < kAnomalyCount; ++i) {
+      result_.anomalies[i] += found[i];
+      if (found[i] > 0) bad = true;
+      if (static_cast<Anomaly>(i) != Anomaly::kStaleRead &&
+          static_cast<Anomaly>(i) != Anomaly::kNotSnapshot) {
+        result_.key_wrong += found[i];
+      }
+    }
+    if (bad) {
+      ++result_.anomalous;
+      return;
+    }
+    if (IsSnapshot(op_index, n, it, lo, hi, lo_write, hi_write)) {
+      ++result_.snapshot;
+    } else {
+      ++result_.weak;
+      ++result_.anomalies[static_cast<int>(Anomaly::kNotSnapshot)];
+    }
+  }
+
+  Example EntryExample(Anomaly kind, uint32_t n, const Op& it, const Entry& entry, uint32_t wi) {
+    Example ex;
+    ex.kind = kind;
+    ex.key = entry.key;
+    ex.witnesses.push_back(DescribeOp(static_cast<uint32_t>(&it - h_.ops.data())));
+    std::string label = IterLabel(n, it);
+    switch (kind) {
+      case Anomaly::kUnknownValue: {
+        ex.explanation = fmt::format("{} visited key {} with value {:#x}, which no store of key {} "
+                                     "wrote", label, entry.key, entry.value, entry.key);
+        uint32_t other = value_map_.Find(entry.value);
+        if (other != kNone) {
+          ex.explanation += fmt::format(" (that value was written to key {})",
+                                        keys_[writes_[other].key]);
+          ex.witnesses.push_back(DescribeWrite(writes_[other]));
+        }
+        break;
+      }
+      case Anomaly::kPhantom: {
+        const Write& w = writes_[wi];
+        ex.explanation = fmt::format(
+            "{} visited key {} (value {:#x}), but no store of key {} could be in effect during the "
+            "iteration: {}", label, entry.key, entry.value, entry.key, WriteStory(w, &ex.witnesses));
+        break;
+      }
+      case Anomaly::kStaleValue: {
+        const Write& w = writes_[wi];
+        std::string why = w.call > it.ret ? "was called after the iteration returned"
+                                          : "was superseded before the iteration was called";
+        ex.explanation = fmt::format("{} saw key {} = {:#x}, but that write {}: {}", label,
+                                     entry.key, entry.value, why, WriteStory(w, &ex.witnesses));
+        break;
+      }
+      case Anomaly::kDuplicate:
+        ex.explanation = fmt::format("{} visited key {} more than once (again with value {:#x})",
+                                     label, entry.key, entry.value);
+        break;
+      default:
+        break;
+    }
+    return ex;
+  }
+
+  // Finds which keys were missed (O(keys)); runs only while examples are still wanted.
+  void ExplainMissing(uint32_t op_index, uint32_t n, const Op& it, uint64_t missing) {
+    uint64_t listed = 0;
+    for (uint32_t k = 0; k < real_keys_ && listed < missing; ++k) {
+      if (stamp_[k] == n || AbsentMeets(k, it.call, it.ret)) continue;
+      uint64_t order = uint64_t{op_index} << 20 | (0x80000 + listed++);
+      if (!Wants(Anomaly::kMissing, it.call, order)) break;
+      Example ex;
+      ex.kind = Anomaly::kMissing;
+      ex.key = keys_[k];
+      ex.witnesses.push_back(DescribeOp(op_index));
+      std::string story = MustSeeStory(k, it.call, it.ret, "the iteration", &ex.witnesses);
+      ex.explanation = fmt::format("key {} missing from {}: {}", keys_[k], IterLabel(n, it), story);
+      Offer(it.call, order, std::move(ex));
+    }
+  }
+
+  // Whether one instant in [lo, hi] lets every unvisited key be absent.
+  bool IsSnapshot(uint32_t op_index, uint32_t n, const Op& it, int64_t lo, int64_t hi,
+                  uint32_t lo_write, uint32_t hi_write) {
+    const int64_t c = it.call, r = it.ret;
+    bool want = Wants(Anomaly::kNotSnapshot, c, uint64_t{op_index} << 20);
+    if (lo > hi) {
+      if (want) ExplainVisitedConflict(op_index, n, it, lo_write, hi_write);
+      return false;
+    }
+    auto from = std::lower_bound(endpoints_.begin(), endpoints_.end(), c,
+                                 [](const Endpoint& e, int64_t t) { return e.time < t; });
+    events_.clear();
+    constrained_.clear();
+    for (auto e = from; e != endpoints_.end() && e->time <= r; ++e) {
+      uint32_t k = e->key;
+      if (stamp_[k] == n || candidate_stamp_[k] == n) continue;
+      candidate_stamp_[k] = n;
+      uint64_t before = events_.size();
+      bool covers = false;
+      const Span* s = std::lower_bound(AbsentBegin(k), AbsentEnd(k), lo,
+                                       [](const Span& sp, int64_t t) { return sp.hi < t; });
+      for (; s != AbsentEnd(k) && s->lo <= hi; ++s) {
+        if (s->lo <= lo && s->hi >= hi) covers = true;
+        events_.push_back(SweepEvent{std::max(s->lo, lo), 0});
+        events_.push_back(SweepEvent{std::min(s->hi, hi), 1});
+      }
+      if (covers) {
+        events_.resize(before);
+        continue;
+      }
+      constrained_.push_back(k);
+      if (events_.size() == before) {  // absent impossible anywhere the visited entries allow
+        if (want) ExplainAbsentConflict(op_index, n, it, k, lo, hi, lo_write, hi_write);
+        return false;
+      }
+    }
+    if (constrained_.empty()) return true;
+    std::sort(events_.begin(), events_.end(), [](const SweepEvent& a, const SweepEvent& b) {
+      return std::tie(a.time, a.end) < std::tie(b.time, b.end);
+    });
+    size_t active = 0;
+    for (const SweepEvent& ev : events_) {
+      if (ev.end) {
+        --active;
+      } else if (++active == constrained_.size()) {
+        return true;
+      }
+    }
+    if (want) ExplainAbsentSweep(op_index, n, it, lo, hi);
+    return false;
+  }
+
+  std::string VisitedBound(uint32_t wi, bool upper, std::vector<std::string>* witnesses) const {
+    const Write& w = writes_[wi];
+    witnesses->push_back(DescribeWrite(w));
+    if (upper) {
+      std::string s = fmt::format("key {} was seen with a value that could be in effect only "
+                                  "until {}", keys_[w.key], Time(w.until));
+      if (const Write* sup = Superseder(w)) {
+        witnesses->push_back(DescribeWrite(*sup));
+        s += fmt::format(" (overwritten by {} that returned then)",
+                         IsStore(*sup) ? "a store" : "an erase");
+      }
+      return s;
+    }
+    return fmt::format("key {} was seen with a value stored by a write called at {}", keys_[w.key],
+                       Time(w.call));
+  }
+
+  void ExplainVisitedConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t lo_write,
+                              uint32_t hi_write) {
+    Example ex;
+    ex.kind = Anomaly::kNotSnapshot;
+    ex.witnesses.push_back(DescribeOp(op_index));
+    std::string a = VisitedBound(hi_write, true, &ex.witnesses);
+    std::string b = VisitedBound(lo_write, false, &ex.witnesses);
+    ex.key = keys_[writes_[hi_write].key];
+    ex.explanation = fmt::format("{} is not a snapshot: {}, but {}; no single instant fits both",
+                                 IterLabel(n, it), a, b);
+    Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
+  }
+
+  std::string PinnedWindow(int64_t lo, int64_t hi, uint32_t lo_write, uint32_t hi_write,
+                           std::vector<std::string>* witnesses) const {
+    std::string s = fmt::format("the visited entries pin the instant to {}", Window(lo, hi));
+    if (lo_write != kNone) {
+      s += fmt::format(" (key {} from {})", keys_[writes_[lo_write].key], Time(lo));
+      witnesses->push_back(DescribeWrite(writes_[lo_write]));
+    }
+    if (hi_write != kNone) {
+      s += fmt::format(" (key {} until {})", keys_[writes_[hi_write].key], Time(hi));
+      witnesses->push_back(DescribeWrite(writes_[hi_write]));
+    }
+    return s;
+  }
+
+  std::vector<Span> AbsentWithin(uint32_t k, int64_t lo, int64_t hi) const {
+    std::vector<Span> out;
+    for (const Span* s = AbsentBegin(k); s != AbsentEnd(k); ++s) {
+      if (s->hi >= lo && s->lo <= hi) out.push_back(Span{std::max(s->lo, lo), std::min(s->hi, hi)});
+    }
+    return out;
+  }
+
+  void ExplainAbsentConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t k, int64_t lo,
+                             int64_t hi, uint32_t lo_write, uint32_t hi_write) {
+    Example ex;
+    ex.kind = Anomaly::kNotSnapshot;
+    ex.key = keys_[k];
+    ex.witnesses.push_back(DescribeOp(op_index));
+    std::string pin = PinnedWindow(lo, hi, lo_write, hi_write, &ex.witnesses);
+    std::string story = MustSeeStory(k, lo, hi, "that span", &ex.witnesses);
+    ex.explanation = fmt::format(
+        "{} is not a snapshot: {}, but key {} was not visited although it was present throughout "
+        "that span ({}; it could be absent only during {})",
+        IterLabel(n, it), pin, keys_[k], story, SpanList(AbsentWithin(k, it.call, it.ret)));
+    Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
+  }
+
+  void ExplainAbsentSweep(uint32_t op_index, uint32_t n, const Op& it, int64_t lo, int64_t hi) {
+    Example ex;
+    ex.kind = Anomaly::kNotSnapshot;
+    ex.witnesses.push_back(DescribeOp(op_index));
+    // Prefer a pair of unvisited keys that can never be absent together.
+    size_t limit = std::min<size_t>(constrained_.size(), 32);
+    for (size_t i = 0; i < limit; ++i) {
+      std::vector<Span> a = AbsentWithin(constrained_[i], lo, hi);
+      for (size_t j = i + 1; j < limit; ++j) {
+        std::vector<Span> b = AbsentWithin(constrained_[j], lo, hi);
+        bool overlap = false;
+        for (const Span& x : a) {
+          for (const Span& y : b) overlap |= x.lo <= y.hi && y.lo <= x.hi;
+        }
+        if (overlap) continue;
+        uint64_t ka = keys_[constrained_[i]], kb = keys_[constrained_[j]];
+        ex.key = ka;
+        ex.explanation = fmt::format(
+            "{} is not a snapshot: it visited neither key {} nor key {}, but within {} key {} "
+            "could be absent only during {} and key {} only during {}; at every instant one of "
+            "them was present",
+            IterLabel(n, it), ka, kb, Window(lo, hi), ka, SpanList(a), kb, SpanList(b));
+        for (uint32_t k : {constrained_[i], constrained_[j]}) {
+          for (uint64_t w = offsets_[k]; w < offsets_[k + 1] && ex.witnesses.size() < 8; ++w) {
+            if (writes_[w].call <= hi && writes_[w].until >= lo) {
+              ex.witnesses.push_back(DescribeWrite(writes_[w]));
+            }
+          }
+        }
+        Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
+        return;
+      }
+    }
+    ex.explanation = fmt::format(
+        "{} is not a snapshot: there is no instant in {} at which all {} unvisited keys that "
+        "change during the iteration (e.g. key {}) could be absent together",
+        IterLabel(n, it), Window(lo, hi), constrained_.size(), keys_[constrained_[0]]);
+    ex.key = keys_[constrained_[0]];
+    Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
+  }
+
+  void CheckLoads() {
+    for (size_t i = 0; i < h_.ops.size(); ++i) {
+      const Op& op = h_.ops[i];
+      if (op.kind != OpKind::kLoad) continue;
+      ++result_.loads;
+      Anomaly kind;
+      uint32_t wi = kNone;
+      if (op.found) {
+        wi = value_map_.Find(op.value);
+        if (wi == kNone || keys_[writes_[wi].key] != op.key) {
+          kind = Anomaly::kUnknownValue;
+        } else if (writes_[wi].call <= op.ret && writes_[wi].until >= op.call) {
+          continue;
+        } else {
+          kind = Anomaly::kStaleRead;
+        }
+      } else {
+        uint32_t k = key_map_.Find(op.key);
+        if (k == kNone || k >= real_keys_ || AbsentMeets(k, op.call, op.ret)) continue;
+        kind = Anomaly::kStaleRead;
+      }
+      ++result_.anomalies[static_cast<int>(kind)];
+      uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
+      if (Wants(kind, op.call, order)) Offer(op.call, order, LoadExample(kind, i, wi));
+    }
+  }
+
+  Example LoadExample(Anomaly kind, size_t i, uint32_t wi) const {
+    const Op& op = h_.ops[i];
+    Example ex;
+    ex.kind = kind;
+    ex.key = op.key;
+    ex.witnesses.push_back(DescribeOp(static_cast<uint32_t>(i)));
+    std::string label = fmt::format("load of key {} by {} {}", op.key, h_.ThreadName(op.thread),
+                                    Window(op.call, op.ret));
+    if (kind == Anomaly::kUnknownValue) {
+      ex.explanation = fmt::format("{} returned value {:#x}, which no store of key {} wrote", label,
+                                   op.value, op.key);
+      uint32_t other = value_map_.Find(op.value);
+      if (other != kNone) {
+        ex.explanation += fmt::format(" (that value was written to key {})",
+                                      keys_[writes_[other].key]);
+        ex.witnesses.push_back(DescribeWrite(writes_[other]));
+      }
+    } else if (op.found) {
+      ex.explanation = fmt::format("{} returned {:#x}, but {}", label, op.value,
+                                   WriteStory(writes_[wi], &ex.witnesses));
+    } else {
+      uint32_t k = key_map_.Find(op.key);
+      ex.explanation = fmt::format("{} returned not-found, but the key was present throughout the "
+                                   "load: {}", label, MustSeeStory(k, op.call, op.ret, "the load",
+                                                                   &ex.witnesses));
+    }
+    return ex;
+  }
+
+  struct SweepEvent {
+    int64_t time;
+    int end;  // 0: start, 1: end; starts first at equal times (closed intervals)
+  };
+
+  const History& h_;
+  const CheckOptions& options_;
+  CheckResult result_;
+  int64_t t0_ = 0;
+
+  FlatMap key_map_;             // key -> dense index (written/prefilled keys first)
+  std::vector<uint64_t> keys_;  // dense index -> key
+  uint32_t real_keys_ = 0;      // keys with writes or a prefill; later ones only visited
+  std::vector<uint32_t> prefill_;  // dense index -> index in History::initial, or kNone
+  std::vector<uint64_t> offsets_;  // writes of key k: writes_[offsets_[k], offsets_[k+1])
+  std::vector<Write> writes_;
+  FlatMap value_map_;  // stored value -> index in writes_
+  std::vector<Span> absent_, present_;  // A_k and P_k, per key via the offsets below
+  std::vector<uint64_t> absent_off_, present_off_;
+  std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time
+  std::vector<uint32_t> stamp_;      // iteration number that last visited the key
+  std::vector<uint32_t> candidate_stamp_;
+  std::vector<SweepEvent> events_;
+  std::vector<uint32_t> constrained_;
+  std::array<std::vector<Pending>, kAnomalyCount> pending_;
+};
+
+}  // namespace
+
+CheckResult Check(const History& history, const CheckOptions& options) {
+  return Checker(history, options).Run();
 }
 
 }  // namespace mapstress

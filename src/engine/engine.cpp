@@ -1,2 +1,377 @@
-// STUB (engine being written).
 #include "engine/engine.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <thread>
+
+#include "check/checker.h"
+#include "engine/clock.h"
+#include "engine/isolation.h"
+#include "engine/latency_histogram.h"
+#include "engine/thread_log.h"
+#include "engine/workload.h"
+
+namespace mapstress {
+
+Nanos EffectiveDuration(const Scenario& s, const RunSettings& settings) {
+  if (settings.duration) return *settings.duration;
+  if (s.duration) return *s.duration;
+  bool any_bounded =
+      std::any_of(s.threads.begin(), s.threads.end(), [](const ThreadGroup& g) { return g.ops > 0; });
+  return any_bounded ? Nanos{0} : kDefaultDuration;  // 0: until the op-bounded threads finish
+}
+
+uint32_t EffectiveTrials(const Scenario& s, const RunSettings& settings) {
+  return settings.trials ? *settings.trials : s.trials;
+}
+
+uint64_t EffectiveSeed(const Scenario& s, const RunSettings& settings) {
+  if (settings.seed) return *settings.seed;
+  return s.seed ? *s.seed : kDefaultSeed;
+}
+
+ContractProfile EffectiveProfile(const Scenario& s, const BackendInfo& backend, const RunSettings& settings) {
+  ContractProfile profile = backend.Profile();
+  ApplyOverrides(s.expect, &profile);
+  auto it = s.expect_backend.find(backend.name);
+  if (it != s.expect_backend.end()) ApplyOverrides(it->second, &profile);
+  ApplyOverrides(settings.expect, &profile);
+  return profile;
+}
+
+namespace {
+
+uint64_t DefaultHistoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page = sysconf(_SC_PAGE_SIZE);
+  uint64_t phys = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : (8ull << 30);
+  // The checker's in-memory history is about twice the raw log, so stay well below memory.
+  return std::min<uint64_t>(phys / 8, 2ull << 30);
+}
+
+struct TrialShared {
+  std::atomic<bool> go{false};
+  std::atomic<bool> stop{false};
+  std::atomic<bool> overflow{false};
+  std::atomic<uint32_t> ready{0};
+  std::atomic<uint32_t> finished{0};
+  std::atomic<uint32_t> bounded_running{0};
+  uint64_t origin = 0;        // tick at which the gate opened
+  uint64_t budget_ticks = 0;  // 0: op-bounded
+};
+
+struct WorkerSpec {
+  size_t group;
+  uint32_t thread_in_group;
+  uint32_t global;
+};
+
+struct IterationSink {
+  ThreadLog* log;
+  uint64_t visit_delay_ns;
+  bool complete;
+};
+
+bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
+  auto* sink = static_cast<IterationSink*>(ctx);
+  if (!sink->log->Entry(key, value)) {
+    sink->complete = false;
+    return true;  // buffer full: stop
+  }
+  if (sink->visit_delay_ns) SpinFor(sink->visit_delay_ns);
+  return false;
+}
+
+// The hot loop. Never throws, takes no tool-owned lock, allocates nothing.
+void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uint32_t trial, Map* map,
+            ThreadLog* log, TrialShared* shared, LiveProgress* progress) noexcept {
+  const ThreadGroup& group = scenario.threads[spec.group];
+  map->AttachThread();
+  OpStream stream(scenario, spec.group, spec.thread_in_group, seed, trial);
+  const uint64_t think_ns = static_cast<uint64_t>(group.think.count());
+  const uint64_t visit_delay_ns = static_cast<uint64_t>(group.visit_delay.count());
+  const uint32_t writer_id = spec.global + 1;
+  uint64_t seq = 1;
+  uint64_t done = 0;
+
+  shared->ready.fetch_add(1, std::memory_order_acq_rel);
+  while (!shared->go.load(std::memory_order_acquire)) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+  }
+  const uint64_t origin = shared->origin;
+  const uint64_t budget = shared->budget_ticks;
+  if (group.start_delay.count() > 0) SpinFor(static_cast<uint64_t>(group.start_delay.count()));
+
+  // One timestamp ends an op and begins the next (the same fenced read), halving clock reads.
+  // Togglers and threads with think time read a fresh call time: the toggler's proof needs
+  // its erase to strictly precede its next store.
+  const bool fresh_calls = group.role == Role::kToggler || think_ns > 0;
+  uint64_t boundary = ReadBoundaryTicks();
+  while (!shared->stop.load(std::memory_order_relaxed)) {
+    if (!log->HasRoom(4)) {
+      shared->overflow.store(true, std::memory_order_relaxed);
+      shared->stop.store(true, std::memory_order_relaxed);
+      break;
+    }
+    PlannedOp op = stream.Next();
+    uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
+    uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
+    uint64_t ret;
+    switch (op.kind) {
+      case OpKind::kStore:
+        map->Store(op.key, value);
+        ret = ReadBoundaryTicks();
+        log->Point(kRecStore, op.key, value, false, call - origin, ret - origin);
+        break;
+      case OpKind::kErase: {
+        bool removed = map->Erase(op.key);
+        ret = ReadBoundaryTicks();
+        log->Point(kRecErase, op.key, 0, removed, call - origin, ret - origin);
+        break;
+      }
+      case OpKind::kLoad: {
+        bool found = map->Load(op.key, &value);
+        ret = ReadBoundaryTicks();
+        log->Point(kRecLoad, op.key, found ? value : 0, found, call - origin, ret - origin);
+        break;
+      }
+      case OpKind::kIterate: {
+        IterationSink sink{log, visit_delay_ns, true};
+        LogRecord* begin = log->BeginIteration(call - origin);
+        map->Iterate(Visitor{&VisitEntry, &sink});
+        ret = ReadBoundaryTicks();
+        log->EndIteration(begin, ret - origin, sink.complete);
+        if (!sink.complete) {
+          shared->overflow.store(true, std::memory_order_relaxed);
+          shared->stop.store(true, std::memory_order_relaxed);
+        }
+        break;
+      }
+    }
+    boundary = ret;
+    ++done;
+    if (progress && (done & 1023) == 0) progress->ops.fetch_add(1024, std::memory_order_relaxed);
+    if (group.ops > 0 && done >= group.ops) break;
+    if (budget > 0 && ret - origin >= budget) break;
+    if (think_ns) SpinFor(think_ns);
+  }
+  if (progress) progress->ops.fetch_add(done & 1023, std::memory_order_relaxed);
+  if (group.ops > 0 && shared->bounded_running.fetch_sub(1) == 1 && budget == 0) {
+    shared->stop.store(true, std::memory_order_relaxed);  // the op-bounded threads are done
+  }
+  map->DetachThread();
+  shared->finished.fetch_add(1, std::memory_order_acq_rel);
+}
+
+struct TrialOutput {
+  History history;
+  double seconds = 0;
+  std::string notes;
+};
+
+TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
+                             uint32_t trial, std::vector<std::unique_ptr<ThreadLog>>& logs) {
+  TrialOutput out;
+  History& h = out.history;
+  h.scenario = scenario.name;
+  h.backend = backend.name;
+  h.guarantee = backend.guarantee;
+  h.trial = trial;
+  h.seed = EffectiveSeed(scenario, settings);
+  h.thread_names = ThreadNames(scenario);
+
+  BackendOptions options = settings.backend_options;
+  options.capacity_hint = std::max(options.capacity_hint, scenario.keys.count);
+  std::unique_ptr<Map> map = backend.create(options);  // may throw (main thread): the case is an error
+  if (!map) throw std::runtime_error("backend '" + backend.name + "' could not create a map");
+
+  map->AttachThread();
+  for (uint64_t k = 0; k < scenario.keys.prefill; ++k) {
+    uint64_t v = PrefillValue(trial, k);
+    map->Store(k, v);
+    h.initial.push_back(Entry{k, v});
+  }
+  map->DetachThread();
+
+  std::vector<WorkerSpec> specs;
+  uint32_t bounded = 0;
+  for (size_t g = 0; g < scenario.threads.size(); ++g) {
+    for (uint32_t i = 0; i < scenario.threads[g].count; ++i) {
+      specs.push_back({g, i, static_cast<uint32_t>(specs.size())});
+      if (scenario.threads[g].ops > 0) ++bounded;
+    }
+  }
+  for (auto& log : logs) log->Clear();
+
+  TrialShared shared;
+  shared.bounded_running = bounded;
+  Nanos duration = EffectiveDuration(scenario, settings);
+  shared.budget_ticks = static_cast<uint64_t>(static_cast<double>(duration.count()) * TicksPerNano());
+  const uint64_t seed = EffectiveSeed(scenario, settings);
+
+  std::vector<std::thread> threads;
+  threads.reserve(specs.size());
+  for (const auto& spec : specs) {
+    threads.emplace_back(Worker, std::cref(scenario), spec, seed, trial, map.get(), logs[spec.global].get(), &shared,
+                         settings.progress);
+  }
+  while (shared.ready.load(std::memory_order_acquire) < specs.size()) std::this_thread::yield();
+  auto wall_start = std::chrono::steady_clock::now();
+  shared.origin = ReadCallTicks();
+  shared.go.store(true, std::memory_order_release);
+  while (shared.finished.load(std::memory_order_acquire) < specs.size()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (settings.interrupted && settings.interrupted->load()) shared.stop.store(true);
+  }
+  for (auto& t : threads) t.join();
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  out.notes = map->Notes();
+  map.reset();
+
+  const double ns_per_tick = 1.0 / TicksPerNano();
+  size_t ops = 0;
+  for (const auto& log : logs) ops += log->size();
+  h.ops.reserve(ops);
+  for (const auto& spec : specs) AppendThreadLog(*logs[spec.global], spec.global, ns_per_tick, &h);
+  h.truncated = shared.overflow.load();
+  return out;
+}
+
+std::vector<std::unique_ptr<ThreadLog>> MakeLogs(const Scenario& scenario, const RunSettings& settings) {
+  uint64_t bytes = settings.max_history_bytes ? settings.max_history_bytes : DefaultHistoryBytes();
+  uint32_t threads = std::max<uint32_t>(1, scenario.TotalThreads());
+  size_t per_thread = std::max<size_t>(64, bytes / sizeof(LogRecord) / threads);
+  std::vector<std::unique_ptr<ThreadLog>> logs;
+  constexpr size_t kPrefaultBytes = 64 << 20;
+  for (uint32_t i = 0; i < threads; ++i) {
+    logs.push_back(std::make_unique<ThreadLog>(per_thread));
+    logs.back()->Prefault(kPrefaultBytes / threads / sizeof(LogRecord));
+  }
+  return logs;
+}
+
+}  // namespace
+
+History RunTrial(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings, uint32_t trial) {
+  auto logs = MakeLogs(scenario, settings);
+  return std::move(RunTrialWithLogs(scenario, backend, settings, trial, logs).history);
+}
+
+CaseReport NewCaseReport(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings) {
+  CaseReport r;
+  r.scenario = scenario.name;
+  r.scenario_path = scenario.path;
+  r.backend = backend.name;
+  r.guarantee = backend.guarantee;
+  r.trials = EffectiveTrials(scenario, settings);
+  r.threads = scenario.TotalThreads();
+  r.seed = EffectiveSeed(scenario, settings);
+  r.grading = EffectiveProfile(scenario, backend, settings);
+  return r;
+}
+
+void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
+                   const ClockCheck& clock, CaseReport* report,
+                   const std::function<void(const CaseReport&, const char* phase)>& on_phase) {
+  std::array<LatencyHistogram, kOpKindCount> latency;
+  std::array<uint64_t, kOpKindCount> counts{};
+  double seconds = 0;
+  std::string notes;
+  std::vector<std::unique_ptr<ThreadLog>> logs;
+  try {
+    logs = MakeLogs(scenario, settings);
+  } catch (const std::bad_alloc&) {
+    report->status = CaseStatus::kError;
+    report->message = "cannot allocate the history buffers: lower --max-history-mb";
+    return;
+  }
+  for (uint32_t trial = 0; trial < report->trials; ++trial) {
+    if (settings.interrupted && settings.interrupted->load()) break;
+    if (on_phase) on_phase(*report, "run");
+    TrialOutput out;
+    try {
+      out = RunTrialWithLogs(scenario, backend, settings, trial, logs);
+    } catch (const std::exception& e) {
+      report->status = CaseStatus::kError;
+      report->message = e.what();
+      return;
+    }
+    if (on_phase) on_phase(*report, "check");
+    CheckResult check = Check(out.history);
+    report->check.Merge(check, CheckOptions{}.max_examples);
+    if (settings.progress) {
+      uint64_t bad = 0;
+      for (uint64_t c : check.anomalies) bad += c;
+      settings.progress->anomalies.fetch_add(bad);
+    }
+    for (const Op& op : out.history.ops) {
+      auto k = static_cast<int>(op.kind);
+      latency[k].Add(static_cast<uint64_t>(std::max<int64_t>(0, op.ret - op.call)));
+      ++counts[k];
+    }
+    seconds += out.seconds;
+    report->truncated |= out.history.truncated;
+    if (!out.notes.empty()) notes = out.notes;
+    report->trials_completed = trial + 1;
+    report->duration_s = seconds;
+    for (int k = 0; k < kOpKindCount; ++k) {
+      OpStats& s = report->ops[k];
+      s.count = counts[k];
+      s.per_sec = seconds > 0 ? static_cast<double>(counts[k]) / seconds : 0;
+      s.p50_ns = latency[k].Quantile(0.50);
+      s.p99_ns = latency[k].Quantile(0.99);
+      s.p999_ns = latency[k].Quantile(0.999);
+      s.max_ns = latency[k].Max();
+    }
+    std::string message;
+    if (report->truncated) message = "history buffers filled: some trials ended early (raise --max-history-mb)";
+    if (!notes.empty()) message += (message.empty() ? "" : "; ") + notes;
+    report->message = message;
+    report->status = CaseStatus::kPass;
+    report->status = Verdict(*report);
+    if (!clock.trusted && report->status != CaseStatus::kError) {
+      report->status = CaseStatus::kInconclusive;
+      report->message = "the clock could not be trusted: " + clock.note;
+    }
+    if (settings.on_history) settings.on_history(out.history);
+    if (on_phase) on_phase(*report, "trial");
+  }
+  if (report->trials_completed == 0 && report->status == CaseStatus::kPass) {
+    report->status = CaseStatus::kInconclusive;
+    report->message = "interrupted before any trial finished";
+  }
+}
+
+CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
+                   const ClockCheck& clock) {
+  CaseReport report = NewCaseReport(scenario, backend, settings);
+  std::string reason = backend.unsupported_reason ? backend.unsupported_reason(scenario) : "";
+  if (!reason.empty() && !settings.allow_unsafe) {
+    report.status = CaseStatus::kUnsupported;
+    report.message = reason;
+    return report;
+  }
+  if (!backend.create) {
+    report.status = CaseStatus::kError;
+    report.message = "backend has no factory";
+    return report;
+  }
+  if (backend.always_isolate || settings.isolate || !reason.empty()) {
+    report.isolated = true;
+    return RunIsolated(report, EffectiveDuration(scenario, settings), settings.hang_grace,
+                       [&](CaseReport* child_report,
+                           const std::function<void(const CaseReport&, const char*)>& on_phase) {
+                         RunTrialsInto(scenario, backend, settings, clock, child_report, on_phase);
+                       });
+  }
+  RunTrialsInto(scenario, backend, settings, clock, &report, nullptr);
+  return report;
+}
+
+}  // namespace mapstress

@@ -1,10 +1,23 @@
-// STUB (to be replaced): the reporter table.
+// The reporter table: every report file format, in the order `list formats` shows them.
 #include "report/reporter.h"
 
 namespace mapstress {
 
+// Each lives in <name>_reporter.cpp.
+std::string RenderJsonReport(const ReportInput& input);
+std::string RenderJunitReport(const ReportInput& input);
+std::string RenderMarkdownReport(const ReportInput& input);
+std::string RenderTsvReport(const ReportInput& input);
+
 const std::vector<ReporterInfo>& Reporters() {
-  static const std::vector<ReporterInfo> kReporters;
+  static const std::vector<ReporterInfo> kReporters = {
+      {"json", "json", "the whole run, machine-readable (docs/report-schema.md); `merge` reads it",
+       RenderJsonReport},
+      {"junit", "xml", "JUnit XML for CI: a testsuite per scenario, a testcase per backend", RenderJunitReport},
+      {"markdown", "md", "settings, the result matrix and each failure's evidence, for humans",
+       RenderMarkdownReport},
+      {"tsv", "tsv", "one tab-separated line per case, for spreadsheets and scripts", RenderTsvReport},
+  };
   return kReporters;
 }
 

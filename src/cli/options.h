@@ -1,0 +1,56 @@
+// The command line: every subcommand and flag, defined once (CLI11), parsed into plain data.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mapstress {
+
+enum class Command { kNone, kRun, kValidate, kList, kCheck, kMerge, kExport };
+
+struct Options {
+  Command command = Command::kNone;
+  std::vector<std::string> paths;  // scenarios (run, validate, list scenarios) or files (check, merge, export)
+  bool recursive = false;
+  // run
+  std::vector<std::string> backends;
+  std::string filter;
+  std::optional<uint64_t> seed;
+  std::string duration;  // "" = the scenario's
+  std::optional<uint32_t> trials;
+  std::string time_budget;  // "" = none
+  std::string shard;        // "i/n", "" = all
+  uint64_t max_history_mb = 0;  // 0 = automatic
+  bool isolate = false;
+  bool allow_unsafe = false;
+  std::string hang_grace = "10s";
+  uint32_t shards = 16;
+  std::string redis = "auto";
+  bool redis_force_hashtable = false;
+  std::string save_history;
+  // run, check
+  std::vector<std::string> expect;  // "kind=GRADE"
+  std::string guarantee;            // check: re-grade as this promise
+  // run, list
+  std::vector<std::string> plugins;
+  // reports (run, check, merge)
+  std::vector<std::string> formats;
+  std::vector<std::string> outs;
+  std::string report_dir;
+  bool no_color = false;
+  bool no_progress = false;
+  // list
+  std::string list_what;  // backends | scenarios | formats
+  bool verbose = false;
+  // export
+  std::string export_to = "jepsen";
+  std::string export_out;  // "" = stdout
+  std::string command_line;
+};
+
+// Parses argv. Returns -1 to go on, or the exit code to return now (0 after --help/--version,
+// 2 after a usage error, already printed).
+int ParseCommandLine(int argc, const char* const* argv, Options* options);
+
+}  // namespace mapstress

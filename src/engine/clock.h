@@ -1,0 +1,80 @@
+// The history clock: fenced timestamp reads that no map operation can move across, and a
+// self-check of resolution and cross-core monotonicity.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "report/run_context.h"
+
+namespace mapstress {
+
+enum class ClockSource : uint8_t { kTsc, kMonotonic };
+
+namespace clock_internal {
+extern ClockSource g_source;
+uint64_t MonotonicTicks();  // clock_gettime(CLOCK_MONOTONIC) in ns
+}  // namespace clock_internal
+
+// Read before an operation: nothing after it (the op's loads and stores) starts before the
+// read completes (RDTSC; LFENCE per the Intel SDM). Taking it early only widens the interval.
+inline uint64_t ReadCallTicks() {
+#if defined(__x86_64__)
+  if (clock_internal::g_source == ClockSource::kTsc) {
+    uint32_t lo, hi;
+    asm volatile("rdtsc\n\tlfence" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t{hi} << 32) | lo;
+  }
+#endif
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  uint64_t t = clock_internal::MonotonicTicks();
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  return t;
+}
+
+// Read after an operation: all its loads and stores are complete and globally visible first
+// (MFENCE; LFENCE; RDTSC per the Intel SDM). Taking it late only widens the interval.
+inline uint64_t ReadReturnTicks() {
+#if defined(__x86_64__)
+  if (clock_internal::g_source == ClockSource::kTsc) {
+    uint32_t lo, hi;
+    asm volatile("mfence\n\tlfence\n\trdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t{hi} << 32) | lo;
+  }
+#endif
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  uint64_t t = clock_internal::MonotonicTicks();
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  return t;
+}
+
+// One read that ends one operation and begins the next: everything before it is complete
+// and visible, and nothing after it starts before the read (both fences above).
+inline uint64_t ReadBoundaryTicks() {
+#if defined(__x86_64__)
+  if (clock_internal::g_source == ClockSource::kTsc) {
+    uint32_t lo, hi;
+    asm volatile("mfence\n\tlfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t{hi} << 32) | lo;
+  }
+#endif
+  return ReadReturnTicks();
+}
+
+// Ticks per nanosecond of the selected source (1 for kMonotonic).
+double TicksPerNano();
+ClockSource CurrentClockSource();
+// Forces a source (tests; and the fallback when the TSC fails the self-check).
+void UseClockSource(ClockSource source);
+
+// Picks the TSC when the CPU declares it invariant (constant_tsc and nonstop_tsc), measures
+// it, and falls back to CLOCK_MONOTONIC when it fails the cross-core check. Call once at start.
+ClockCheck InitClock();
+// Measures the current source: resolution, read cost, cross-core monotonicity (two threads
+// handing a token back and forth; the receiver's read must not be before the sender's).
+ClockCheck SelfCheckClock(uint64_t samples = 20000);
+
+// Busy-waits for about `ns` nanoseconds (think time, visit delay).
+void SpinFor(uint64_t ns);
+
+}  // namespace mapstress

@@ -1,0 +1,969 @@
+#include "history/history_file.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "cli/suggest.h"
+
+#ifdef MAPSTRESS_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+namespace mapstress {
+namespace {
+
+constexpr size_t kFlushBytes = 1 << 20;
+constexpr int kMaxNesting = 64;
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+template <typename Int>
+void AppendInt(std::string* out, Int v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, r.ptr);
+}
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          out->append(fmt::format("\\u{:04x}", c));
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendPairs(std::string* out, const Entry* begin, const Entry* end) {
+  out->push_back('[');
+  for (const Entry* e = begin; e != end; ++e) {
+    if (e != begin) out->push_back(',');
+    out->push_back('[');
+    AppendInt(out, e->key);
+    out->push_back(',');
+    AppendInt(out, e->value);
+    out->push_back(']');
+  }
+  out->push_back(']');
+}
+
+void AppendHeader(std::string* out, const History& h) {
+  out->append("{\"format\":\"mapstress-history\",\"version\":");
+  AppendInt(out, kHistoryFormatVersion);
+  out->append(",\"scenario\":");
+  AppendJsonString(out, h.scenario);
+  out->append(",\"backend\":");
+  AppendJsonString(out, h.backend);
+  out->append(",\"guarantee\":\"");
+  out->append(GuaranteeName(h.guarantee));
+  out->append("\",\"trial\":");
+  AppendInt(out, h.trial);
+  out->append(",\"seed\":");
+  AppendInt(out, h.seed);
+  if (!h.thread_names.empty()) {
+    out->append(",\"threads\":[");
+    for (size_t i = 0; i < h.thread_names.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      AppendJsonString(out, h.thread_names[i]);
+    }
+    out->push_back(']');
+  }
+  if (h.truncated) out->append(",\"truncated\":true");
+  out->append(",\"initial\":");
+  AppendPairs(out, h.initial.data(), h.initial.data() + h.initial.size());
+  out->append("}\n");
+}
+
+void AppendOp(std::string* out, const History& h, const Op& op) {
+  out->append("{\"thread\":");
+  AppendInt(out, op.thread);
+  out->append(",\"op\":\"");
+  out->append(OpKindName(op.kind));
+  out->push_back('"');
+  switch (op.kind) {
+    case OpKind::kStore:
+      out->append(",\"key\":");
+      AppendInt(out, op.key);
+      out->append(",\"value\":");
+      AppendInt(out, op.value);
+      break;
+    case OpKind::kErase:
+      out->append(",\"key\":");
+      AppendInt(out, op.key);
+      out->append(op.found ? ",\"removed\":true" : ",\"removed\":false");
+      break;
+    case OpKind::kLoad:
+      out->append(",\"key\":");
+      AppendInt(out, op.key);
+      if (op.found) {
+        out->append(",\"found\":true,\"value\":");
+        AppendInt(out, op.value);
+      } else {
+        out->append(",\"found\":false");
+      }
+      break;
+    case OpKind::kIterate: break;
+  }
+  out->append(",\"call\":");
+  AppendInt(out, op.call);
+  out->append(",\"return\":");
+  AppendInt(out, op.ret);
+  if (op.kind == OpKind::kIterate) {
+    out->append(",\"entries\":");
+    const Entry* first = h.entries.data() + op.first_entry;
+    AppendPairs(out, first, first + op.entry_count);
+  }
+  out->append("}\n");
+}
+
+// A plain or gzip output file.
+class OutFile {
+ public:
+  ~OutFile() { Close(); }
+
+  // Opens `path`; errors name `shown` (the final name rather than the temporary one).
+  bool Open(const std::string& path, const std::string& shown, bool gzip, std::string* error) {
+    if (gzip) {
+#ifdef MAPSTRESS_HAVE_ZLIB
+      // Level 1: history JSON compresses ~10x even at the fastest level, and writing must keep up.
+      gz_ = gzopen(path.c_str(), "wb1");
+      if (gz_ == nullptr) return Fail(error, shown, std::strerror(errno));
+      gzbuffer(gz_, 1 << 18);
+      return true;
+#else
+      return Fail(error, shown, "gzip support is not compiled in (zlib was not found)");
+#endif
+    }
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) return Fail(error, shown, std::strerror(errno));
+    return true;
+  }
+
+  bool Write(const std::string& data) {
+#ifdef MAPSTRESS_HAVE_ZLIB
+    if (gz_ != nullptr) return data.empty() || gzwrite(gz_, data.data(), static_cast<unsigned>(data.size())) > 0;
+#endif
+    return std::fwrite(data.data(), 1, data.size(), file_) == data.size();
+  }
+
+  bool Close() {
+    bool ok = true;
+#ifdef MAPSTRESS_HAVE_ZLIB
+    if (gz_ != nullptr) ok = gzclose(gz_) == Z_OK;
+    gz_ = nullptr;
+#endif
+    if (file_ != nullptr) ok = std::fclose(file_) == 0;
+    file_ = nullptr;
+    return ok;
+  }
+
+ private:
+  static bool Fail(std::string* error, const std::string& path, const char* why) {
+    *error = fmt::format("{}: cannot write: {}", path, why);
+    return false;
+  }
+
+  FILE* file_ = nullptr;
+#ifdef MAPSTRESS_HAVE_ZLIB
+  gzFile gz_ = nullptr;
+#endif
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+bool ReadPlain(const std::string& path, std::string* text, std::string* error) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    *error = fmt::format("{}: cannot open: {}", path, std::strerror(errno));
+    return false;
+  }
+  struct stat st {};
+  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) text->reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text->append(buf, n);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) {
+    *error = fmt::format("{}: read error", path);
+    return false;
+  }
+  return true;
+}
+
+size_t CountLines(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+}
+
+bool ReadGzip(const std::string& path, std::string* text, std::string* error) {
+#ifdef MAPSTRESS_HAVE_ZLIB
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (gz == nullptr) {
+    *error = fmt::format("{}: cannot open: {}", path, std::strerror(errno));
+    return false;
+  }
+  gzbuffer(gz, 1 << 18);
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && st.st_size > 0) text->reserve(static_cast<size_t>(st.st_size) * 4);
+  constexpr unsigned kChunk = 1 << 20;
+  int errnum = Z_OK;
+  while (true) {
+    size_t old = text->size();
+    text->resize(old + kChunk);
+    int n = gzread(gz, text->data() + old, kChunk);
+    text->resize(old + static_cast<size_t>(std::max(n, 0)));
+    if (n <= 0) {
+      gzerror(gz, &errnum);
+      break;
+    }
+  }
+  std::string message;
+  if (errnum != Z_OK) message = gzerror(gz, &errnum);
+  gzclose(gz);
+  if (errnum != Z_OK) {
+    // A gzip stream cut short (a crashed writer, a partial copy) reads as "unexpected end of file".
+    *error = fmt::format("{}:{}: truncated or corrupt gzip data ({})", path, CountLines(*text), message);
+    return false;
+  }
+  return true;
+#else
+  (void)text;
+  *error = fmt::format("{}: cannot read gzip files: zlib support is not compiled in", path);
+  return false;
+#endif
+}
+
+// Names one number inside a line for error messages: "field 'key'" or "field 'entries' item 3 value".
+struct Label {
+  const char* field;
+  int64_t item = -1;
+  const char* part = nullptr;
+
+  std::string Text() const {
+    std::string s = fmt::format("field '{}'", field);
+    if (item >= 0) s += fmt::format(" item {}", item);
+    if (part != nullptr) s += fmt::format(" {}", part);
+    return s;
+  }
+};
+
+// A cursor over one line of JSON, with just the value shapes the format needs.
+// Errors set message() and make every call return false.
+class LineParser {
+ public:
+  LineParser(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
+
+  const std::string& message() const { return message_; }
+  const char* pos() const { return p_; }
+  void Seek(const char* p) { p_ = p; }
+
+  bool Fail(std::string text) {
+    if (message_.empty()) message_ = std::move(text);
+    return false;
+  }
+  bool BadJson(std::string_view what) { return Fail(fmt::format("bad JSON: {} at column {}", what, p_ - begin_ + 1)); }
+
+  void SkipWs() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) ++p_;
+  }
+  bool AtEnd() {
+    SkipWs();
+    return p_ == end_;
+  }
+  bool Peek(char c) {
+    SkipWs();
+    return p_ < end_ && *p_ == c;
+  }
+  // Skips whitespace and consumes `c` when it is next.
+  bool Consume(char c) {
+    SkipWs();
+    if (p_ < end_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  bool Expect(char c, std::string_view what) {
+    if (Consume(c)) return true;
+    if (p_ == end_) return BadJson(fmt::format("line ended where {} was expected", what));
+    return BadJson(fmt::format("expected {}", what));
+  }
+
+  // A string; `*out` views the raw text when it has no escapes, else the decoded `*scratch`.
+  bool ParseString(std::string_view* out, std::string* scratch) {
+    SkipWs();
+    if (p_ == end_) return BadJson("line ended where a string was expected");
+    if (*p_ != '"') return BadJson("expected a string");
+    const char* start = ++p_;
+    while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
+    if (p_ < end_ && *p_ == '"') {
+      *out = std::string_view(start, static_cast<size_t>(p_ - start));
+      ++p_;
+      return true;
+    }
+    scratch->assign(start, p_);
+    while (true) {
+      if (p_ == end_) return BadJson("unterminated string");
+      unsigned char c = static_cast<unsigned char>(*p_);
+      if (c == '"') break;
+      if (c < 0x20) return BadJson("control character inside a string");
+      if (c != '\\') {
+        scratch->push_back(static_cast<char>(c));
+        ++p_;
+        continue;
+      }
+      if (++p_ == end_) return BadJson("unterminated string");
+      char e = *p_++;
+      switch (e) {
+        case '"': scratch->push_back('"'); break;
+        case '\\': scratch->push_back('\\'); break;
+        case '/': scratch->push_back('/'); break;
+        case 'b': scratch->push_back('\b'); break;
+        case 'f': scratch->push_back('\f'); break;
+        case 'n': scratch->push_back('\n'); break;
+        case 'r': scratch->push_back('\r'); break;
+        case 't': scratch->push_back('\t'); break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!ParseHex4(&cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t low = 0;
+            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return BadJson("unpaired surrogate in \\u escape");
+            p_ += 2;
+            if (!ParseHex4(&low)) return false;
+            if (low < 0xDC00 || low > 0xDFFF) return BadJson("unpaired surrogate in \\u escape");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return BadJson("unpaired surrogate in \\u escape");
+          }
+          AppendUtf8(cp, scratch);
+          break;
+        }
+        default: --p_; return BadJson(fmt::format("invalid escape '\\{}'", e));
+      }
+    }
+    ++p_;
+    *out = *scratch;
+    return true;
+  }
+
+  // Any JSON value, validated and discarded (unknown fields).
+  bool SkipValue(int depth = 0) {
+    if (depth > kMaxNesting) return BadJson("nesting too deep");
+    SkipWs();
+    if (p_ == end_) return BadJson("line ended where a value was expected");
+    switch (*p_) {
+      case '"': {
+        std::string_view s;
+        std::string scratch;
+        return ParseString(&s, &scratch);
+      }
+      case '{':
+        ++p_;
+        if (Consume('}')) return true;
+        do {
+          std::string_view key;
+          std::string scratch;
+          if (!ParseString(&key, &scratch) || !Expect(':', "':' after a field name") || !SkipValue(depth + 1)) {
+            return false;
+          }
+        } while (Consume(','));
+        return Expect('}', "',' or '}'");
+      case '[':
+        ++p_;
+        if (Consume(']')) return true;
+        do {
+          if (!SkipValue(depth + 1)) return false;
+        } while (Consume(','));
+        return Expect(']', "',' or ']'");
+      case 't': return SkipLiteral("true");
+      case 'f': return SkipLiteral("false");
+      case 'n': return SkipLiteral("null");
+      default: {
+        NumberToken t;
+        return ScanNumber(&t);
+      }
+    }
+  }
+
+  bool ParseU64(const Label& label, uint64_t* out) {
+    SkipWs();
+    // Fast path: a plain run of digits followed by a delimiter.
+    const char* s = p_;
+    if (s < end_ && *s >= '0' && *s <= '9') {
+      uint64_t v = 0;
+      if (*s == '0') {
+        ++s;  // a lone zero; "017" fails the check below and gets the slow path's leading-zero error
+      } else {
+        while (s < end_ && *s >= '0' && *s <= '9') {
+          if (__builtin_mul_overflow(v, uint64_t{10}, &v) || __builtin_add_overflow(v, uint64_t(*s - '0'), &v)) break;
+          ++s;
+        }
+      }
+      if (s == end_ || (*s != '.' && *s != 'e' && *s != 'E' && !(*s >= '0' && *s <= '9'))) {
+        *out = v;
+        p_ = s;
+        return true;
+      }
+    }
+    return ParseIntegerSlow(label, false, out, nullptr);
+  }
+
+  bool ParseI64(const Label& label, int64_t* out) {
+    SkipWs();
+    if (p_ < end_ && *p_ >= '1' && *p_ <= '9') {
+      uint64_t v;
+      if (!ParseU64(label, &v)) return false;
+      if (v > static_cast<uint64_t>(INT64_MAX))
+        return Fail(fmt::format("{} is out of range (got {})", label.Text(), v));
+      *out = static_cast<int64_t>(v);
+      return true;
+    }
+    uint64_t unused;
+    return ParseIntegerSlow(label, true, &unused, out);
+  }
+
+  bool ParseBool(const Label& label, bool* out) {
+    SkipWs();
+    if (end_ - p_ >= 4 && std::memcmp(p_, "true", 4) == 0) {
+      p_ += 4;
+      *out = true;
+      return true;
+    }
+    if (end_ - p_ >= 5 && std::memcmp(p_, "false", 5) == 0) {
+      p_ += 5;
+      *out = false;
+      return true;
+    }
+    return WrongType(label, "true or false");
+  }
+
+  bool ParseStringField(const Label& label, std::string* out) {
+    SkipWs();
+    if (p_ == end_ || *p_ != '"') return WrongType(label, "a string");
+    std::string_view s;
+    std::string scratch;
+    if (!ParseString(&s, &scratch)) return false;
+    out->assign(s);
+    return true;
+  }
+
+  // [[k,v],...] appended to `*out`.
+  bool ParsePairs(const char* field, std::vector<Entry>* out) {
+    SkipWs();
+    if (p_ == end_ || *p_ != '[') return WrongType({field}, "an array of [key, value] pairs");
+    ++p_;
+    if (Consume(']')) return true;
+    int64_t item = 0;
+    do {
+      SkipWs();
+      if (p_ == end_ || *p_ != '[') return WrongType({field, item}, "a [key, value] pair");
+      const char* start = p_++;
+      Entry e;
+      if (!ParseU64({field, item, "key"}, &e.key)) return false;
+      if (!Consume(',')) {
+        p_ = start;
+        return WrongType({field, item}, "a [key, value] pair");
+      }
+      if (!ParseU64({field, item, "value"}, &e.value)) return false;
+      if (!Consume(']')) {
+        p_ = start;
+        return WrongType({field, item}, "a [key, value] pair");
+      }
+      out->push_back(e);
+      ++item;
+    } while (Consume(','));
+    return Expect(']', "',' or ']'");
+  }
+
+  // Reports that the value here is not of the wanted type, quoting it (or bad JSON when it is not JSON).
+  bool WrongType(const Label& label, std::string_view wanted) {
+    SkipWs();
+    const char* start = p_;
+    if (!SkipValue()) return false;
+    std::string_view got(start, static_cast<size_t>(p_ - start));
+    std::string quoted = got.size() > 40 ? fmt::format("{}...", got.substr(0, 37)) : std::string(got);
+    return Fail(fmt::format("{} must be {} (got {})", label.Text(), wanted, quoted));
+  }
+
+ private:
+  struct NumberToken {
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    bool negative = false;
+    bool integer = true;
+  };
+
+  bool SkipLiteral(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) >= word.size() && std::memcmp(p_, word.data(), word.size()) == 0) {
+      p_ += word.size();
+      return true;
+    }
+    return BadJson("unexpected character");
+  }
+
+  // A JSON number per RFC 8259.
+  bool ScanNumber(NumberToken* t) {
+    t->begin = p_;
+    if (p_ < end_ && *p_ == '-') {
+      t->negative = true;
+      ++p_;
+    }
+    auto digit = [&] { return p_ < end_ && *p_ >= '0' && *p_ <= '9'; };
+    if (!digit()) {
+      p_ = t->begin;
+      return BadJson(t->negative ? "expected a digit after '-'" : "unexpected character");
+    }
+    if (*p_ == '0') {
+      ++p_;
+      if (digit()) return BadJson("leading zero in a number");
+    } else {
+      while (digit()) ++p_;
+    }
+    if (p_ < end_ && *p_ == '.') {
+      t->integer = false;
+      ++p_;
+      if (!digit()) return BadJson("expected a digit after '.'");
+      while (digit()) ++p_;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      t->integer = false;
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (!digit()) return BadJson("expected a digit in the exponent");
+      while (digit()) ++p_;
+    }
+    t->end = p_;
+    return true;
+  }
+
+  bool ParseIntegerSlow(const Label& label, bool is_signed, uint64_t* u, int64_t* s) {
+    SkipWs();
+    if (p_ == end_ || !(*p_ == '-' || (*p_ >= '0' && *p_ <= '9'))) {
+      return WrongType(label, is_signed ? "an integer" : "a non-negative integer");
+    }
+    NumberToken t;
+    if (!ScanNumber(&t)) return false;
+    std::string_view text(t.begin, static_cast<size_t>(t.end - t.begin));
+    if (!t.integer) return Fail(fmt::format("{} must be an integer (got {})", label.Text(), text));
+    if (t.negative && !is_signed) return Fail(fmt::format("{} must not be negative (got {})", label.Text(), text));
+    std::from_chars_result r;
+    if (is_signed) {
+      r = std::from_chars(t.begin, t.end, *s);
+    } else {
+      r = std::from_chars(t.begin, t.end, *u);
+    }
+    if (r.ec != std::errc() || r.ptr != t.end) {
+      return Fail(fmt::format("{} is out of range (got {})", label.Text(), text));
+    }
+    return true;
+  }
+
+  bool ParseHex4(uint32_t* cp) {
+    if (end_ - p_ < 4) return BadJson("short \\u escape");
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = *p_++;
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= static_cast<uint32_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        v |= static_cast<uint32_t>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        v |= static_cast<uint32_t>(c - 'A' + 10);
+      } else {
+        --p_;
+        return BadJson("bad hex digit in \\u escape");
+      }
+    }
+    *cp = v;
+    return true;
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  const char* begin_;
+  const char* p_;
+  const char* end_;
+  std::string message_;
+};
+
+// Loops over the fields of one object: calls on_field(name) with the parser positioned at the value,
+// which on_field must consume. Duplicated field names are reported by the callers that care.
+template <typename OnField>
+bool ParseObject(LineParser* p, OnField on_field) {
+  if (!p->Expect('{', "'{' (each line is one JSON object)")) return false;
+  if (p->Consume('}')) return true;
+  std::string scratch;
+  do {
+    std::string_view name;
+    if (!p->ParseString(&name, &scratch) || !p->Expect(':', "':' after a field name")) return false;
+    if (!on_field(name)) return false;
+  } while (p->Consume(','));
+  if (!p->Expect('}', "',' or '}'")) return false;
+  if (!p->AtEnd()) return p->BadJson("extra text after the object");
+  return true;
+}
+
+enum Field : uint32_t {
+  kThread = 1 << 0,
+  kOp = 1 << 1,
+  kKey = 1 << 2,
+  kValue = 1 << 3,
+  kFound = 1 << 4,
+  kRemoved = 1 << 5,
+  kCall = 1 << 6,
+  kReturn = 1 << 7,
+  kEntries = 1 << 8,
+};
+
+struct FieldName {
+  std::string_view name;
+  Field bit;
+};
+constexpr FieldName kOpFields[] = {
+    {"thread", kThread},   {"op", kOp},     {"key", kKey},       {"value", kValue},     {"found", kFound},
+    {"removed", kRemoved}, {"call", kCall}, {"return", kReturn}, {"entries", kEntries},
+};
+
+bool ParseOpKind(LineParser* p, OpKind* kind) {
+  if (!p->Peek('"')) return p->WrongType({"op"}, "a string");
+  std::string_view text;
+  std::string scratch;
+  if (!p->ParseString(&text, &scratch)) return false;
+  for (OpKind k : {OpKind::kStore, OpKind::kErase, OpKind::kLoad, OpKind::kIterate}) {
+    if (text == OpKindName(k)) {
+      *kind = k;
+      return true;
+    }
+  }
+  std::string word(text);
+  return p->Fail(fmt::format("unknown op '{}'{}", word, DidYouMean(word, {"store", "erase", "load", "iterate"})));
+}
+
+// One operation line into history->ops (and its entries into history->entries).
+bool ParseOpLine(LineParser* p, History* history) {
+  Op op;
+  uint32_t seen = 0;
+  uint64_t thread = 0;
+  bool found = false;
+  bool removed = false;
+  size_t entries_before = history->entries.size();
+  bool ok = ParseObject(p, [&](std::string_view name) {
+    Field bit = Field(0);
+    for (const auto& f : kOpFields) {
+      if (f.name == name) bit = f.bit;
+    }
+    if (bit == 0) return p->SkipValue();
+    if (seen & bit) return p->Fail(fmt::format("duplicate field '{}'", name));
+    seen |= bit;
+    switch (bit) {
+      case kThread: return p->ParseU64({"thread"}, &thread);
+      case kOp: return ParseOpKind(p, &op.kind);
+      case kKey: return p->ParseU64({"key"}, &op.key);
+      case kValue: return p->ParseU64({"value"}, &op.value);
+      case kFound: return p->ParseBool({"found"}, &found);
+      case kRemoved: return p->ParseBool({"removed"}, &removed);
+      case kCall: return p->ParseI64({"call"}, &op.call);
+      case kReturn: return p->ParseI64({"return"}, &op.ret);
+      case kEntries: return p->ParsePairs("entries", &history->entries);
+    }
+    return false;
+  });
+  if (!ok) return false;
+  auto require = [&](uint32_t bits) {
+    for (const auto& f : kOpFields) {
+      if ((bits & f.bit) && !(seen & f.bit)) return p->Fail(fmt::format("missing field '{}'", f.name));
+    }
+    return true;
+  };
+  if (!require(kOp | kThread | kCall | kReturn)) return false;
+  switch (op.kind) {
+    case OpKind::kStore: ok = require(kKey | kValue); break;
+    case OpKind::kErase: ok = require(kKey | kRemoved); break;
+    case OpKind::kLoad: ok = require(kKey | kFound) && (!found || require(kValue)); break;
+    case OpKind::kIterate: ok = require(kEntries); break;
+  }
+  if (!ok) return false;
+  // Fields that belong to other ops ("found" on an erase, "value" on a missed load) are ignored.
+  op.found = op.kind == OpKind::kErase ? removed : op.kind == OpKind::kLoad && found;
+  if (op.kind == OpKind::kErase || (op.kind == OpKind::kLoad && !found)) op.value = 0;
+  if (op.kind != OpKind::kIterate && (seen & kEntries)) history->entries.resize(entries_before);
+  if (thread > UINT32_MAX) return p->Fail(fmt::format("field 'thread' is out of range (got {})", thread));
+  op.thread = static_cast<uint32_t>(thread);
+  if (op.ret < op.call) return p->Fail(fmt::format("return {} is before call {}", op.ret, op.call));
+  if (op.kind == OpKind::kIterate) {
+    op.first_entry = entries_before;
+    size_t count = history->entries.size() - entries_before;
+    if (count > UINT32_MAX) return p->Fail("too many entries in one iteration");
+    op.entry_count = static_cast<uint32_t>(count);
+    op.key = 0;
+    op.value = 0;
+  }
+  history->ops.push_back(op);
+  return true;
+}
+
+bool ParseHeaderLine(LineParser* p, History* history) {
+  // Field values are located first and interpreted after 'format' and 'version' are known to be
+  // right, so a future version's header reports its version, not a confusing type error.
+  constexpr std::string_view kNames[] = {"format", "version", "scenario", "backend", "guarantee",
+                                         "trial",  "seed",    "initial",  "threads", "truncated"};
+  constexpr size_t kCount = std::size(kNames);
+  const char* where[kCount] = {};
+  bool ok = ParseObject(p, [&](std::string_view name) {
+    for (size_t i = 0; i < kCount; ++i) {
+      if (kNames[i] != name) continue;
+      if (where[i] != nullptr) return p->Fail(fmt::format("duplicate field '{}'", name));
+      p->SkipWs();
+      where[i] = p->pos();
+    }
+    return p->SkipValue();
+  });
+  if (!ok) return false;
+  const std::string not_ours = "not a mapstress history (header 'format' must be \"mapstress-history\")";
+  std::string text;
+  if (where[0] == nullptr) return p->Fail(not_ours);
+  p->Seek(where[0]);
+  LineParser probe = *p;
+  if (!probe.ParseStringField({"format"}, &text) || text != "mapstress-history") return p->Fail(not_ours);
+  if (where[1] == nullptr) return p->Fail("missing field 'version'");
+  p->Seek(where[1]);
+  uint64_t version = 0;
+  if (!p->ParseU64({"version"}, &version)) return false;
+  if (version != kHistoryFormatVersion) {
+    return p->Fail(
+        fmt::format("version {} is not supported (this mapstress reads version {})", version, kHistoryFormatVersion));
+  }
+  for (size_t i = 2; i < 8; ++i) {
+    if (where[i] == nullptr) return p->Fail(fmt::format("missing field '{}'", kNames[i]));
+  }
+  p->Seek(where[2]);
+  if (!p->ParseStringField({"scenario"}, &history->scenario)) return false;
+  p->Seek(where[3]);
+  if (!p->ParseStringField({"backend"}, &history->backend)) return false;
+  p->Seek(where[4]);
+  if (!p->ParseStringField({"guarantee"}, &text)) return false;
+  if (!ParseGuarantee(text, &history->guarantee)) {
+    return p->Fail(fmt::format("unknown guarantee '{}'{}", text, DidYouMean(text, {"snapshot", "weak", "none"})));
+  }
+  uint64_t trial = 0;
+  p->Seek(where[5]);
+  if (!p->ParseU64({"trial"}, &trial)) return false;
+  if (trial > UINT32_MAX) return p->Fail(fmt::format("field 'trial' is out of range (got {})", trial));
+  history->trial = static_cast<uint32_t>(trial);
+  p->Seek(where[6]);
+  if (!p->ParseU64({"seed"}, &history->seed)) return false;
+  p->Seek(where[7]);
+  if (!p->ParsePairs("initial", &history->initial)) return false;
+  std::vector<uint64_t> keys;
+  keys.reserve(history->initial.size());
+  for (const Entry& e : history->initial) keys.push_back(e.key);
+  std::sort(keys.begin(), keys.end());
+  auto dup = std::adjacent_find(keys.begin(), keys.end());
+  if (dup != keys.end()) return p->Fail(fmt::format("field 'initial' lists key {} twice", *dup));
+  if (where[8] != nullptr) {
+    p->Seek(where[8]);
+    if (!p->Peek('[')) return p->WrongType({"threads"}, "an array of strings");
+    p->Consume('[');
+    if (!p->Consume(']')) {
+      int64_t item = 0;
+      do {
+        history->thread_names.emplace_back();
+        if (!p->ParseStringField({"threads", item++}, &history->thread_names.back())) return false;
+      } while (p->Consume(','));
+      if (!p->Expect(']', "',' or ']'")) return false;
+    }
+  }
+  if (where[9] != nullptr) {
+    p->Seek(where[9]);
+    if (!p->ParseBool({"truncated"}, &history->truncated)) return false;
+  }
+  return true;
+}
+
+struct StoreClaim {
+  uint64_t key;
+  uint64_t value;
+  size_t line;  // 0: the header's initial state
+};
+
+// Each (key, value) may come from one write only, or the checker could not tell which write a
+// reader saw. Finds the claim pair whose later line comes first in the file.
+bool CheckUniqueValues(const std::string& name, const History& history, const std::vector<size_t>& store_lines,
+                       std::string* error) {
+  std::vector<StoreClaim> claims;
+  claims.reserve(store_lines.size() + history.initial.size());
+  for (const Entry& e : history.initial) claims.push_back({e.key, e.value, 0});
+  size_t s = 0;
+  for (const Op& op : history.ops) {
+    if (op.kind == OpKind::kStore) claims.push_back({op.key, op.value, store_lines[s++]});
+  }
+  std::sort(claims.begin(), claims.end(), [](const StoreClaim& a, const StoreClaim& b) {
+    if (a.key != b.key) return a.key < b.key;
+    if (a.value != b.value) return a.value < b.value;
+    return a.line < b.line;
+  });
+  const StoreClaim* first = nullptr;
+  const StoreClaim* second = nullptr;
+  for (size_t i = 1; i < claims.size(); ++i) {
+    if (claims[i].key == claims[i - 1].key && claims[i].value == claims[i - 1].value &&
+        (second == nullptr || claims[i].line < second->line)) {
+      first = &claims[i - 1];
+      second = &claims[i];
+    }
+  }
+  if (second == nullptr) return true;
+  if (first->line == 0) {
+    *error = fmt::format("{}:{}: value {} of key {} is claimed by a store and by the header's initial state", name,
+                         second->line, second->value, second->key);
+  } else {
+    *error = fmt::format("{}:{}: value {} is claimed by two stores (line {} and line {})", name, second->line,
+                         second->value, first->line, second->line);
+  }
+  return false;
+}
+
+std::string SanitiseName(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    bool keep =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    out.push_back(keep ? c : '_');
+  }
+  if (out.empty()) out = "unnamed";
+  if (out[0] == '.') out[0] = '_';
+  return out;
+}
+
+}  // namespace
+
+bool WriteHistoryFile(const std::string& path, const History& history, std::string* error) {
+  for (size_t i = 0; i < history.ops.size(); ++i) {
+    const Op& op = history.ops[i];
+    if (op.kind == OpKind::kIterate &&
+        (op.first_entry > history.entries.size() || op.entry_count > history.entries.size() - op.first_entry)) {
+      *error = fmt::format("{}: op {} refers to entries beyond the history's {}", path, i, history.entries.size());
+      return false;
+    }
+  }
+  static std::atomic<uint64_t> writes{0};
+  std::string temp = fmt::format("{}.tmp{}-{}", path, static_cast<long>(getpid()), writes++);
+  OutFile out;
+  if (!out.Open(temp, path, EndsWith(path, ".gz"), error)) return false;
+  std::string buffer;
+  buffer.reserve(kFlushBytes + 4096);
+  AppendHeader(&buffer, history);
+  bool ok = true;
+  for (const Op& op : history.ops) {
+    AppendOp(&buffer, history, op);
+    if (buffer.size() >= kFlushBytes) {
+      ok = ok && out.Write(buffer);
+      buffer.clear();
+    }
+  }
+  ok = ok && out.Write(buffer);
+  ok = out.Close() && ok;
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    *error = fmt::format("{}: cannot write: {}", path, std::strerror(errno));
+    std::remove(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::string HistoryFileName(const History& history) {
+  return fmt::format("{}__{}__trial{}.jsonl.gz", SanitiseName(history.scenario), SanitiseName(history.backend),
+                     history.trial);
+}
+
+bool ParseHistoryText(const std::string& name, const std::string& text, History* history, std::string* error) {
+  *history = History();
+  const char* p = text.data();
+  const char* end = p + text.size();
+  if (std::all_of(p, end, [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
+    *error = fmt::format("{}:1: empty file (expected a mapstress-history header)", name);
+    return false;
+  }
+  std::vector<size_t> store_lines;
+  history->ops.reserve(static_cast<size_t>(std::count(p, end, '\n')));
+  size_t line = 0;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* line_end = nl != nullptr ? nl : end;
+    ++line;
+    LineParser parser(p, line_end);
+    bool ok;
+    if (line == 1) {
+      ok = !parser.AtEnd() ? ParseHeaderLine(&parser, history)
+                           : parser.Fail("empty first line (expected a mapstress-history header)");
+    } else if (parser.AtEnd()) {
+      ok = true;  // blank lines are tolerated
+    } else {
+      ok = ParseOpLine(&parser, history);
+      if (ok) {
+        if (history->ops.back().kind == OpKind::kStore) store_lines.push_back(line);
+      }
+    }
+    if (!ok) {
+      *error = fmt::format("{}:{}: {}", name, line, parser.message());
+      *history = History();
+      return false;
+    }
+    p = line_end + (nl != nullptr ? 1 : 0);
+  }
+  if (!CheckUniqueValues(name, *history, store_lines, error)) {
+    *history = History();
+    return false;
+  }
+  return true;
+}
+
+bool ReadHistoryFile(const std::string& path, History* history, std::string* error) {
+  std::string text;
+  bool ok = EndsWith(path, ".gz") ? ReadGzip(path, &text, error) : ReadPlain(path, &text, error);
+  if (!ok) return false;
+  return ParseHistoryText(path, text, history, error);
+}
+
+}  // namespace mapstress

@@ -1,0 +1,27 @@
+// History files: newline-delimited JSON (optionally gzip), format described in docs/history-format.md.
+#pragma once
+
+#include <string>
+
+#include "history/history.h"
+
+namespace mapstress {
+
+inline constexpr int kHistoryFormatVersion = 1;
+
+// Writes `history` to `path` (gzip when the name ends in ".gz") through a temporary file beside
+// it that is renamed into place, so a reader never sees half a file. False and `*error` on failure.
+bool WriteHistoryFile(const std::string& path, const History& history, std::string* error);
+
+// "<scenario>__<backend>__trial<N>.jsonl.gz" with every character outside [A-Za-z0-9._-] replaced by '_'.
+std::string HistoryFileName(const History& history);
+
+// Reads a history file strictly: any malformed line fails with `*error` = "file:line: message".
+// Unknown fields are skipped (forward compatible); missing required fields are errors.
+// On failure `*history` is left empty.
+bool ReadHistoryFile(const std::string& path, History* history, std::string* error);
+
+// The same parser on text already in memory; `name` is used in error messages.
+bool ParseHistoryText(const std::string& name, const std::string& text, History* history, std::string* error);
+
+}  // namespace mapstress

@@ -1,0 +1,3 @@
+module mapstress/goplugins
+
+go 1.19

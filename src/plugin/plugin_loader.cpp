@@ -1,0 +1,348 @@
+#include "plugin/plugin_loader.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include "mapstress/plugin.h"
+
+namespace mapstress {
+namespace {
+
+constexpr const char* kEntryPoint = "mapstress_backends";
+constexpr int kMaxBackends = 4096;  // a longer list is taken as a missing NULL terminator
+
+std::string Prefix(const std::string& path) { return "plugin " + path + ": "; }
+
+bool ValidName(const char* name) {
+  if (*name == '\0') return false;
+  for (const char* c = name; *c != '\0'; ++c) {
+    bool ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// "" when the backend is usable, otherwise why not (without the "plugin <path>: " prefix).
+std::string ValidateBackend(const mapstress_backend* b, int index) {
+  std::string label =
+      b->name != nullptr ? "backend '" + std::string(b->name) + "'" : "backend #" + std::to_string(index + 1);
+  if (b->abi < 1 || b->abi > MAPSTRESS_PLUGIN_ABI) {
+    return label + " was built for plugin ABI " + std::to_string(b->abi) + ", this mapstress supports ABI " +
+           std::to_string(MAPSTRESS_PLUGIN_ABI);
+  }
+  if (b->name == nullptr) return label + ": required field 'name' is NULL";
+  if (!ValidName(b->name)) return "backend name '" + std::string(b->name) + "' must match [a-z0-9_-]+";
+  if (b->description == nullptr) return label + ": required field 'description' is NULL";
+  if (std::strchr(b->description, '\n') != nullptr) return label + ": description must be one line";
+  if (b->guarantee == nullptr) return label + ": required field 'guarantee' is NULL";
+  Guarantee guarantee;
+  if (!ParseGuarantee(b->guarantee, &guarantee)) {
+    return label + ": unknown guarantee '" + b->guarantee + "' (expected snapshot, weak or none)";
+  }
+  const std::pair<const char*, bool> required[] = {
+      {"create", b->create != nullptr}, {"destroy", b->destroy != nullptr}, {"store", b->store != nullptr},
+      {"erase", b->erase != nullptr},   {"load", b->load != nullptr},       {"iterate", b->iterate != nullptr},
+  };
+  for (const auto& [function, present] : required) {
+    if (!present) return label + ": required function '" + function + "' is NULL";
+  }
+  return "";
+}
+
+// "SIGSEGV"; kept local so the loader does not pull in the engine.
+std::string SignalText(int signal) {
+  const char* abbrev = sigabbrev_np(signal);
+  return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+}
+
+bool LooksLikeElf(const std::string& path) {
+  static constexpr char kElfMagic[4] = {0x7f, 'E', 'L', 'F'};
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char magic[4] = {};
+  size_t n = std::fread(magic, 1, sizeof magic, f);
+  std::fclose(f);
+  return n == sizeof magic && std::memcmp(magic, kElfMagic, sizeof magic) == 0;
+}
+
+// dlopen()s the plugin in this process and returns its backend list, or nullptr and *error.
+const mapstress_backend* const* OpenPlugin(const std::string& real_path, const std::string& shown_path,
+                                           std::string* error) {
+  if (access(real_path.c_str(), F_OK) != 0) {
+    *error = Prefix(shown_path) + "no such file";
+    return nullptr;
+  }
+  dlerror();
+  // Never dlclose()d: a Go runtime cannot be unloaded, and the process is short-lived anyway.
+  void* handle = dlopen(real_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    std::string text = why != nullptr ? why : "unknown dlopen error";
+    *error = Prefix(shown_path) + (LooksLikeElf(real_path) ? "cannot be loaded: " : "not a shared library: ") + text;
+    return nullptr;
+  }
+  using EntryFn = const mapstress_backend* const* (*)();
+  auto entry = reinterpret_cast<EntryFn>(dlsym(handle, kEntryPoint));
+  if (entry == nullptr) {
+    *error = Prefix(shown_path) + "does not export mapstress_backends()";
+    return nullptr;
+  }
+  const mapstress_backend* const* list = entry();
+  if (list == nullptr || list[0] == nullptr) {
+    *error = Prefix(shown_path) + "mapstress_backends() returned no backends";
+    return nullptr;
+  }
+  return list;
+}
+
+// A probe reply carrying an error message ("O" starts a successful one).
+std::string Failure(const std::string& message) {
+  std::string reply = "E";
+  reply += message;
+  return reply;
+}
+
+// Length-prefixed strings over the probe pipe: "<len>:<bytes>".
+void PutString(std::string* out, const std::string& s) {
+  *out += std::to_string(s.size());
+  *out += ':';
+  *out += s;
+}
+
+bool GetString(const std::string& in, size_t* pos, std::string* s) {
+  size_t colon = in.find(':', *pos);
+  if (colon == std::string::npos || colon == *pos || colon - *pos > 9) return false;
+  size_t len = 0;
+  for (size_t i = *pos; i < colon; ++i) {
+    if (in[i] < '0' || in[i] > '9') return false;
+    len = len * 10 + static_cast<size_t>(in[i] - '0');
+  }
+  if (in.size() - colon - 1 < len) return false;
+  *s = in.substr(colon + 1, len);
+  *pos = colon + 1 + len;
+  return true;
+}
+
+// Runs in the probe child: "E" + message, or "O" + (name, description, guarantee) triples.
+std::string Probe(const std::string& real_path, const std::string& shown_path) {
+  std::string error;
+  const mapstress_backend* const* list = OpenPlugin(real_path, shown_path, &error);
+  if (list == nullptr) return Failure(error);
+  std::string out = "O";
+  std::vector<std::string> names;
+  for (int i = 0; list[i] != nullptr; ++i) {
+    if (i == kMaxBackends) {
+      return Failure(Prefix(shown_path) + "mapstress_backends() returned more than " + std::to_string(kMaxBackends) +
+                     " backends (missing NULL terminator?)");
+    }
+    const mapstress_backend* b = list[i];
+    std::string why = ValidateBackend(b, i);
+    if (!why.empty()) return Failure(Prefix(shown_path) + why);
+    for (const auto& seen : names) {
+      if (seen == b->name) {
+        return Failure(Prefix(shown_path) + "backend name '" + seen + "' is already taken by another backend");
+      }
+    }
+    names.push_back(b->name);
+    PutString(&out, b->name);
+    PutString(&out, b->description);
+    PutString(&out, b->guarantee);
+  }
+  return out;
+}
+
+void WriteAll(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+// Reads until EOF or the deadline; false when the deadline passed first.
+bool ReadUntilEof(int fd, int timeout_ms, std::string* out) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[4096];
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    int r = poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return r < 0;  // error: treat as EOF; 0: timed out
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return true;
+    out->append(buf, static_cast<size_t>(n));
+  }
+}
+
+// Forks the probe child and returns its message, or an error message starting with "E".
+std::string RunProbe(const std::string& real_path, const std::string& shown_path, int timeout_ms) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    return Failure(Prefix(shown_path) + "cannot create a pipe for the probe: " + std::strerror(errno));
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return Failure(Prefix(shown_path) + "cannot fork the probe: " + std::strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    WriteAll(fds[1], Probe(real_path, shown_path));
+    _exit(0);  // no atexit handlers, no plugin destructors, no flushing of inherited buffers
+  }
+  close(fds[1]);
+  std::string message;
+  bool finished = ReadUntilEof(fds[0], timeout_ms, &message);
+  close(fds[0]);
+  if (!finished) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!finished) {
+    return Failure(Prefix(shown_path) + fmt::format("timed out after {:g} s", timeout_ms / 1000.0) +
+                   " while loading (the plugin hung in its initialiser or in mapstress_backends())");
+  }
+  if (WIFSIGNALED(status)) {
+    return Failure(Prefix(shown_path) + "crashed while loading (" + SignalText(WTERMSIG(status)) + ")");
+  }
+  if (message.empty() || WEXITSTATUS(status) != 0) {
+    return Failure(Prefix(shown_path) + "the loading process exited with status " +
+                   std::to_string(WEXITSTATUS(status)) + " before reporting");
+  }
+  return message;
+}
+
+// Calls through the C ABI; owns the plugin's map.
+class PluginMap final : public Map {
+ public:
+  PluginMap(const mapstress_backend* backend, void* map) : backend_(backend), map_(map) {}
+  ~PluginMap() override { backend_->destroy(map_); }
+  PluginMap(const PluginMap&) = delete;
+  PluginMap& operator=(const PluginMap&) = delete;
+
+  void Store(uint64_t key, uint64_t value) override { backend_->store(map_, key, value); }
+  bool Erase(uint64_t key) override { return backend_->erase(map_, key) != 0; }
+  bool Load(uint64_t key, uint64_t* value) override { return backend_->load(map_, key, value) != 0; }
+  void Iterate(const Visitor& visit) override {
+    backend_->iterate(map_, &VisitTrampoline, const_cast<Visitor*>(&visit));
+  }
+  void AttachThread() override {
+    if (backend_->thread_attach != nullptr) backend_->thread_attach(map_);
+  }
+  void DetachThread() override {
+    if (backend_->thread_detach != nullptr) backend_->thread_detach(map_);
+  }
+
+ private:
+  static int VisitTrampoline(void* ctx, uint64_t key, uint64_t value) {
+    return (*static_cast<const Visitor*>(ctx))(key, value) ? 1 : 0;
+  }
+
+  const mapstress_backend* backend_;
+  void* map_;
+};
+
+// In the calling process: loads the plugin and finds the named backend; throws on failure.
+const mapstress_backend* OpenBackend(const std::string& real_path, const std::string& shown_path,
+                                     const std::string& name) {
+  std::string error;
+  const mapstress_backend* const* list = OpenPlugin(real_path, shown_path, &error);
+  if (list == nullptr) throw std::runtime_error(error);
+  for (int i = 0; i < kMaxBackends && list[i] != nullptr; ++i) {
+    if (list[i]->name == nullptr || name != list[i]->name) continue;
+    std::string why = ValidateBackend(list[i], i);
+    if (!why.empty()) throw std::runtime_error(Prefix(shown_path) + why);
+    return list[i];
+  }
+  throw std::runtime_error(Prefix(shown_path) + "backend '" + name + "' is no longer exported");
+}
+
+}  // namespace
+
+bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std::string* error, int timeout_ms) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    *error = Prefix(path) + (errno == ENOENT || errno == ENOTDIR ? "no such file" : std::strerror(errno));
+    return false;
+  }
+  // dlopen() searches the library path for a name without a slash, so always pass an absolute one.
+  char resolved[PATH_MAX];
+  if (realpath(path.c_str(), resolved) == nullptr) {
+    *error = Prefix(path) + std::strerror(errno);
+    return false;
+  }
+  std::string real_path = resolved;
+  std::string message = RunProbe(real_path, path, timeout_ms);
+  if (message.empty() || message[0] != 'O') {
+    *error = message.empty() ? Prefix(path) + "empty reply from the loading process" : message.substr(1);
+    return false;
+  }
+  std::vector<BackendInfo> found;
+  size_t pos = 1;
+  while (pos < message.size()) {
+    std::string name, description, guarantee;
+    if (!GetString(message, &pos, &name) || !GetString(message, &pos, &description) ||
+        !GetString(message, &pos, &guarantee)) {
+      *error = Prefix(path) + "garbled reply from the loading process";
+      return false;
+    }
+    BackendInfo info;
+    info.name = name;
+    info.description = description;
+    ParseGuarantee(guarantee, &info.guarantee);  // validated by the probe
+    info.promise = "declared by plugin " + path;
+    info.concurrency = "as documented by the plugin";
+    info.always_isolate = true;
+    info.create = [real_path, path, name](const BackendOptions& options) -> std::unique_ptr<Map> {
+      const mapstress_backend* backend = OpenBackend(real_path, path, name);
+      void* map = backend->create(options.capacity_hint);
+      if (map == nullptr) throw std::runtime_error(Prefix(path) + "backend '" + name + "': create() returned NULL");
+      return std::make_unique<PluginMap>(backend, map);
+    };
+    found.push_back(std::move(info));
+  }
+  if (found.empty()) {
+    *error = Prefix(path) + "mapstress_backends() returned no backends";
+    return false;
+  }
+  for (auto& info : found) backends->push_back(std::move(info));
+  return true;
+}
+
+std::string AddPluginBackends(const std::string& path, BackendRegistry* registry) {
+  std::vector<BackendInfo> backends;
+  std::string error;
+  if (!LoadPlugin(path, &backends, &error)) return error;
+  BackendRegistry updated = *registry;  // all or none
+  for (auto& info : backends) {
+    std::string why = updated.Add(std::move(info));
+    if (!why.empty()) return Prefix(path) + why;
+  }
+  *registry = std::move(updated);
+  return "";
+}
+
+}  // namespace mapstress

@@ -1,0 +1,402 @@
+#include "report/case_report_json.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+
+namespace mapstress {
+namespace {
+
+using nlohmann::json;
+
+// Length of the valid UTF-8 sequence starting at text[i], or 0 if it is not one.
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > text.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return len;
+}
+
+const char* BoundName(const Rate& rate) { return rate.count > 0 ? "wilson95" : "rule_of_three"; }
+
+json RateToJson(const Rate& rate) {
+  return {{"count", rate.count}, {"total", rate.total}, {"value", rate.value},
+          {"lo", rate.lo},       {"hi", rate.hi},       {"bound", BoundName(rate)}};
+}
+
+// Reads typed fields of one JSON object; keeps the first error, naming the field's path.
+class FieldReader {
+ public:
+  FieldReader(const json& object, std::string where, std::string* error)
+      : object_(object), where_(std::move(where)), error_(error) {
+    if (!object_.is_object()) Fail(where_.empty() ? "expected an object" : where_ + ": expected an object");
+  }
+
+  bool ok() const { return ok_; }
+  const std::string& where() const { return where_; }
+  std::string PathOf(const char* key) const { return where_.empty() ? key : where_ + "." + key; }
+
+  void Fail(const std::string& message) {
+    if (ok_ && error_ != nullptr) *error_ = message;
+    ok_ = false;
+  }
+
+  // The member, or nullptr (after recording an error when required).
+  const json* Get(const char* key, bool required = true) {
+    if (!ok_) return nullptr;
+    auto it = object_.find(key);
+    if (it == object_.end()) {
+      if (required) Fail(PathOf(key) + ": missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void U64(const char* key, uint64_t* out, bool required = true) {
+    const json* v = Get(key, required);
+    if (v == nullptr) return;
+    if (v->is_number_unsigned()) {
+      *out = v->get<uint64_t>();
+    } else if (v->is_number_integer() && v->get<int64_t>() >= 0) {
+      *out = static_cast<uint64_t>(v->get<int64_t>());
+    } else {
+      Fail(PathOf(key) + ": expected a non-negative integer");
+    }
+  }
+
+  void U32(const char* key, uint32_t* out, bool required = true) {
+    uint64_t wide = *out;
+    U64(key, &wide, required);
+    if (!ok_) return;
+    if (wide > std::numeric_limits<uint32_t>::max()) {
+      Fail(PathOf(key) + ": out of range");
+      return;
+    }
+    *out = static_cast<uint32_t>(wide);
+  }
+
+  void Double(const char* key, double* out, bool required = true) {
+    const json* v = Get(key, required);
+    if (v == nullptr) return;
+    if (v->is_number()) {
+      *out = v->get<double>();
+    } else if (v->is_null()) {
+      *out = std::numeric_limits<double>::quiet_NaN();  // dump() writes NaN and infinities as null
+    } else {
+      Fail(PathOf(key) + ": expected a number");
+    }
+  }
+
+  void Bool(const char* key, bool* out, bool required = true) {
+    const json* v = Get(key, required);
+    if (v == nullptr) return;
+    if (!v->is_boolean()) {
+      Fail(PathOf(key) + ": expected true or false");
+      return;
+    }
+    *out = v->get<bool>();
+  }
+
+  void String(const char* key, std::string* out, bool required = true) {
+    const json* v = Get(key, required);
+    if (v == nullptr) return;
+    if (!v->is_string()) {
+      Fail(PathOf(key) + ": expected a string");
+      return;
+    }
+    *out = v->get<std::string>();
+  }
+
+  // A string member parsed by `parse`; `what` lists the accepted words for the message.
+  template <typename T>
+  void Enum(const char* key, T* out, bool (*parse)(const std::string&, T*), const char* what) {
+    std::string text;
+    String(key, &text);
+    if (ok_ && !parse(text, out)) Fail(fmt::format("{}: \"{}\" is not one of {}", PathOf(key), text, what));
+  }
+
+ private:
+  const json& object_;
+  std::string where_;
+  std::string* error_;
+  bool ok_ = true;
+};
+
+constexpr const char* kGradeWords = "ACCEPTABLE, INTERESTING, FORBIDDEN";
+
+}  // namespace
+
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t len = Utf8SequenceLength(text, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+    } else {
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+json CheckResultToJson(const CheckResult& check) {
+  json anomalies = json::object();
+  for (int i = 0; i < kAnomalyCount; ++i) anomalies[AnomalyName(static_cast<Anomaly>(i))] = check.anomalies[i];
+  json examples = json::array();
+  for (const Example& e : check.examples) {
+    json witnesses = json::array();
+    for (const std::string& w : e.witnesses) witnesses.push_back(ValidUtf8(w));
+    examples.push_back({{"kind", AnomalyName(e.kind)},
+                        {"key", e.key},
+                        {"explanation", ValidUtf8(e.explanation)},
+                        {"witnesses", std::move(witnesses)}});
+  }
+  return {{"iterations",
+           {{"total", check.iterations},
+            {"snapshot", check.snapshot},
+            {"weak", check.weak},
+            {"anomalous", check.anomalous}}},
+          {"loads", check.loads},
+          {"anomalies", std::move(anomalies)},
+          {"key_counts", {{"wrong", check.key_wrong}, {"total", check.key_total}}},
+          {"events", check.events},
+          {"examples", std::move(examples)}};
+}
+
+bool CheckResultFromJson(const json& j, CheckResult* check, std::string* error) {
+  CheckResult out;
+  FieldReader top(j, "", error);
+  if (const json* it = top.Get("iterations")) {
+    FieldReader r(*it, "iterations", error);
+    r.U64("total", &out.iterations);
+    r.U64("snapshot", &out.snapshot);
+    r.U64("weak", &out.weak);
+    r.U64("anomalous", &out.anomalous);
+    if (!r.ok()) return false;
+  }
+  top.U64("loads", &out.loads);
+  if (const json* a = top.Get("anomalies")) {
+    FieldReader r(*a, "anomalies", error);
+    for (int i = 0; i < kAnomalyCount; ++i) r.U64(AnomalyName(static_cast<Anomaly>(i)), &out.anomalies[i]);
+    if (!r.ok()) return false;
+  }
+  if (const json* k = top.Get("key_counts")) {
+    FieldReader r(*k, "key_counts", error);
+    r.U64("wrong", &out.key_wrong);
+    r.U64("total", &out.key_total);
+    if (!r.ok()) return false;
+  }
+  top.U64("events", &out.events);
+  if (const json* examples = top.Get("examples")) {
+    if (!examples->is_array()) {
+      top.Fail("examples: expected an array");
+    } else {
+      for (size_t i = 0; i < examples->size() && top.ok(); ++i) {
+        FieldReader r((*examples)[i], fmt::format("examples[{}]", i), error);
+        Example e;
+        r.Enum("kind", &e.kind, ParseAnomaly,
+               "missing, phantom, duplicate, stale_value, unknown_value, stale_read, not_snapshot");
+        r.U64("key", &e.key);
+        r.String("explanation", &e.explanation);
+        if (const json* w = r.Get("witnesses")) {
+          if (!w->is_array()) r.Fail(r.PathOf("witnesses") + ": expected an array of strings");
+          for (size_t k = 0; r.ok() && k < w->size(); ++k) {
+            if (!(*w)[k].is_string()) {
+              r.Fail(fmt::format("{}[{}]: expected a string", r.PathOf("witnesses"), k));
+            } else {
+              e.witnesses.push_back((*w)[k].get<std::string>());
+            }
+          }
+        }
+        if (!r.ok()) return false;
+        out.examples.push_back(std::move(e));
+      }
+    }
+  }
+  if (!top.ok()) return false;
+  *check = std::move(out);
+  return true;
+}
+
+json CaseReportToJson(const CaseReport& report) {
+  json j;
+  j["scenario"] = ValidUtf8(report.scenario);
+  j["scenario_path"] = ValidUtf8(report.scenario_path);
+  j["backend"] = ValidUtf8(report.backend);
+  j["guarantee"] = GuaranteeName(report.guarantee);
+  j["status"] = CaseStatusName(report.status);
+  j["outcome"] = OutcomeName(report.outcome);
+  if (report.outcome == Outcome::kCrashed || !report.signal.empty()) j["signal"] = ValidUtf8(report.signal);
+  if (!report.message.empty()) j["message"] = ValidUtf8(report.message);
+  j["trials"] = report.trials;
+  j["trials_completed"] = report.trials_completed;
+  j["threads"] = report.threads;
+  j["seed"] = report.seed;
+  j["duration_s"] = report.duration_s;
+  j["truncated"] = report.truncated;
+  j["isolated"] = report.isolated;
+  json ops = json::object();
+  for (int k = 0; k < kOpKindCount; ++k) {
+    const OpStats& s = report.ops[k];
+    ops[OpKindName(static_cast<OpKind>(k))] = {
+        {"count", s.count},
+        {"per_sec", s.per_sec},
+        {"latency_ns", {{"p50", s.p50_ns}, {"p99", s.p99_ns}, {"p999", s.p999_ns}, {"max", s.max_ns}}}};
+  }
+  j["ops"] = std::move(ops);
+  json check = CheckResultToJson(report.check);
+  j["iterations"] = check["iterations"];
+  j["loads"] = check["loads"];
+  j["anomalies"] = check["anomalies"];
+  json grading = json::object();
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    grading[AnomalyName(static_cast<Anomaly>(i))] = GradeName(report.grading.anomaly[i]);
+  }
+  grading["crashed"] = GradeName(report.grading.crashed);
+  grading["hung"] = GradeName(report.grading.hung);
+  j["grading"] = std::move(grading);
+  Rates rates = ComputeRates(report.check);
+  j["rates"] = {{"iteration_deviation", RateToJson(rates.iteration_deviation)},
+                {"snapshot_deviation", RateToJson(rates.snapshot_deviation)},
+                {"key_deviation", RateToJson(rates.key_deviation)}};
+  j["key_counts"] = check["key_counts"];
+  j["events"] = check["events"];
+  j["examples"] = check["examples"];
+  return j;
+}
+
+bool CaseReportFromJson(const json& j, CaseReport* report, std::string* error) {
+  CaseReport out;
+  FieldReader r(j, "", error);
+  r.String("scenario", &out.scenario);
+  r.String("scenario_path", &out.scenario_path);
+  r.String("backend", &out.backend);
+  r.Enum("guarantee", &out.guarantee, ParseGuarantee, "snapshot, weak, none");
+  r.Enum("status", &out.status, ParseCaseStatus, "pass, fail, inconclusive, error, unsupported");
+  r.Enum("outcome", &out.outcome, ParseOutcome, "completed, crashed, hung");
+  r.String("signal", &out.signal, /*required=*/false);
+  r.String("message", &out.message, /*required=*/false);
+  r.U32("trials", &out.trials);
+  r.U32("trials_completed", &out.trials_completed);
+  r.U32("threads", &out.threads);
+  r.U64("seed", &out.seed);
+  r.Double("duration_s", &out.duration_s);
+  r.Bool("truncated", &out.truncated);
+  r.Bool("isolated", &out.isolated);
+  if (const json* ops = r.Get("ops")) {
+    FieldReader o(*ops, "ops", error);
+    for (int k = 0; k < kOpKindCount && o.ok(); ++k) {
+      const char* name = OpKindName(static_cast<OpKind>(k));
+      const json* op = o.Get(name);
+      if (op == nullptr) break;
+      FieldReader s(*op, o.PathOf(name), error);
+      OpStats& stats = out.ops[k];
+      s.U64("count", &stats.count);
+      s.Double("per_sec", &stats.per_sec);
+      if (const json* lat = s.Get("latency_ns")) {
+        FieldReader l(*lat, s.PathOf("latency_ns"), error);
+        l.U64("p50", &stats.p50_ns);
+        l.U64("p99", &stats.p99_ns);
+        l.U64("p999", &stats.p999_ns);
+        l.U64("max", &stats.max_ns);
+        if (!l.ok()) return false;
+      }
+      if (!s.ok()) return false;
+    }
+    if (!o.ok()) return false;
+  }
+  if (!r.ok()) return false;
+  // The check result's members sit at the case's top level.
+  if (!CheckResultFromJson(j, &out.check, error)) return false;
+  if (const json* g = r.Get("grading")) {
+    FieldReader gr(*g, "grading", error);
+    for (int i = 0; i < kAnomalyCount; ++i) {
+      gr.Enum(AnomalyName(static_cast<Anomaly>(i)), &out.grading.anomaly[i], ParseGrade, kGradeWords);
+    }
+    gr.Enum("crashed", &out.grading.crashed, ParseGrade, kGradeWords);
+    gr.Enum("hung", &out.grading.hung, ParseGrade, kGradeWords);
+    if (!gr.ok()) return false;
+  }
+  // "rates" is derived from the counts and not read back.
+  if (!r.ok()) return false;
+  *report = std::move(out);
+  return true;
+}
+
+json RunContextToJson(const RunContext& c) {
+  return {{"tool_version", ValidUtf8(c.tool_version)},
+          {"host", ValidUtf8(c.host)},
+          {"cpus", c.cpus},
+          {"compiler", ValidUtf8(c.compiler)},
+          {"build_type", ValidUtf8(c.build_type)},
+          {"sanitized", c.sanitized},
+          {"seed", c.seed},
+          {"start_time", ValidUtf8(c.start_time)},
+          {"duration", ValidUtf8(c.duration)},
+          {"trials", c.trials},
+          {"command_line", ValidUtf8(c.command_line)},
+          {"clock",
+           {{"source", ValidUtf8(c.clock.source)},
+            {"resolution_ns", c.clock.resolution_ns},
+            {"read_cost_ns", c.clock.read_cost_ns},
+            {"cross_core_samples", c.clock.cross_core_samples},
+            {"cross_core_violations", c.clock.cross_core_violations},
+            {"trusted", c.clock.trusted},
+            {"note", ValidUtf8(c.clock.note)}}}};
+}
+
+bool RunContextFromJson(const json& j, RunContext* context, std::string* error) {
+  RunContext out;
+  FieldReader r(j, "context", error);
+  r.String("tool_version", &out.tool_version);
+  r.String("host", &out.host);
+  r.U32("cpus", &out.cpus);
+  r.String("compiler", &out.compiler);
+  r.String("build_type", &out.build_type);
+  r.Bool("sanitized", &out.sanitized);
+  r.U64("seed", &out.seed);
+  r.String("start_time", &out.start_time);
+  r.String("duration", &out.duration);
+  r.U32("trials", &out.trials);
+  r.String("command_line", &out.command_line);
+  if (const json* clock = r.Get("clock")) {
+    FieldReader c(*clock, "context.clock", error);
+    c.String("source", &out.clock.source);
+    c.Double("resolution_ns", &out.clock.resolution_ns);
+    c.Double("read_cost_ns", &out.clock.read_cost_ns);
+    c.U64("cross_core_samples", &out.clock.cross_core_samples);
+    c.U64("cross_core_violations", &out.clock.cross_core_violations);
+    c.Bool("trusted", &out.clock.trusted);
+    c.String("note", &out.clock.note);
+    if (!c.ok()) return false;
+  }
+  if (!r.ok()) return false;
+  *context = std::move(out);
+  return true;
+}
+
+}  // namespace mapstress

@@ -1,0 +1,38 @@
+// `mapstress merge`: several JSON reports (e.g. one per --shard) read back into one run.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "report/case_report.h"
+#include "report/run_context.h"
+
+namespace mapstress {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+// One JSON report read back.
+struct ParsedReport {
+  RunContext context;
+  bool interrupted = false;
+  std::vector<CaseReport> cases;
+};
+
+// A JSON report's document into `out`; errors name `name` (the file) and the bad field.
+bool ParseJsonReport(const nlohmann::json& document, const std::string& name, ParsedReport* out,
+                     std::string* error);
+bool ReadJsonReport(const std::string& path, ParsedReport* out, std::string* error);
+
+struct MergedReport {
+  RunContext context;  // the first file's
+  bool interrupted = false;  // any file's run was interrupted
+  std::vector<CaseReport> cases;  // every file's, in file order
+  std::vector<std::string> notes;  // differences worth telling (seeds, versions)
+};
+
+// Reads every file; false with an error naming the file on a bad file, and when the same
+// scenario × backend appears twice.
+bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std::string* error);
+
+}  // namespace mapstress

@@ -1,0 +1,43 @@
+// The report files of a run: checked before the first case, rewritten whole after every case so
+// that an interrupted or killed run still leaves valid reports of what finished.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/reporter.h"
+
+namespace mapstress {
+
+struct ReportTarget {
+  const ReporterInfo* reporter = nullptr;
+  std::string path;
+};
+
+class ReportWriter {
+ public:
+  // Adds a file; false (with a message naming the known formats) for an unknown format.
+  bool Add(const std::string& format, const std::string& path, std::string* error);
+  // Checks every path (folder exists and is writable, no path twice). Call before the run.
+  bool Open(std::string* error);
+  // Re-renders every file and replaces it atomically. Tries every file; returns the first error.
+  bool Write(const ReportInput& input, std::string* error);
+
+  const std::vector<ReportTarget>& targets() const { return targets_; }
+  bool empty() const { return targets_.empty(); }
+
+ private:
+  std::vector<ReportTarget> targets_;
+  bool opened_ = false;
+};
+
+// DIR/mapstress.<ext> (mapstress.<ext> when `dir` is empty).
+std::string ReportPathIn(const std::string& dir, const ReporterInfo& reporter);
+
+// The command line's --format (repeatable), --out (the path of the --format in the same
+// position) and --report-dir into `writer`. A --format without --out goes to
+// mapstress.<ext> in --report-dir or the current folder; --report-dir alone means every format.
+bool AddReportTargets(const std::vector<std::string>& formats, const std::vector<std::string>& outs,
+                      const std::string& report_dir, ReportWriter* writer, std::string* error);
+
+}  // namespace mapstress

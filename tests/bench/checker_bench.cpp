@@ -1,0 +1,117 @@
+// Checker throughput on a synthetic mixed history over a ~10k-key map.
+// Usage: checker_bench [--events=N] [benchmark flags]; N defaults to 50 million.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+
+#include "check/checker.h"
+
+namespace mapstress {
+namespace {
+
+uint64_t g_events = 50'000'000;
+
+// Stores, erases and loads on 10k keys, each at its own linearization point with a random
+// interval around it, plus atomic iterations of the whole map: about half the events are
+// iteration entries. Every iteration should come out `snapshot`.
+History MakeHistory(uint64_t events) {
+  constexpr uint64_t kKeys = 10'000;
+  constexpr int64_t kStep = 20;
+  std::mt19937_64 rng(42);
+  History h;
+  h.thread_names = {"writer-1", "writer-2", "reader-1", "iterator-1"};
+  std::vector<uint64_t> value(kKeys, 0);  // 0: absent
+  uint64_t next_value = 1;
+  for (uint64_t k = 0; k < kKeys; k += 2) {
+    value[k] = next_value++;
+    h.initial.push_back(Entry{k * 7919, value[k]});
+  }
+  h.ops.reserve(events / 2 + 1000);
+  h.entries.reserve(events / 2 + kKeys);
+  uint64_t produced = 0;
+  int64_t p = 0;
+  while (produced < events) {
+    p += kStep;
+    uint64_t r = rng();
+    Op op;
+    op.call = p - static_cast<int64_t>(r >> 60);
+    op.ret = p + static_cast<int64_t>((r >> 56) & 15);
+    uint64_t k = (r >> 8) % kKeys;
+    op.key = k * 7919;
+    int choice = static_cast<int>(r & 255);
+    if (choice == 0 && (r >> 20) % 32 == 0) {  // about one iteration per 8k ops
+      op.kind = OpKind::kIterate;
+      op.thread = 3;
+      op.first_entry = h.entries.size();
+      for (uint64_t i = 0; i < kKeys; ++i) {
+        if (value[i]) h.entries.push_back(Entry{i * 7919, value[i]});
+      }
+      op.entry_count = static_cast<uint32_t>(h.entries.size() - op.first_entry);
+      op.call = p - 5;
+      op.ret = p + 5;
+      produced += op.entry_count;
+    } else if (choice < 100) {
+      op.kind = OpKind::kStore;
+      op.thread = 0;
+      op.value = next_value++;
+      value[k] = op.value;
+    } else if (choice < 140) {
+      op.kind = OpKind::kErase;
+      op.thread = 1;
+      op.found = value[k] != 0;
+      value[k] = 0;
+    } else {
+      op.kind = OpKind::kLoad;
+      op.thread = 2;
+      op.found = value[k] != 0;
+      op.value = value[k];
+    }
+    h.ops.push_back(op);
+    ++produced;
+  }
+  return h;
+}
+
+void BM_Check(benchmark::State& state) {
+  History h = MakeHistory(g_events);
+  uint64_t events = 0;
+  CheckResult last;
+  for (auto _ : state) {
+    last = Check(h);
+    events += last.events;
+    benchmark::DoNotOptimize(last);
+  }
+  uint64_t wrong = 0;
+  for (uint64_t n : last.anomalies) wrong += n;
+  if (wrong != 0 || last.snapshot != last.iterations) state.SkipWithError("anomalies found");
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events),
+                                                  benchmark::Counter::kIsRate);
+  state.counters["events"] = static_cast<double>(last.events);
+  state.counters["iterations"] = static_cast<double>(last.iterations);
+  state.counters["history_MiB"] = static_cast<double>(h.ops.size() * sizeof(Op) +
+                                                      h.entries.size() * sizeof(Entry)) /
+                                  (1 << 20);
+}
+BENCHMARK(BM_Check)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+}  // namespace
+}  // namespace mapstress
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--events=", 9) == 0) {
+      mapstress::g_events = std::strtoull(argv[i] + 9, nullptr, 10);
+      for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+      --argc;
+      --i;
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,151 @@
+// History file speed: writing, reading (plain and gzip) and checking a synthetic history of
+// ~11M events (3M point ops + 8M iteration entries of 160 iterations over ~50k keys). Report bytes_per_second
+// (uncompressed JSONL) and items_per_second (events) of each.
+//   build/histfile-rel/tests/history_file_bench --benchmark_repetitions=3
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <unordered_map>
+
+#include "check/checker.h"
+#include "history/history_file.h"
+
+namespace mapstress {
+namespace {
+
+constexpr uint64_t kKeys = 100'000;
+constexpr uint64_t kPointOps = 3'000'000;
+constexpr int kIterations = 160;
+constexpr uint32_t kThreads = 8;
+
+// A linearizable history: ops applied one after another to a map, with short overlapping
+// intervals so the checker has real work; iterations are exact snapshots.
+const History& SyntheticHistory() {
+  static const History history = [] {
+    History h;
+    h.scenario = "bench-history-file";
+    h.backend = "synthetic";
+    h.guarantee = Guarantee::kSnapshot;
+    std::mt19937_64 rng(42);
+    std::unordered_map<uint64_t, uint64_t> state;
+    for (uint64_t k = 0; k < kKeys / 2; ++k) {
+      state[k * 2] = k + 1;
+      h.initial.push_back({k * 2, k + 1});
+    }
+    uint64_t next_value = uint64_t{1} << 32;
+    int64_t t = 1'000'000'000;
+    uint64_t iterate_every = kPointOps / kIterations;
+    for (uint64_t i = 0; i < kPointOps; ++i) {
+      Op op;
+      op.thread = static_cast<uint32_t>(i % kThreads);
+      op.call = t;
+      op.ret = t + 3 + static_cast<int64_t>(rng() % 200);
+      t += 10;  // each op takes effect at call + 1: in op order and inside its interval
+      op.key = rng() % kKeys;
+      switch (rng() % 3) {
+        case 0:
+          op.kind = OpKind::kStore;
+          op.value = next_value++;
+          state[op.key] = op.value;
+          break;
+        case 1:
+          op.kind = OpKind::kErase;
+          op.found = state.erase(op.key) > 0;
+          break;
+        default: {
+          op.kind = OpKind::kLoad;
+          auto it = state.find(op.key);
+          op.found = it != state.end();
+          op.value = op.found ? it->second : 0;
+        }
+      }
+      h.ops.push_back(op);
+      if (i % iterate_every == iterate_every - 1) {
+        Op it;
+        it.kind = OpKind::kIterate;
+        it.thread = kThreads;
+        it.call = t;
+        it.ret = t + 1;
+        t += 10;
+        it.first_entry = h.entries.size();
+        for (const auto& [k, v] : state) h.entries.push_back({k, v});
+        it.entry_count = static_cast<uint32_t>(state.size());
+        h.ops.push_back(it);
+      }
+    }
+    return h;
+  }();
+  return history;
+}
+
+uint64_t Events(const History& h) { return h.ops.size() + h.entries.size(); }
+
+std::string BenchPath(bool gzip) {
+  auto dir = std::filesystem::temp_directory_path();
+  return (dir / (gzip ? "mapstress_history_bench.jsonl.gz" : "mapstress_history_bench.jsonl")).string();
+}
+
+// Uncompressed size, measured once by writing a plain copy.
+uint64_t PlainBytes() {
+  static const uint64_t bytes = [] {
+    std::string error;
+    if (!WriteHistoryFile(BenchPath(false), SyntheticHistory(), &error)) std::abort();
+    return std::filesystem::file_size(BenchPath(false));
+  }();
+  return bytes;
+}
+
+void BM_Write(benchmark::State& state) {
+  bool gzip = state.range(0) != 0;
+  const History& h = SyntheticHistory();
+  uint64_t bytes = PlainBytes();
+  for (auto _ : state) {
+    std::string error;
+    if (!WriteHistoryFile(BenchPath(gzip), h, &error)) state.SkipWithError(error.c_str());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes * state.iterations()));
+  state.SetItemsProcessed(static_cast<int64_t>(Events(h) * state.iterations()));
+  state.counters["file_MB"] = static_cast<double>(std::filesystem::file_size(BenchPath(gzip))) / 1e6;
+}
+
+void BM_Read(benchmark::State& state) {
+  bool gzip = state.range(0) != 0;
+  uint64_t bytes = PlainBytes();
+  std::string error;
+  if (!WriteHistoryFile(BenchPath(gzip), SyntheticHistory(), &error)) state.SkipWithError(error.c_str());
+  uint64_t events = 0;
+  for (auto _ : state) {
+    History h;
+    if (!ReadHistoryFile(BenchPath(gzip), &h, &error)) state.SkipWithError(error.c_str());
+    events = Events(h);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes * state.iterations()));
+  state.SetItemsProcessed(static_cast<int64_t>(events * state.iterations()));
+}
+
+void BM_CheckLoaded(benchmark::State& state) {
+  std::string error;
+  PlainBytes();
+  History h;
+  if (!ReadHistoryFile(BenchPath(false), &h, &error)) state.SkipWithError(error.c_str());
+  CheckResult r;
+  for (auto _ : state) {
+    r = Check(h);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(PlainBytes() * state.iterations()));
+  state.SetItemsProcessed(static_cast<int64_t>(Events(h) * state.iterations()));
+  state.counters["checked_events"] = static_cast<double>(r.events);
+  state.counters["anomalous"] = static_cast<double>(r.anomalous);
+}
+
+BENCHMARK(BM_Write)->Arg(0)->Arg(1)->ArgName("gzip")->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_Read)->Arg(0)->Arg(1)->ArgName("gzip")->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_CheckLoaded)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+}  // namespace mapstress
+
+BENCHMARK_MAIN();

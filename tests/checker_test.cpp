@@ -1,0 +1,458 @@
+// Hand-built histories for every rule of the checker (docs/checker.md).
+#include "check/checker.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+namespace mapstress {
+namespace {
+
+// Builds histories op by op; times are plain nanoseconds.
+class Builder {
+ public:
+  Builder() { h_.thread_names = {"writer-1", "writer-2", "iterator-1", "reader-1"}; }
+
+  Builder& Prefill(uint64_t key, uint64_t value) {
+    h_.initial.push_back(Entry{key, value});
+    return *this;
+  }
+  Builder& Store(int64_t c, int64_t r, uint64_t key, uint64_t value, uint32_t thread = 0) {
+    Op op = Base(c, r, thread, OpKind::kStore);
+    op.key = key;
+    op.value = value;
+    h_.ops.push_back(op);
+    return *this;
+  }
+  Builder& Erase(int64_t c, int64_t r, uint64_t key, bool removed = true, uint32_t thread = 1) {
+    Op op = Base(c, r, thread, OpKind::kErase);
+    op.key = key;
+    op.found = removed;
+    h_.ops.push_back(op);
+    return *this;
+  }
+  Builder& Load(int64_t c, int64_t r, uint64_t key, bool found, uint64_t value = 0) {
+    Op op = Base(c, r, 3, OpKind::kLoad);
+    op.key = key;
+    op.found = found;
+    op.value = value;
+    h_.ops.push_back(op);
+    return *this;
+  }
+  Builder& Iterate(int64_t c, int64_t r, std::vector<Entry> entries) {
+    Op op = Base(c, r, 2, OpKind::kIterate);
+    op.first_entry = h_.entries.size();
+    op.entry_count = static_cast<uint32_t>(entries.size());
+    h_.entries.insert(h_.entries.end(), entries.begin(), entries.end());
+    h_.ops.push_back(op);
+    return *this;
+  }
+  const History& history() const { return h_; }
+  History& mutable_history() { return h_; }
+  CheckResult Check(size_t max_examples = 3) const {
+    CheckOptions options;
+    options.max_examples = max_examples;
+    return mapstress::Check(h_, options);
+  }
+
+ private:
+  static Op Base(int64_t c, int64_t r, uint32_t thread, OpKind kind) {
+    Op op;
+    op.call = c;
+    op.ret = r;
+    op.thread = thread;
+    op.kind = kind;
+    return op;
+  }
+  History h_;
+};
+
+// Count of all anomalies except `except`.
+uint64_t OthersThan(const CheckResult& r, Anomaly except) {
+  uint64_t n = 0;
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    if (static_cast<Anomaly>(i) != except) n += r.anomalies[i];
+  }
+  return n;
+}
+
+uint64_t Total(const CheckResult& r) { return OthersThan(r, Anomaly::kNotSnapshot) + r.Count(Anomaly::kNotSnapshot); }
+
+const Example* FindExample(const CheckResult& r, Anomaly kind) {
+  for (const Example& e : r.examples) {
+    if (e.kind == kind) return &e;
+  }
+  return nullptr;
+}
+
+TEST(CheckerTest, EmptyHistoryHasNothing) {
+  CheckResult r = Builder().Check();
+  EXPECT_EQ(r.iterations, 0u);
+  EXPECT_EQ(r.loads, 0u);
+  EXPECT_EQ(r.events, 0u);
+  EXPECT_EQ(Total(r), 0u);
+}
+
+TEST(CheckerTest, EmptyIterationOfEmptyMapIsSnapshot) {
+  CheckResult r = Builder().Iterate(10, 20, {}).Check();
+  EXPECT_EQ(r.iterations, 1u);
+  EXPECT_EQ(r.snapshot, 1u);
+  EXPECT_EQ(r.events, 1u);
+  EXPECT_EQ(r.key_total, 0u);
+}
+
+TEST(CheckerTest, VisitedStoredValueIsSnapshot) {
+  CheckResult r = Builder().Store(10, 20, 7, 100).Iterate(30, 40, {{7, 100}}).Check();
+  EXPECT_EQ(r.snapshot, 1u);
+  EXPECT_EQ(Total(r), 0u);
+  EXPECT_EQ(r.key_total, 1u);
+  EXPECT_EQ(r.key_wrong, 0u);
+  EXPECT_EQ(r.events, 3u);  // two ops + one entry
+}
+
+TEST(CheckerTest, MustSeeKeyNotVisitedIsMissing) {
+  CheckResult r = Builder().Store(10, 20, 7, 100).Iterate(30, 40, {}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kMissing), 1u);
+  EXPECT_EQ(r.anomalous, 1u);
+  EXPECT_EQ(r.key_total, 1u);
+  EXPECT_EQ(r.key_wrong, 1u);
+}
+
+TEST(CheckerTest, StoreConcurrentWithIterationMayBeSeenOrNot) {
+  // The store overlaps the window: absent and present are both possible.
+  EXPECT_EQ(Total(Builder().Store(35, 50, 7, 100).Iterate(30, 40, {}).Check()), 0u);
+  EXPECT_EQ(Total(Builder().Store(35, 50, 7, 100).Iterate(30, 40, {{7, 100}}).Check()), 0u);
+  EXPECT_EQ(Total(Builder().Store(10, 35, 7, 100).Iterate(30, 40, {}).Check()), 0u);
+}
+
+TEST(CheckerTest, WriteCalledAtIterationReturnCounts) {
+  // c(w) == R: possible at R.
+  CheckResult r = Builder().Store(40, 50, 7, 100).Iterate(30, 40, {{7, 100}}).Check();
+  EXPECT_EQ(Total(r), 0u);
+  // One nanosecond later it is not: the key is must-not-see.
+  r = Builder().Store(41, 50, 7, 100).Iterate(30, 40, {{7, 100}}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kPhantom), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kPhantom), 0u);
+  // Erase returning exactly at C: absence still possible at C, so not must-see.
+  r = Builder().Store(10, 20, 7, 100).Erase(25, 30, 7).Iterate(30, 40, {}).Check();
+  EXPECT_EQ(Total(r), 0u);
+}
+
+TEST(CheckerTest, WriteReturningWhenNextIsCalledDoesNotSupersede) {
+  // r(v1) == c(v2): v2 does not supersede v1, so v1 is still possible.
+  CheckResult r =
+      Builder().Store(10, 20, 7, 1).Store(20, 25, 7, 2).Iterate(30, 40, {{7, 1}}).Check();
+  EXPECT_EQ(Total(r), 0u);
+  // c(v2) > r(v1) and r(v2) < C: v1 is superseded -> stale value (key still present).
+  r = Builder().Store(10, 20, 7, 1).Store(21, 25, 7, 2).Iterate(30, 40, {{7, 1}}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kStaleValue), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kStaleValue), 0u);
+  // Superseder returning exactly at C: v1 still possible at C.
+  r = Builder().Store(10, 20, 7, 1).Store(21, 30, 7, 2).Iterate(30, 40, {{7, 1}}).Check();
+  EXPECT_EQ(Total(r), 0u);
+}
+
+TEST(CheckerTest, ConcurrentWritesEitherMayWin) {
+  Builder b;
+  b.Store(10, 30, 7, 1).Store(15, 25, 7, 2, 1);
+  b.Iterate(40, 50, {{7, 1}}).Iterate(60, 70, {{7, 2}});
+  CheckResult r = b.Check();
+  EXPECT_EQ(Total(r), 0u);
+  EXPECT_EQ(r.snapshot, 2u);
+}
+
+TEST(CheckerTest, ValueStoredAfterIterationIsStaleWhenKeyPresent) {
+  // Key present (v1) throughout; v2 stored after the window: visiting v2 is stale_value.
+  CheckResult r =
+      Builder().Store(10, 20, 7, 1).Store(50, 60, 7, 2).Iterate(30, 40, {{7, 2}}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kStaleValue), 1u);
+  EXPECT_EQ(r.key_wrong, 1u);
+  ASSERT_NE(FindExample(r, Anomaly::kStaleValue), nullptr);
+  EXPECT_NE(FindExample(r, Anomaly::kStaleValue)->explanation.find("called after"),
+            std::string::npos);
+}
+
+TEST(CheckerTest, EraseThenStoreInsideWindow) {
+  Builder b;
+  b.Prefill(7, 1).Erase(35, 36, 7).Store(37, 38, 7, 2);
+  b.Iterate(30, 40, {{7, 1}}).Iterate(30, 40, {{7, 2}}).Iterate(30, 40, {});
+  CheckResult r = b.Check();
+  EXPECT_EQ(Total(r), 0u);
+  EXPECT_EQ(r.snapshot, 3u);
+  // After the store returned, the key must be seen again, with the new value.
+  CheckResult after = Builder().Prefill(7, 1).Erase(35, 36, 7).Store(37, 38, 7, 2)
+                          .Iterate(50, 60, {{7, 1}})
+                          .Check();
+  EXPECT_EQ(after.Count(Anomaly::kStaleValue), 1u);
+  EXPECT_EQ(after.Count(Anomaly::kMissing), 0u);  // visited, though with a stale value
+}
+
+TEST(CheckerTest, PrefilledKeys) {
+  Builder b;
+  b.Prefill(7, 1).Prefill(8, 2);
+  b.Iterate(10, 20, {{7, 1}, {8, 2}}).Iterate(30, 40, {{7, 1}});
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.snapshot, 1u);
+  EXPECT_EQ(r.Count(Anomaly::kMissing), 1u);
+  EXPECT_EQ(r.key_total, 4u);  // 3 entries + 1 owed
+  EXPECT_EQ(r.key_wrong, 1u);
+}
+
+TEST(CheckerTest, NeverWrittenKeyIsUnknownValue) {
+  CheckResult r = Builder().Prefill(7, 1).Iterate(10, 20, {{7, 1}, {99, 5}}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kUnknownValue), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kUnknownValue), 0u);
+  EXPECT_EQ(r.anomalous, 1u);
+}
+
+TEST(CheckerTest, ValueOfAnotherKeyIsUnknownValue) {
+  Builder b;
+  b.Store(10, 20, 7, 100).Store(10, 20, 8, 200);
+  b.Iterate(30, 40, {{7, 200}, {8, 200}});
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kUnknownValue), 1u);
+  EXPECT_EQ(r.Count(Anomaly::kMissing), 0u);  // key 7 was visited, just wrongly
+  const Example* ex = FindExample(r, Anomaly::kUnknownValue);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("written to key 8"), std::string::npos) << ex->explanation;
+}
+
+TEST(CheckerTest, FailedEraseIsStillAWrite) {
+  // A failed erase makes "absent" possible from its call: not missing if unvisited.
+  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {}).Check()),
+            0u);
+  // ... and it supersedes the store: visiting the store's value is a phantom.
+  CheckResult r =
+      Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {{7, 1}}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kPhantom), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kPhantom), 0u);
+}
+
+TEST(CheckerTest, ErasedKeyVisitedIsPhantom) {
+  CheckResult r = Builder().Store(10, 20, 7, 1).Erase(21, 22, 7).Iterate(30, 40, {{7, 1}}).Check(5);
+  EXPECT_EQ(r.Count(Anomaly::kPhantom), 1u);
+  EXPECT_EQ(r.key_wrong, 1u);
+  const Example* ex = FindExample(r, Anomaly::kPhantom);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_GE(ex->witnesses.size(), 3u);  // iteration, the store, the erase
+}
+
+TEST(CheckerTest, DuplicateVisitsAreCountedAndValuesChecked) {
+  Builder b;
+  b.Store(10, 20, 7, 1).Store(21, 25, 7, 2);
+  b.Iterate(30, 40, {{7, 2}, {7, 2}, {7, 2}});  // two extra visits
+  b.Iterate(50, 60, {{7, 2}, {7, 1}});          // extra visit with a stale value
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kDuplicate), 2u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleValue), 1u);
+  EXPECT_EQ(r.anomalous, 2u);
+  EXPECT_EQ(r.key_total, 5u);
+  EXPECT_EQ(r.key_wrong, 3u);
+}
+
+TEST(CheckerTest, DuplicateUnknownKeyCountsOnce) {
+  CheckResult r = Builder().Iterate(10, 20, {{5, 1}, {5, 1}}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kUnknownValue), 2u);  // each visit's value is checked first
+  EXPECT_EQ(r.Count(Anomaly::kDuplicate), 0u);
+}
+
+TEST(CheckerTest, Loads) {
+  Builder b;
+  b.Store(10, 20, 7, 1).Store(30, 40, 7, 2).Store(10, 20, 8, 3);
+  b.Load(21, 25, 7, true, 1);   // fine
+  b.Load(35, 36, 7, true, 2);   // fine: concurrent with the store
+  b.Load(35, 36, 7, true, 1);   // fine: v2 not yet returned
+  b.Load(50, 60, 7, true, 1);   // stale read
+  b.Load(5, 8, 7, false);       // fine: initially absent
+  b.Load(50, 60, 7, false);     // stale read: present throughout
+  b.Load(50, 60, 7, true, 3);   // value of key 8: unknown value
+  b.Load(50, 60, 9, false);     // never written: fine
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.loads, 8u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 2u);
+  EXPECT_EQ(r.Count(Anomaly::kUnknownValue), 1u);
+  EXPECT_EQ(r.iterations, 0u);
+  EXPECT_EQ(r.key_wrong, 0u);  // key deviation counts iteration entries only
+  const Example* ex = FindExample(r, Anomaly::kStaleRead);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("reader-1"), std::string::npos) << ex->explanation;
+}
+
+// Keys 1 and 2 toggle so that at least one is always present.
+Builder Toggler(int64_t store_b_ret) {
+  Builder b;
+  b.Prefill(1, 10);
+  b.Store(10, store_b_ret, 2, 20);  // b appears
+  b.Erase(20, 21, 1);               // then a leaves
+  b.Store(30, 31, 1, 11);           // a is back
+  b.Erase(40, 41, 2);               // then b leaves
+  return b;
+}
+
+TEST(CheckerTest, NotSnapshotWhenNeitherToggledKeyIsSeen) {
+  Builder b = Toggler(11);
+  b.Iterate(5, 50, {});
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kNotSnapshot), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kNotSnapshot), 0u);
+  EXPECT_EQ(r.weak, 1u);
+  EXPECT_EQ(r.anomalous, 0u);
+  EXPECT_EQ(r.key_wrong, 0u);
+  const Example* ex = FindExample(r, Anomaly::kNotSnapshot);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("neither key"), std::string::npos) << ex->explanation;
+}
+
+TEST(CheckerTest, SnapshotWhenTheSweepFindsAnInstant) {
+  // b's store may take effect as late as 25, after a's erase at 20: both absent at 20..25.
+  Builder b = Toggler(25);
+  b.Iterate(5, 50, {});
+  CheckResult r = b.Check();
+  EXPECT_EQ(Total(r), 0u);
+  EXPECT_EQ(r.snapshot, 1u);
+}
+
+TEST(CheckerTest, NotSnapshotFromTwoVisitedValues) {
+  // a=10 possible only until 21; b's second value only from 45.
+  Builder b = Toggler(11);
+  b.Store(45, 46, 2, 21);
+  b.Iterate(5, 50, {{1, 10}, {2, 21}});
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kNotSnapshot), 1u);
+  EXPECT_EQ(r.weak, 1u);
+  // Same values seen in a window where both are possible at once: fine.
+  Builder c = Toggler(11);
+  c.Store(15, 46, 2, 21);
+  c.Iterate(5, 50, {{1, 10}, {2, 21}});
+  EXPECT_EQ(Total(c.Check()), 0u);
+}
+
+TEST(CheckerTest, NotSnapshotFromVisitedAndUnvisitedKeys) {
+  // Saw a=10 (possible only until 21) but not b, present from 11 until its erase at 40.
+  Builder b = Toggler(11);
+  b.Iterate(15, 45, {{1, 10}});
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kNotSnapshot), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kNotSnapshot), 0u);
+  // Window starting before b appeared: both fit at 5..11.
+  Builder c = Toggler(11);
+  c.Iterate(5, 45, {{1, 10}});
+  EXPECT_EQ(Total(c.Check()), 0u);
+}
+
+TEST(CheckerTest, ClassificationAndDeviationCounts) {
+  Builder b;
+  b.Prefill(1, 10).Prefill(2, 20);
+  b.Iterate(10, 20, {{1, 10}, {2, 20}});  // snapshot
+  b.Iterate(30, 40, {{1, 10}});           // missing 2
+  b.Iterate(50, 60, {{1, 10}, {2, 20}, {2, 20}, {3, 30}});  // duplicate + unknown
+  b.Iterate(70, 80, {});                  // missing 1 and 2
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.iterations, 4u);
+  EXPECT_EQ(r.snapshot, 1u);
+  EXPECT_EQ(r.weak, 0u);
+  EXPECT_EQ(r.anomalous, 3u);
+  EXPECT_EQ(r.Count(Anomaly::kMissing), 3u);
+  EXPECT_EQ(r.key_total, 2u + 1 + 1 + 4 + 2);
+  EXPECT_EQ(r.key_wrong, 1u + 2 + 2);
+  EXPECT_EQ(r.events, 4u + 7);
+}
+
+TEST(CheckerTest, ManyIterationsMissingCounts) {
+  // Missing is counted from interval gaps; compare with a direct count.
+  Builder b;
+  for (uint64_t k = 0; k < 20; ++k) {
+    b.Store(10 + 10 * k, 15 + 10 * k, k, 1000 + k);
+    if (k % 3 == 0) b.Erase(300 + 10 * k, 305 + 10 * k, k);
+  }
+  for (int64_t c = 0; c < 600; c += 37) b.Iterate(c, c + 20, {});
+  CheckResult r = b.Check();
+  uint64_t expected = 0;
+  for (int64_t c = 0; c < 600; c += 37) {
+    for (uint64_t k = 0; k < 20; ++k) {
+      int64_t present_from = 15 + 10 * k;
+      int64_t gone_from = k % 3 == 0 ? 300 + 10 * static_cast<int64_t>(k) : INT64_MAX;
+      if (present_from < c && c + 20 < gone_from) ++expected;
+    }
+  }
+  EXPECT_GT(expected, 0u);
+  EXPECT_EQ(r.Count(Anomaly::kMissing), expected);
+}
+
+TEST(CheckerTest, OpsInAnyOrder) {
+  Builder b = Toggler(11);
+  b.Iterate(5, 50, {}).Iterate(25, 35, {{1, 11}}).Iterate(60, 70, {});
+  b.Load(50, 60, 1, false).Store(80, 90, 3, 5);
+  CheckResult sorted = b.Check();
+  std::mt19937 rng(7);
+  for (int i = 0; i < 5; ++i) {
+    std::shuffle(b.mutable_history().ops.begin(), b.mutable_history().ops.end(), rng);
+    CheckResult r = b.Check();
+    EXPECT_EQ(r.anomalies, sorted.anomalies);
+    EXPECT_EQ(r.snapshot, sorted.snapshot);
+    EXPECT_EQ(r.weak, sorted.weak);
+    EXPECT_EQ(r.key_total, sorted.key_total);
+  }
+}
+
+TEST(CheckerTest, SameValueForTwoKeysBelongsToTheFirstStore) {
+  CheckResult r = Builder().Store(10, 20, 7, 5).Store(10, 20, 8, 5)
+                      .Iterate(30, 40, {{7, 5}, {8, 5}})
+                      .Check();
+  EXPECT_EQ(r.Count(Anomaly::kUnknownValue), 1u);
+}
+
+TEST(CheckerTest, ExplanationNamesThreadsTimesAndWitnesses) {
+  Builder b;
+  b.Store(1'100'000'000, 1'101'000'000, 4711, 0xabc);
+  b.Erase(1'300'000'000, 1'301'000'000, 4711);
+  b.Iterate(1'203'000'000, 1'207'000'000, {});
+  // Shift so the earliest call is at 0.
+  b.Store(0, 1, 1, 1);
+  CheckResult r = b.Check();
+  const Example* ex = FindExample(r, Anomaly::kMissing);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_EQ(ex->key, 4711u);
+  EXPECT_NE(ex->explanation.find("key 4711 missing from iteration #1 by iterator-1 "
+                                 "[1.203s..1.207s]"),
+            std::string::npos)
+      << ex->explanation;
+  EXPECT_NE(ex->explanation.find("writer-1"), std::string::npos) << ex->explanation;
+  EXPECT_NE(ex->explanation.find("1.300s"), std::string::npos) << ex->explanation;
+  ASSERT_GE(ex->witnesses.size(), 3u);
+  EXPECT_NE(ex->witnesses[1].find("writer-1 store key=4711 value=0xabc [1.100s..1.101s]"),
+            std::string::npos)
+      << ex->witnesses[1];
+}
+
+TEST(CheckerTest, ExamplesAreLimitedPerKindInIterationOrder) {
+  Builder b;
+  b.Store(10, 20, 7, 1);
+  for (int i = 9; i >= 0; --i) b.Iterate(100 + 10 * i, 105 + 10 * i, {});
+  CheckResult r = b.Check(2);
+  EXPECT_EQ(r.Count(Anomaly::kMissing), 10u);
+  ASSERT_EQ(r.examples.size(), 2u);
+  EXPECT_NE(r.examples[0].explanation.find("iteration #1 "), std::string::npos);
+  EXPECT_NE(r.examples[1].explanation.find("iteration #2 "), std::string::npos);
+  EXPECT_TRUE(Builder().Store(10, 20, 7, 1).Iterate(30, 40, {}).Check(0).examples.empty());
+}
+
+TEST(CheckerTest, MergeAddsCountsAndCapsExamples) {
+  Builder b;
+  b.Store(10, 20, 7, 1).Iterate(30, 40, {}).Iterate(50, 60, {{7, 1}});
+  CheckResult a = b.Check(2);
+  CheckResult c = b.Check(2);
+  a.Merge(c, 1);
+  EXPECT_EQ(a.iterations, 4u);
+  EXPECT_EQ(a.snapshot, 2u);
+  EXPECT_EQ(a.anomalous, 2u);
+  EXPECT_EQ(a.Count(Anomaly::kMissing), 2u);
+  EXPECT_EQ(a.key_total, 4u);
+  EXPECT_EQ(a.key_wrong, 2u);
+  EXPECT_EQ(a.events, 2 * c.events);
+  EXPECT_EQ(a.examples.size(), 1u);  // the first result's example; no more of that kind
+}
+
+}  // namespace
+}  // namespace mapstress

@@ -1,0 +1,88 @@
+/*
+ * Deliberately broken plugins for tests/plugin_loader_test.cpp: cmake/plugins.cmake builds
+ * this file once per BAD_* variant, each with exactly one defect.
+ */
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "mapstress/plugin.h"
+
+#if !defined(BAD_NO_SYMBOL)
+static void* fake_create(uint64_t capacity_hint) {
+  (void)capacity_hint;
+  static int dummy;
+  return &dummy;
+}
+static void fake_destroy(void* map) { (void)map; }
+__attribute__((unused)) static void fake_store(void* map, uint64_t key, uint64_t value) {
+  (void)map;
+  (void)key;
+  (void)value;
+}
+static int fake_erase(void* map, uint64_t key) {
+  (void)map;
+  (void)key;
+  return 0;
+}
+static int fake_load(void* map, uint64_t key, uint64_t* value_out) {
+  (void)map;
+  (void)key;
+  (void)value_out;
+  return 0;
+}
+static void fake_iterate(void* map, mapstress_visit_fn visit, void* ctx) {
+  (void)map;
+  (void)visit;
+  (void)ctx;
+}
+
+#define BACKEND(ABI, NAME, GUARANTEE, STORE)                                                                     \
+  {                                                                                                              \
+    .abi = ABI, .name = NAME, .description = "broken on purpose", .guarantee = GUARANTEE, .create = fake_create, \
+    .destroy = fake_destroy, .thread_attach = NULL, .thread_detach = NULL, .store = STORE, .erase = fake_erase,  \
+    .load = fake_load, .iterate = fake_iterate,                                                                  \
+  }
+
+#endif
+
+#if defined(BAD_NO_SYMBOL)
+/* Exports something, but not mapstress_backends(). */
+const mapstress_backend* const* mapstress_backend_list(void) { return NULL; }
+#else
+
+#if defined(BAD_WRONG_ABI)
+static const mapstress_backend kBad = BACKEND(2, "x", "snapshot", fake_store);
+#elif defined(BAD_NULL_STORE)
+static const mapstress_backend kBad = BACKEND(1, "x", "snapshot", NULL);
+#elif defined(BAD_NAME)
+static const mapstress_backend kBad = BACKEND(1, "Bad Name", "snapshot", fake_store);
+#elif defined(BAD_GUARANTEE)
+static const mapstress_backend kBad = BACKEND(1, "x", "linearizable", fake_store);
+#elif defined(BAD_BUILTIN_CLASH)
+/* Valid on its own; clashes with the built-in backend `locked` in a registry. */
+static const mapstress_backend kBad = BACKEND(1, "locked", "snapshot", fake_store);
+#else
+static const mapstress_backend kBad = BACKEND(1, "dup", "weak", fake_store);
+#endif
+
+#if defined(BAD_EMPTY)
+static const mapstress_backend* const kBackends[] = {NULL};
+static const mapstress_backend* const kUnused[] = {&kBad}; /* keeps -Wunused quiet */
+const mapstress_backend* const* mapstress_unused_backends(void) { return kUnused; }
+#elif defined(BAD_DUPLICATE)
+static const mapstress_backend* const kBackends[] = {&kBad, &kBad, NULL};
+#else
+static const mapstress_backend* const kBackends[] = {&kBad, NULL};
+#endif
+
+const mapstress_backend* const* mapstress_backends(void) {
+#if defined(BAD_CRASH)
+  raise(SIGSEGV);
+#elif defined(BAD_HANG)
+  for (;;) pause();
+#endif
+  return kBackends;
+}
+#endif

@@ -1,0 +1,205 @@
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "backend/backend_registry.h"
+#include "engine/clock.h"
+#include "engine/workload.h"
+
+namespace mapstress {
+namespace {
+
+Scenario SmallScenario() {
+  Scenario s;
+  s.name = "engine-test";
+  s.keys.count = 200;
+  s.keys.prefill = 100;
+  s.duration = std::chrono::milliseconds(30);
+  s.seed = 7;
+  ThreadGroup writer;
+  writer.role = Role::kWriter;
+  writer.count = 1;
+  ThreadGroup deleter;
+  deleter.role = Role::kDeleter;
+  ThreadGroup reader;
+  reader.role = Role::kReader;
+  ThreadGroup iterator;
+  iterator.role = Role::kIterator;
+  s.threads = {writer, deleter, reader, iterator};
+  return s;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { clock_ = InitClock(); }
+  static ClockCheck clock_;
+  BackendRegistry registry_ = BackendRegistry::BuiltIn();
+};
+ClockCheck EngineTest::clock_;
+
+TEST_F(EngineTest, RecordsEveryOpKindWithOrderedIntervals) {
+  Scenario s = SmallScenario();
+  History h = RunTrial(s, *registry_.Find("locked"), RunSettings{}, 0);
+  EXPECT_EQ(h.initial.size(), 100u);
+  std::array<size_t, kOpKindCount> counts{};
+  std::map<uint32_t, int64_t> last_ret;
+  for (const Op& op : h.ops) {
+    ++counts[static_cast<int>(op.kind)];
+    EXPECT_LE(op.call, op.ret);
+    EXPECT_GE(op.call, 0);
+    // Ops of one thread are recorded in program order and do not overlap.
+    auto it = last_ret.find(op.thread);
+    if (it != last_ret.end()) {
+      EXPECT_LE(it->second, op.call);
+    }
+    last_ret[op.thread] = op.ret;
+  }
+  for (int k = 0; k < kOpKindCount; ++k) EXPECT_GT(counts[k], 0u) << OpKindName(static_cast<OpKind>(k));
+  EXPECT_EQ(h.thread_names, (std::vector<std::string>{"writer-1", "deleter-1", "reader-1", "iterator-1"}));
+}
+
+TEST_F(EngineTest, StoreValuesAreUniqueAndLoadsReturnWrittenValues) {
+  Scenario s = SmallScenario();
+  History h = RunTrial(s, *registry_.Find("locked"), RunSettings{}, 3);
+  std::map<uint64_t, uint64_t> writer_of;  // value -> key
+  for (const auto& e : h.initial) writer_of[e.value] = e.key;
+  for (const Op& op : h.ops) {
+    if (op.kind != OpKind::kStore) continue;
+    EXPECT_TRUE(writer_of.emplace(op.value, op.key).second) << "value written twice";
+    EXPECT_NE(op.value, 0u);
+  }
+  for (const Op& op : h.ops) {
+    if (op.kind == OpKind::kLoad && op.found) {
+      ASSERT_TRUE(writer_of.count(op.value));
+      EXPECT_EQ(writer_of[op.value], op.key);
+    }
+  }
+  for (const Entry& e : h.entries) {
+    ASSERT_TRUE(writer_of.count(e.value));
+    EXPECT_EQ(writer_of[e.value], e.key);
+  }
+}
+
+TEST_F(EngineTest, SameSeedGivesSameOpSequencePerThread) {
+  Scenario s = SmallScenario();
+  for (auto& g : s.threads) g.ops = 500;  // op-bounded: sequences comparable in full
+  s.duration.reset();
+  auto sequence = [&](uint64_t seed) {
+    RunSettings settings;
+    settings.seed = seed;
+    History h = RunTrial(s, *registry_.Find("locked"), settings, 0);
+    std::map<uint32_t, std::vector<std::pair<int, uint64_t>>> per_thread;
+    for (const Op& op : h.ops) per_thread[op.thread].push_back({static_cast<int>(op.kind), op.key});
+    return per_thread;
+  };
+  auto a = sequence(11), b = sequence(11), c = sequence(12);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(a[0].size(), 500u);
+}
+
+TEST_F(EngineTest, HistoryCapEndsTheTrialEarlyAndSaysSo) {
+  Scenario s = SmallScenario();
+  s.duration = std::chrono::seconds(5);
+  RunSettings settings;
+  settings.max_history_bytes = 64 * 1024;
+  auto start = std::chrono::steady_clock::now();
+  History h = RunTrial(s, *registry_.Find("locked"), settings, 0);
+  EXPECT_TRUE(h.truncated);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  // Every recorded iteration is complete: entries fit inside the history.
+  for (const Op& op : h.ops) {
+    if (op.kind == OpKind::kIterate) {
+      EXPECT_LE(op.first_entry + op.entry_count, h.entries.size());
+    }
+  }
+}
+
+TEST_F(EngineTest, TogglerKeepsOneOfItsPairPresent) {
+  Scenario s;
+  s.name = "toggle";
+  s.keys.count = 4;
+  s.seed = 1;
+  ThreadGroup toggler;
+  toggler.role = Role::kToggler;
+  toggler.count = 2;
+  toggler.ops = 400;
+  s.threads = {toggler};
+  History h = RunTrial(s, *registry_.Find("locked"), RunSettings{}, 0);
+  std::map<uint32_t, std::vector<std::pair<int, uint64_t>>> per_thread;
+  for (const Op& op : h.ops) per_thread[op.thread].push_back({static_cast<int>(op.kind), op.key});
+  ASSERT_EQ(per_thread.size(), 2u);
+  EXPECT_EQ(per_thread[1][0], (std::pair<int, uint64_t>{static_cast<int>(OpKind::kStore), 3}));
+  EXPECT_EQ(per_thread[1][1], (std::pair<int, uint64_t>{static_cast<int>(OpKind::kErase), 2}));
+}
+
+TEST(Workload, DistributionsStayInRangeAndZipfIsSkewed) {
+  KeySpec spec;
+  spec.count = 1000;
+  spec.distribution = Distribution::kZipf;
+  spec.theta = 0.99;
+  KeyPicker zipf(spec, 100, 1100, KeyOrder::kRandom, 0, 1);
+  Rng rng(5);
+  std::map<uint64_t, int> hits;
+  for (int i = 0; i < 100000; ++i) {
+    uint64_t k = zipf.Next(rng);
+    ASSERT_GE(k, 100u);
+    ASSERT_LT(k, 1100u);
+    ++hits[k];
+  }
+  int top = 0;
+  for (auto& [k, n] : hits) top = std::max(top, n);
+  EXPECT_GT(top, 100000 / 20);  // the hottest key takes far more than 1/1000
+
+  spec.distribution = Distribution::kHotset;
+  spec.hot_fraction = 0.01;
+  spec.hot_probability = 0.9;
+  KeyPicker hot(spec, 0, 1000, KeyOrder::kRandom, 0, 1);
+  std::map<uint64_t, int> hot_hits;
+  for (int i = 0; i < 100000; ++i) ++hot_hits[hot.Next(rng)];
+  std::vector<int> counts;
+  for (auto& [k, n] : hot_hits) counts.push_back(n);
+  std::sort(counts.rbegin(), counts.rend());
+  int top10 = 0;
+  for (int i = 0; i < 10; ++i) top10 += counts[i];
+  EXPECT_GT(top10, 85000);
+
+  KeyPicker seq(spec, 10, 20, KeyOrder::kSequential, 1, 3);
+  EXPECT_EQ(seq.Next(rng), 11u);
+  EXPECT_EQ(seq.Next(rng), 14u);
+  EXPECT_EQ(seq.Next(rng), 17u);
+}
+
+TEST(Workload, ValuesEncodeTrialAndWriterAndAvoidSentinels) {
+  EXPECT_NE(EncodeValue(0, 1, 1), EncodeValue(1, 1, 1));
+  EXPECT_NE(EncodeValue(0, 1, 1), EncodeValue(0, 2, 1));
+  EXPECT_NE(PrefillValue(0, 5), EncodeValue(0, 1, 6));
+  EXPECT_NE(EncodeValue(4094, 1024, (uint64_t{1} << 41) - 1), UINT64_MAX);
+  EXPECT_NE(PrefillValue(0, 0), 0u);
+}
+
+TEST(Clock, SelfCheckMeasuresAndTrustsThisMachine) {
+  ClockCheck check = InitClock();
+  EXPECT_GT(check.resolution_ns, 0);
+  EXPECT_GT(check.cross_core_samples, 0u);
+  EXPECT_EQ(check.cross_core_violations, 0u) << check.note;
+  EXPECT_TRUE(check.trusted) << check.note;
+  uint64_t a = ReadCallTicks(), b = ReadReturnTicks();
+  EXPECT_LE(a, b);
+}
+
+TEST(Clock, MonotonicFallbackWorksToo) {
+  ClockSource before = CurrentClockSource();
+  UseClockSource(ClockSource::kMonotonic);
+  ClockCheck check = SelfCheckClock(2000);
+  EXPECT_EQ(check.source, "clock_gettime(CLOCK_MONOTONIC)");
+  EXPECT_EQ(check.cross_core_violations, 0u);
+  UseClockSource(before);
+}
+
+}  // namespace
+}  // namespace mapstress

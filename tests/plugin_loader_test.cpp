@@ -1,0 +1,340 @@
+#include "plugin/plugin_loader.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/backend_registry.h"
+
+namespace mapstress {
+namespace {
+
+const std::string kCTable = MAPSTRESS_C_TABLE_PLUGIN;
+const std::string kGoPlugin = MAPSTRESS_GO_PLUGIN;  // "" when CMake found no Go toolchain
+
+std::string BadPlugin(const std::string& kind) {
+  return std::string(MAPSTRESS_BAD_PLUGIN_DIR) + "/libbad_plugin_" + kind + ".so";
+}
+
+std::string LoadError(const std::string& path, int timeout_ms = kPluginProbeTimeoutMs) {
+  std::vector<BackendInfo> backends;
+  std::string error;
+  bool ok = LoadPlugin(path, &backends, &error, timeout_ms);
+  EXPECT_EQ(ok, error.empty());
+  EXPECT_TRUE(backends.empty()) << "a failed load must not add backends";
+  return error;
+}
+
+std::vector<BackendInfo> LoadOrDie(const std::string& path) {
+  std::vector<BackendInfo> backends;
+  std::string error;
+  EXPECT_TRUE(LoadPlugin(path, &backends, &error)) << error;
+  return backends;
+}
+
+// Runs body in a forked child; its exit code is 0 when body returned "" (else the message is
+// printed). Plugin maps are created there, as the engine's isolated children do.
+std::string InChild(const std::function<std::string()>& body) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string failure;
+    try {
+      failure = body();
+    } catch (const std::exception& e) {
+      failure = std::string("exception: ") + e.what();
+    }
+    if (!failure.empty()) fprintf(stderr, "child failure: %s\n", failure.c_str());
+    fflush(stderr);
+    _exit(failure.empty() ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) return "child killed by signal " + std::to_string(WTERMSIG(status));
+  if (WEXITSTATUS(status) != 0) return "child failed (see stderr), status " + std::to_string(WEXITSTATUS(status));
+  return "";
+}
+
+std::vector<Entry> Collect(Map* map, size_t stop_after = 0) {
+  struct Ctx {
+    std::vector<Entry> seen;
+    size_t stop_after;
+  } ctx{{}, stop_after};
+  Visitor visitor;
+  visitor.ctx = &ctx;
+  visitor.fn = [](void* c, uint64_t key, uint64_t value) {
+    auto* ctx = static_cast<Ctx*>(c);
+    ctx->seen.push_back(Entry{key, value});
+    return ctx->stop_after != 0 && ctx->seen.size() >= ctx->stop_after;
+  };
+  map->Iterate(visitor);
+  return ctx.seen;
+}
+
+// Single-threaded map semantics against a std::map model; "" when all agree.
+std::string CheckSequentialSemantics(const BackendInfo& backend) {
+  BackendOptions options;
+  options.capacity_hint = 8;  // small, so tables have to grow
+  std::unique_ptr<Map> map = backend.create(options);
+  if (!map) return "create returned null";
+  map->AttachThread();
+  std::map<uint64_t, uint64_t> model;
+  uint64_t value = 0;
+  if (map->Load(7, &value)) return "found a key in an empty map";
+  if (map->Erase(7)) return "erased a key from an empty map";
+  // Keys spread over the whole 64-bit range, including 0 and ~0 (no reserved values).
+  const uint64_t kSpecial[] = {0, ~0ULL, 1ULL << 63};
+  for (uint64_t k : kSpecial) {
+    map->Store(k, k ^ 0x5555);
+    model[k] = k ^ 0x5555;
+  }
+  uint64_t x = 12345;
+  for (int i = 0; i < 5000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    uint64_t key = (x >> 33) % 700;
+    switch (i % 4) {
+      case 0:
+      case 1:
+        map->Store(key, x);
+        model[key] = x;
+        break;
+      case 2: {
+        bool removed = map->Erase(key);
+        if (removed != (model.erase(key) == 1)) return "erase result differs for key " + std::to_string(key);
+        break;
+      }
+      case 3: {
+        bool found = map->Load(key, &value);
+        auto it = model.find(key);
+        if (found != (it != model.end())) return "load found-flag differs for key " + std::to_string(key);
+        if (found && value != it->second) return "load value differs for key " + std::to_string(key);
+        break;
+      }
+    }
+  }
+  std::vector<Entry> seen = Collect(map.get());
+  std::map<uint64_t, uint64_t> iterated;
+  for (const Entry& e : seen) {
+    if (!iterated.emplace(e.key, e.value).second) return "key visited twice: " + std::to_string(e.key);
+  }
+  if (iterated != model) {
+    return "iteration saw " + std::to_string(iterated.size()) + " entries, model has " + std::to_string(model.size());
+  }
+  if (Collect(map.get(), 3).size() != 3) return "visit returning true did not stop the iteration";
+  map->DetachThread();
+  return "";
+}
+
+TEST(PluginLoaderTest, ListsTheCExampleBackend) {
+  std::vector<BackendInfo> backends = LoadOrDie(kCTable);
+  ASSERT_EQ(backends.size(), 1u);
+  const BackendInfo& b = backends[0];
+  EXPECT_EQ(b.name, "c-table");
+  EXPECT_EQ(b.guarantee, Guarantee::kSnapshot);
+  EXPECT_NE(b.description.find("mutex"), std::string::npos) << b.description;
+  EXPECT_EQ(b.promise, "declared by plugin " + kCTable);
+  EXPECT_TRUE(b.always_isolate);
+  EXPECT_FALSE(b.in_default_set);
+  EXPECT_TRUE(static_cast<bool>(b.create));
+}
+
+TEST(PluginLoaderTest, CExampleHasMapSemanticsInProcess) {
+  // The C plugin is safe to load in this process; the Go one is only used in children.
+  std::vector<BackendInfo> backends = LoadOrDie(kCTable);
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(CheckSequentialSemantics(backends[0]), "");
+}
+
+TEST(PluginLoaderTest, CExampleHasMapSemanticsInForkedChild) {
+  std::vector<BackendInfo> backends = LoadOrDie(kCTable);
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(InChild([&] { return CheckSequentialSemantics(backends[0]); }), "");
+}
+
+TEST(PluginLoaderTest, RelativePathIsNotSearchedInTheLibraryPath) {
+  // dlopen("libx.so") would search LD_LIBRARY_PATH; a relative path must mean the cwd.
+  std::filesystem::path plugin(kCTable);
+  EXPECT_EQ(InChild([&]() -> std::string {
+              if (chdir(plugin.parent_path().c_str()) != 0) return "chdir failed";
+              std::string relative = plugin.filename().string();
+              std::vector<BackendInfo> backends;
+              std::string error;
+              if (!LoadPlugin(relative, &backends, &error)) return error;
+              if (backends.size() != 1 || backends[0].promise != "declared by plugin " + relative) {
+                return "unexpected backends";
+              }
+              return CheckSequentialSemantics(backends[0]);
+            }),
+            "");
+}
+
+TEST(PluginLoaderTest, MissingFile) {
+  std::string path = std::string(MAPSTRESS_BAD_PLUGIN_DIR) + "/no_such_plugin.so";
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": no such file");
+}
+
+TEST(PluginLoaderTest, TextFileIsNotASharedLibrary) {
+  std::string path = std::string(MAPSTRESS_SOURCE_DIR) + "/tests/data/plugins/not_a_library.txt";
+  std::string error = LoadError(path);
+  std::string expected_start = "plugin " + path + ": not a shared library: ";
+  EXPECT_EQ(error.substr(0, expected_start.size()), expected_start) << error;
+  EXPECT_GT(error.size(), expected_start.size()) << "dlerror() text missing";
+}
+
+TEST(PluginLoaderTest, ElfThatCannotBeLoaded) {
+  // An executable is ELF but not loadable with dlopen(): the message must not say "not a shared library".
+  std::string path = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::string error = LoadError(path);
+  std::string expected_start = "plugin " + path + ": cannot be loaded: ";
+  EXPECT_EQ(error.substr(0, expected_start.size()), expected_start) << error;
+}
+
+TEST(PluginLoaderTest, MissingEntryPoint) {
+  std::string path = BadPlugin("no_symbol");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": does not export mapstress_backends()");
+}
+
+TEST(PluginLoaderTest, WrongAbi) {
+  std::string path = BadPlugin("wrong_abi");
+  EXPECT_EQ(LoadError(path),
+            "plugin " + path + ": backend 'x' was built for plugin ABI 2, this mapstress supports ABI 1");
+}
+
+TEST(PluginLoaderTest, NullRequiredFunction) {
+  std::string path = BadPlugin("null_store");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": backend 'x': required function 'store' is NULL");
+}
+
+TEST(PluginLoaderTest, BadName) {
+  std::string path = BadPlugin("name");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": backend name 'Bad Name' must match [a-z0-9_-]+");
+}
+
+TEST(PluginLoaderTest, UnknownGuarantee) {
+  std::string path = BadPlugin("guarantee");
+  EXPECT_EQ(LoadError(path),
+            "plugin " + path + ": backend 'x': unknown guarantee 'linearizable' (expected snapshot, weak or none)");
+}
+
+TEST(PluginLoaderTest, EmptyList) {
+  std::string path = BadPlugin("empty");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": mapstress_backends() returned no backends");
+}
+
+TEST(PluginLoaderTest, DuplicateNameInsideOnePlugin) {
+  std::string path = BadPlugin("duplicate");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": backend name 'dup' is already taken by another backend");
+}
+
+TEST(PluginLoaderTest, CrashWhileLoading) {
+  std::string path = BadPlugin("crash");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": crashed while loading (SIGSEGV)");
+}
+
+TEST(PluginLoaderTest, HangWhileLoading) {
+  std::string path = BadPlugin("hang");
+  EXPECT_EQ(LoadError(path, 300), "plugin " + path +
+                                      ": timed out after 0.3 s while loading (the plugin hung in its "
+                                      "initialiser or in mapstress_backends())");
+}
+
+TEST(PluginLoaderTest, AddsBackendsToTheRegistry) {
+  BackendRegistry registry = BackendRegistry::BuiltIn();
+  size_t before = registry.All().size();
+  EXPECT_EQ(AddPluginBackends(kCTable, &registry), "");
+  ASSERT_EQ(registry.All().size(), before + 1);
+  const BackendInfo* added = registry.Find("c-table");
+  ASSERT_NE(added, nullptr);
+  EXPECT_TRUE(added->always_isolate);
+  EXPECT_EQ(registry.Expand("c-table"), std::vector<std::string>{"c-table"});
+}
+
+TEST(PluginLoaderTest, NameClashWithABuiltInLeavesTheRegistryUnchanged) {
+  BackendRegistry registry = BackendRegistry::BuiltIn();
+  size_t before = registry.All().size();
+  std::string path = BadPlugin("builtin_clash");
+  EXPECT_EQ(AddPluginBackends(path, &registry),
+            "plugin " + path + ": backend name 'locked' is already taken by another backend");
+  EXPECT_EQ(registry.All().size(), before);
+}
+
+TEST(PluginLoaderTest, SamePluginTwiceClashes) {
+  BackendRegistry registry;
+  ASSERT_EQ(AddPluginBackends(kCTable, &registry), "");
+  EXPECT_EQ(AddPluginBackends(kCTable, &registry),
+            "plugin " + kCTable + ": backend name 'c-table' is already taken by another backend");
+  EXPECT_EQ(registry.All().size(), 1u);
+}
+
+TEST(PluginLoaderTest, ErrorsFromErrorPathsAreReportedByAddPluginBackends) {
+  BackendRegistry registry;
+  std::string path = BadPlugin("null_store");
+  EXPECT_EQ(AddPluginBackends(path, &registry), "plugin " + path + ": backend 'x': required function 'store' is NULL");
+  EXPECT_TRUE(registry.All().empty());
+}
+
+TEST(PluginLoaderTest, CreateFailsClearlyWhenThePluginDisappeared) {
+  // Copy the plugin, probe the copy, delete it: create() (in a child) must throw, not crash.
+  std::string copy = ::testing::TempDir() + "/mapstress_plugin_copy.so";
+  std::filesystem::copy_file(kCTable, copy, std::filesystem::copy_options::overwrite_existing);
+  std::vector<BackendInfo> backends = LoadOrDie(copy);
+  std::filesystem::remove(copy);
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(InChild([&]() -> std::string {
+              try {
+                backends[0].create(BackendOptions{});
+              } catch (const std::runtime_error& e) {
+                std::string expected = "plugin " + copy + ": no such file";
+                return e.what() == expected ? "" : std::string("unexpected message: ") + e.what();
+              }
+              return "create() did not throw";
+            }),
+            "");
+}
+
+TEST(PluginLoaderTest, GoPluginListsThreeBackends) {
+  if (kGoPlugin.empty()) GTEST_SKIP() << "Go plugins not built (no Go toolchain found by CMake)";
+  std::vector<BackendInfo> backends = LoadOrDie(kGoPlugin);
+  std::map<std::string, Guarantee> listed;
+  for (const auto& b : backends) {
+    listed[b.name] = b.guarantee;
+    EXPECT_TRUE(b.always_isolate) << b.name;
+  }
+  std::map<std::string, Guarantee> expected = {
+      {"go-syncmap", Guarantee::kWeak},
+      {"go-rwmutex-map", Guarantee::kSnapshot},
+      {"go-map", Guarantee::kNone},
+  };
+  EXPECT_EQ(listed, expected);
+  for (const auto& b : backends) {
+    if (b.name == "go-syncmap") {
+      EXPECT_NE(b.description.find("Range"), std::string::npos) << b.description;
+    }
+  }
+}
+
+TEST(PluginLoaderTest, GoBackendsHaveMapSemanticsInForkedChild) {
+  if (kGoPlugin.empty()) GTEST_SKIP() << "Go plugins not built (no Go toolchain found by CMake)";
+  std::vector<BackendInfo> backends = LoadOrDie(kGoPlugin);
+  ASSERT_EQ(backends.size(), 3u);
+  // One child for all three: the Go runtime starts once per process.
+  EXPECT_EQ(InChild([&]() -> std::string {
+              for (const auto& b : backends) {
+                std::string failure = CheckSequentialSemantics(b);
+                if (!failure.empty()) return b.name + ": " + failure;
+              }
+              return "";
+            }),
+            "");
+}
+
+}  // namespace
+}  // namespace mapstress

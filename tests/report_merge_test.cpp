@@ -1,0 +1,111 @@
+#include "report/report_merge.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "report/exit_code.h"
+#include "report/reporter.h"
+#include "report_fixtures.h"
+
+namespace mapstress {
+namespace {
+
+// Writes a JSON report of `cases` and returns its path.
+std::string WriteReport(const fixtures::TempDir& dir, const std::string& name, const RunContext& context,
+                        const std::vector<CaseReport>& cases, bool interrupted = false) {
+  std::string path = dir / name;
+  std::ofstream(path) << FindReporter("json")->render(ReportInput{context, cases, interrupted});
+  return path;
+}
+
+TEST(ReportMergeTest, ConcatenatesShardsUnderTheFirstContext) {
+  fixtures::TempDir dir;
+  std::vector<CaseReport> all = fixtures::FixtureCases();
+  RunContext first = fixtures::FixtureContext();
+  RunContext second = first;
+  second.host = "other-runner";
+  std::string a = WriteReport(dir, "a.json", first, {all.begin(), all.begin() + 4});
+  std::string b = WriteReport(dir, "b.json", second, {all.begin() + 4, all.end()});
+  MergedReport merged;
+  std::string error;
+  ASSERT_TRUE(MergeReports({a, b}, &merged, &error)) << error;
+  EXPECT_EQ(merged.context.host, "ci-runner");
+  EXPECT_FALSE(merged.interrupted);
+  EXPECT_TRUE(merged.notes.empty());
+  ASSERT_EQ(merged.cases.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(merged.cases[i].scenario, all[i].scenario);
+    EXPECT_EQ(merged.cases[i].backend, all[i].backend);
+    EXPECT_EQ(merged.cases[i].status, all[i].status);
+    EXPECT_EQ(merged.cases[i].check.examples.size(), all[i].check.examples.size());
+  }
+  EXPECT_EQ(ExitCodeFor(merged.cases, merged.interrupted), 1);
+  // The merged report renders like the original run.
+  RunContext context = fixtures::FixtureContext();
+  EXPECT_EQ(FindReporter("tsv")->render(ReportInput{merged.context, merged.cases}),
+            FindReporter("tsv")->render(ReportInput{context, all}));
+}
+
+TEST(ReportMergeTest, NotesADifferentSeedAndKeepsInterruption) {
+  fixtures::TempDir dir;
+  std::vector<CaseReport> all = fixtures::FixtureCases();
+  RunContext other = fixtures::FixtureContext();
+  other.seed = 7;
+  std::string a = WriteReport(dir, "a.json", fixtures::FixtureContext(), {all[0]});
+  std::string b = WriteReport(dir, "b.json", other, {all[1]}, /*interrupted=*/true);
+  MergedReport merged;
+  std::string error;
+  ASSERT_TRUE(MergeReports({a, b}, &merged, &error)) << error;
+  ASSERT_EQ(merged.notes.size(), 1u);
+  EXPECT_NE(merged.notes[0].find("seed 7"), std::string::npos) << merged.notes[0];
+  EXPECT_NE(merged.notes[0].find("b.json"), std::string::npos);
+  EXPECT_EQ(merged.context.seed, 42u);
+  EXPECT_TRUE(merged.interrupted);
+}
+
+TEST(ReportMergeTest, RejectsTheSameCaseTwice) {
+  fixtures::TempDir dir;
+  std::vector<CaseReport> all = fixtures::FixtureCases();
+  std::string a = WriteReport(dir, "a.json", fixtures::FixtureContext(), {all[0], all[1]});
+  std::string b = WriteReport(dir, "b.json", fixtures::FixtureContext(), {all[1]});
+  MergedReport merged;
+  std::string error;
+  EXPECT_FALSE(MergeReports({a, b}, &merged, &error));
+  EXPECT_NE(error.find("01-basic-iterate × sharded appears in both"), std::string::npos) << error;
+  EXPECT_NE(error.find("a.json"), std::string::npos);
+  EXPECT_NE(error.find("b.json"), std::string::npos);
+}
+
+TEST(ReportMergeTest, RejectsBadFilesNamingThem) {
+  fixtures::TempDir dir;
+  std::string good = WriteReport(dir, "good.json", fixtures::FixtureContext(), {fixtures::FixtureFailingCase()});
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  };
+  auto doc = nlohmann::json::parse(std::ifstream(good));
+  auto v2 = doc;
+  v2["schema_version"] = 2;
+  auto bad_case = doc;
+  bad_case["cases"][0]["iterations"].erase("weak");
+  struct Bad {
+    std::string path, expected;
+  };
+  std::vector<Bad> bad = {
+      {write("v2.json", v2.dump()), "v2.json: schema_version 2 is not supported (this mapstress reads version 1)"},
+      {write("none.json", "{\"cases\": []}"), "none.json: not a mapstress JSON report (no schema_version)"},
+      {write("text.json", "not json"), "text.json: not valid JSON"},
+      {write("case.json", bad_case.dump()), "case.json: cases[0]: iterations.weak: missing"},
+      {dir / "absent.json", "absent.json: cannot be read"},
+  };
+  for (const Bad& b : bad) {
+    MergedReport merged;
+    std::string error;
+    EXPECT_FALSE(MergeReports({good, b.path}, &merged, &error)) << b.expected;
+    EXPECT_NE(error.find(b.expected), std::string::npos) << "got: " << error;
+  }
+}
+
+}  // namespace
+}  // namespace mapstress
