@@ -122,7 +122,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     PlannedOp op = stream.Next();
     uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
     uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
-    uint64_t ret;
+    uint64_t ret = call;
     switch (op.kind) {
       case OpKind::kStore:
         map->Store(op.key, value);

@@ -49,6 +49,20 @@ std::string TailLines(const std::string& text, size_t max_lines) {
   return text.substr(pos, end - pos);
 }
 
+// The line that says why a runtime gave up ("fatal error: concurrent map writes", "panic: ..."),
+// which a Go crash prints before a long goroutine dump; else the last lines.
+std::string CrashMessage(const std::string& text) {
+  for (const char* marker : {"fatal error:", "panic:", "terminate called", "Assertion"}) {
+    size_t at = text.find(marker);
+    if (at == std::string::npos) continue;
+    size_t start = text.rfind('\n', at);
+    start = start == std::string::npos ? 0 : start + 1;
+    size_t end = text.find('\n', at);
+    return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  }
+  return TailLines(text, 3);
+}
+
 }  // namespace
 
 std::string SignalName(int signal) {
@@ -145,7 +159,8 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
         err_open = false;
       } else {
         err_buf.append(buf, static_cast<size_t>(n));
-        if (err_buf.size() > 4 * kStderrTail) err_buf.erase(0, err_buf.size() - kStderrTail);
+        // Keep the head (where a runtime says why it died) and the tail.
+        if (err_buf.size() > 4 * kStderrTail) err_buf.erase(kStderrTail, err_buf.size() - 2 * kStderrTail);
       }
     }
   }
@@ -155,7 +170,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
 
-  std::string tail = TailLines(err_buf, 3);
+  std::string tail = CrashMessage(err_buf);
   if (hung) {
     report.outcome = Outcome::kHung;
     report.message = fmt::format("no progress within the budget plus {}s grace: killed",

@@ -13,7 +13,6 @@ import "C"
 
 import (
 	"runtime/cgo"
-	"runtime/debug"
 	"unsafe"
 )
 
@@ -75,11 +74,6 @@ func msgoIterate(handle C.uintptr_t, visit C.mapstress_visit_fn, ctx unsafe.Poin
 		return C.msgo_call_visit(visit, ctx, C.uint64_t(key), C.uint64_t(value)) == 0
 	})
 }
-
-// A fatal error (e.g. go-map's "concurrent map writes") then prints only its own line, which is
-// what mapstress keeps as the crash message, instead of a dump of every goroutine. Setting
-// GOTRACEBACK=all (or higher) in the environment brings the dump back.
-func init() { debug.SetTraceback("none") }
 
 // A c-shared library still needs a main package with a main function; it is never run.
 func main() {}
