@@ -5,10 +5,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>//TMP
+#include <cstdio>//TMP
+#include <cstdlib>//TMP
 #include <limits>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "check/flat_map.h"
+#include "check/huge_page_allocator.h"
 
 namespace mapstress {
 
@@ -59,7 +65,8 @@ bool IsStore(const Write& w) { return (w.op & kStoreBit) != 0; }
 uint32_t OpIndex(const Write& w) { return w.op & ~kStoreBit; }
 
 // Appends the union of closed intervals given in ascending `lo` order, merging touching ones.
-void AppendUnion(std::vector<Span>& in, std::vector<Span>* out) {
+template <class Out>
+void AppendUnion(std::vector<Span>& in, Out* out) {
   size_t first = out->size();
   for (const Span& s : in) {
     if (out->size() > first && s.lo <= out->back().hi) {
@@ -101,15 +108,16 @@ class Checker {
 
   CheckResult Run() {
     result_.events = h_.ops.size();
-    if (!h_.ops.empty()) {
-      t0_ = kPosInf;
-      for (const Op& op : h_.ops) t0_ = std::min(t0_, op.call);
-    }
-    IndexKeys();
-    BuildWrites();
-    BuildSpans();
-    CheckIterations();
-    CheckLoads();
+    auto T = [t = std::chrono::steady_clock::now()](const char* what) mutable {
+      auto now = std::chrono::steady_clock::now();
+      if (getenv("CP_TIME")) fprintf(stderr, "%s %.3f\n", what, std::chrono::duration<double>(now - t).count());
+      t = now;
+    };
+    IndexKeys(); T("index");
+    BuildWrites(); T("writes");
+    BuildSpans(); T("spans");
+    CheckIterations(); T("iters");
+    CheckLoads(); T("loads");
     FinishExamples();
     return std::move(result_);
   }
@@ -117,13 +125,17 @@ class Checker {
  private:
   // ---- building ----
 
-  void IndexKeys() {
-    size_t writes = h_.initial.size();
-    for (const Op& op : h_.ops) writes += op.kind == OpKind::kStore || op.kind == OpKind::kErase;
-    key_map_.Reserve(std::min<size_t>(writes, 1 << 20));
+  // Densifies keys (prefill first, then written keys), counts writes per key into offsets_
+  // and finds the earliest call, in one pass over the ops.
+  __attribute__((noinline)) void IndexKeys() {
+    key_map_.Reserve(h_.initial.size());
+    offsets_.assign(1, 0);
     auto add = [&](uint64_t key) {
       uint32_t idx = key_map_.Insert(key, static_cast<uint32_t>(keys_.size()));
-      if (idx == keys_.size()) keys_.push_back(key);
+      if (idx == keys_.size()) {
+        keys_.push_back(key);
+        offsets_.push_back(1);  // the initial state
+      }
       return idx;
     };
     prefill_.clear();
@@ -132,98 +144,114 @@ class Checker {
       if (prefill_.size() < keys_.size()) prefill_.resize(keys_.size(), kNone);
       if (prefill_[k] == kNone) prefill_[k] = static_cast<uint32_t>(i);
     }
+    int64_t t0 = kPosInf;
     for (const Op& op : h_.ops) {
-      if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) add(op.key);
+      t0 = std::min(t0, op.call);
+      if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) ++offsets_[add(op.key) + 1];
+      stores_ += op.kind == OpKind::kStore;
     }
+    if (!h_.ops.empty()) t0_ = t0;
     real_keys_ = static_cast<uint32_t>(keys_.size());
     prefill_.resize(real_keys_, kNone);
   }
 
-  void BuildWrites() {
-    // Counting sort of writes by key; slot 0 of each key is its initial state.
-    offsets_.assign(real_keys_ + 1, 0);
-    for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] = 1;
-    std::vector<uint32_t> op_key(h_.ops.size(), kNone);
-    for (size_t i = 0; i < h_.ops.size(); ++i) {
-      const Op& op = h_.ops[i];
-      if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
-      op_key[i] = key_map_.Find(op.key);
-      ++offsets_[op_key[i] + 1];
-    }
+  __attribute__((noinline)) void BuildWrites() {
+    // Counting sort of writes by key; slot 0 of each key is its initial state. The value map
+    // is filled on the way, first store seen wins: prefill values first, then ops order.
     for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
     writes_.resize(offsets_[real_keys_]);
+    value_map_.Reserve(h_.initial.size() + stores_);
     std::vector<uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (uint32_t k = 0; k < real_keys_; ++k) {
       uint32_t op = kInitialOp | (prefill_[k] != kNone ? kStoreBit : 0);
       writes_[fill[k]++] = Write{kNegInf, kNegInf, op, k};
-    }
-    for (size_t i = 0; i < h_.ops.size(); ++i) {
-      uint32_t k = op_key[i];
-      if (k == kNone) continue;
-      const Op& op = h_.ops[i];
-      uint32_t tag = static_cast<uint32_t>(i) | (op.kind == OpKind::kStore ? kStoreBit : 0);
-      writes_[fill[k]++] = Write{op.call, op.ret, tag, k};  // `until` holds ret for now
-    }
-    std::vector<uint32_t>().swap(op_key);
-    std::vector<uint64_t>().swap(fill);
-
-    // Per key: sort by call, then S(w) = min ret of writes called after w returned.
-    std::vector<int64_t> suffix_min;
-    std::vector<int64_t> calls;
-    for (uint32_t k = 0; k < real_keys_; ++k) {
-      Write* begin = writes_.data() + offsets_[k];
-      Write* end = writes_.data() + offsets_[k + 1];
-      std::sort(begin + 1, end, [](const Write& a, const Write& b) {
-        return std::tie(a.call, a.op) < std::tie(b.call, b.op);
-      });
-      size_t n = end - begin;
-      suffix_min.assign(n + 1, kPosInf);
-      calls.resize(n);
-      for (size_t i = n; i-- > 0;) {
-        suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
-        calls[i] = begin[i].call;
-      }
-      for (size_t i = 0; i < n; ++i) {
-        int64_t ret = begin[i].until;
-        size_t j = std::upper_bound(calls.begin() + 1, calls.end(), ret) - calls.begin();
-        begin[i].until = suffix_min[j];
-      }
-    }
-
-    // Value -> write, first store seen wins: prefill values first, then ops order.
-    size_t stores = 0;
-    for (const Write& w : writes_) stores += IsStore(w);
-    value_map_.Reserve(stores);
-    for (uint32_t k = 0; k < real_keys_; ++k) {
       if (prefill_[k] != kNone) {
         value_map_.Insert(h_.initial[prefill_[k]].value, static_cast<uint32_t>(offsets_[k]));
       }
     }
-    // Then in ops order, via an op -> write table (cheaper than sorting writes by op).
-    std::vector<uint32_t> write_of(h_.ops.size(), kNone);
-    for (size_t i = 0; i < writes_.size(); ++i) {
-      if (IsStore(writes_[i]) && OpIndex(writes_[i]) != kInitialOp) {
-        write_of[OpIndex(writes_[i])] = static_cast<uint32_t>(i);
+    constexpr size_t kAhead = 16;
+    const size_t n_ops = h_.ops.size();
+    for (size_t i = 0; i < n_ops; ++i) {
+      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kStore) {
+        value_map_.Prefetch(h_.ops[i + kAhead].value);
       }
+      const Op& op = h_.ops[i];
+      if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
+      uint32_t k = key_map_.Find(op.key);
+      uint64_t pos = fill[k]++;
+      uint32_t tag = static_cast<uint32_t>(i);
+      if (op.kind == OpKind::kStore) {
+        tag |= kStoreBit;
+        value_map_.Insert(op.value, static_cast<uint32_t>(pos));
+      }
+      writes_[pos] = Write{op.call, op.ret, tag, k};  // `until` holds ret for now
     }
-    for (size_t i = 0; i < h_.ops.size(); ++i) {
-      if (write_of[i] != kNone) value_map_.Insert(h_.ops[i].value, write_of[i]);
+    std::vector<uint64_t>().swap(fill);
+
+    // Per key: sort by call, then S(w) = min ret of writes called after w returned.
+    std::vector<int64_t> suffix_min;
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      Write* begin = writes_.data() + offsets_[k];
+      Write* end = writes_.data() + offsets_[k + 1];
+      SortByCall(begin, end);
+      size_t n = end - begin;
+      suffix_min.resize(n + 1);
+      suffix_min[n] = kPosInf;
+      for (size_t i = n; i-- > 0;) suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
+      for (size_t i = 0; i < n; ++i) {
+        // First j >= 1 with call > ret; j > i since calls up to i are <= call(i) <= ret(i).
+        // Galloping from i + 1: the superseding write is usually close.
+        int64_t ret = begin[i].until;
+        size_t lo = std::max<size_t>(i + 1, 1), step = 1, hi = lo;
+        while (hi < n && begin[hi].call <= ret) {
+          lo = hi + 1;
+          hi += step;
+          step *= 2;
+        }
+        hi = std::min(hi, n);
+        size_t j = std::upper_bound(begin + lo, begin + hi, ret,
+                                    [](int64_t t, const Write& w) { return t < w.call; }) -
+                   begin;
+        begin[i].until = suffix_min[j];
+      }
     }
   }
 
-  void BuildSpans() {
+  // Sorts one key's writes (after its initial state) by (call, op), which is usually already
+  // their order; value-map slots that pointed at moved stores are updated.
+  void SortByCall(Write* begin, Write* end) {
+    auto less = [](const Write& a, const Write& b) {
+      return std::tie(a.call, a.op) < std::tie(b.call, b.op);
+    };
+    if (end - begin < 2 || std::is_sorted(begin + 1, end, less)) return;
+    uint32_t key = begin->key;
+    uint32_t base = static_cast<uint32_t>(begin - writes_.data());
+    for (Write* w = begin + 1; w != end; ++w) w->key = static_cast<uint32_t>(w - begin);
+    std::sort(begin + 1, end, less);
+    // Two phases, so that a moved slot is not mistaken for another write's old position.
+    std::vector<std::pair<uint32_t*, uint32_t>> moves;
+    for (Write* w = begin + 1; w != end; ++w) {
+      uint32_t old_pos = base + w->key;
+      w->key = key;
+      if (!IsStore(*w)) continue;
+      uint32_t* slot = value_map_.FindSlot(h_.ops[OpIndex(*w)].value);
+      if (slot != nullptr && *slot == old_pos) {
+        moves.emplace_back(slot, static_cast<uint32_t>(w - writes_.data()));
+      }
+    }
+    for (auto& [slot, pos] : moves) *slot = pos;
+  }
+
+  __attribute__((noinline)) void BuildSpans() {
     absent_off_.assign(real_keys_ + 1, 0);
-    present_off_.assign(real_keys_ + 1, 0);
-    std::vector<Span> absent, present;
+    std::vector<Span> absent;
     for (uint32_t k = 0; k < real_keys_; ++k) {
       for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
         const Write& w = writes_[i];
-        (IsStore(w) ? present : absent).push_back(Span{w.call, w.until});
+        if (!IsStore(w)) absent.push_back(Span{w.call, w.until});
       }
       AppendUnion(absent, &absent_);
-      AppendUnion(present, &present_);
       absent_off_[k + 1] = absent_.size();
-      present_off_[k + 1] = present_.size();
     }
     for (uint32_t k = 0; k < real_keys_; ++k) {
       for (uint64_t i = absent_off_[k]; i < absent_off_[k + 1]; ++i) {
@@ -235,12 +263,29 @@ class Checker {
               [](const Endpoint& a, const Endpoint& b) { return a.time < b.time; });
   }
 
+  // P_k for every key; built on the first stale-or-phantom decision, which only bad
+  // histories need.
+  void BuildPresent() {
+    present_off_.assign(real_keys_ + 1, 0);
+    std::vector<Span> present;
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+        const Write& w = writes_[i];
+        if (IsStore(w)) present.push_back(Span{w.call, w.until});
+      }
+      AppendUnion(present, &present_);
+      present_off_[k + 1] = present_.size();
+    }
+    present_built_ = true;
+  }
+
   const Span* AbsentBegin(uint32_t k) const { return absent_.data() + absent_off_[k]; }
   const Span* AbsentEnd(uint32_t k) const { return absent_.data() + absent_off_[k + 1]; }
   bool AbsentMeets(uint32_t k, int64_t lo, int64_t hi) const {
     return Meets(AbsentBegin(k), AbsentEnd(k), lo, hi);
   }
-  bool PresentMeets(uint32_t k, int64_t lo, int64_t hi) const {
+  bool PresentMeets(uint32_t k, int64_t lo, int64_t hi) {
+    if (!present_built_) BuildPresent();
     return Meets(present_.data() + present_off_[k], present_.data() + present_off_[k + 1], lo,
                  hi);
   }
@@ -468,10 +513,72 @@ class Checker {
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b);
     });
+    auto t_ = std::chrono::steady_clock::now();
     std::vector<uint32_t> must = CountMustSee(order);
+    if (getenv("CP_TIME")) fprintf(stderr, "mustsee %.3f\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_).count());
     stamp_.assign(keys_.size(), 0);
     candidate_stamp_.assign(keys_.size(), 0);
+    ResetCursors();
     for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
+  }
+
+  uint32_t LookupAndPrefetch(uint64_t value) const {
+    uint32_t wi = value_map_.Find(value);
+    if (wi != kNone) __builtin_prefetch(&writes_[wi]);
+    return wi;
+  }
+
+  // Per written key: the first span of A_k that ends at or after the last queried time,
+  // with a copy of that span so that the common query touches only this small array.
+  struct Cursor {
+    int64_t lo;
+    int64_t hi;
+    uint64_t idx;
+  };
+
+  void ResetCursors() {
+    cursors_.resize(real_keys_);
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      cursors_[k].idx = absent_off_[k];
+      LoadCursor(k);
+    }
+  }
+
+  void LoadCursor(uint32_t k) {
+    Cursor& cur = cursors_[k];
+    if (cur.idx < absent_off_[k + 1]) {
+      cur.lo = absent_[cur.idx].lo;
+      cur.hi = absent_[cur.idx].hi;
+    }
+  }
+
+  // AbsentMeets(k, c, r), fast when c is close to the previous query's: the cursor walks a
+  // few spans, else binary search (queries come roughly in time order).
+  bool AbsentMeetsNear(uint32_t k, int64_t c, int64_t r) {
+    constexpr int kMaxWalk = 8;
+    Cursor& cur = cursors_[k];
+    const uint64_t begin = absent_off_[k], end = absent_off_[k + 1];
+    uint64_t idx = cur.idx;
+    int walked = 0;
+    if (idx < end && cur.hi < c) {
+      do {
+        ++idx;
+      } while (idx < end && absent_[idx].hi < c && ++walked < kMaxWalk);
+    } else if (idx > begin && absent_[idx - 1].hi >= c) {
+      do {
+        --idx;
+      } while (idx > begin && absent_[idx - 1].hi >= c && ++walked < kMaxWalk);
+    }
+    if (walked == kMaxWalk) {
+      idx = std::lower_bound(absent_.begin() + begin, absent_.begin() + end, c,
+                             [](const Span& s, int64_t t) { return s.hi < t; }) -
+            absent_.begin();
+    }
+    if (idx != cur.idx) {
+      cur.idx = idx;
+      LoadCursor(k);
+    }
+    return idx < end && cur.lo <= r;
   }
 
   void CheckIteration(uint32_t op_index, uint32_t n, uint32_t must_see) {
@@ -488,17 +595,60 @@ class Checker {
     int64_t lo = c, hi = r;           // instants allowed by the visited entries
     uint32_t lo_write = kNone, hi_write = kNone;
     uint64_t seq = 0;
-    constexpr size_t kAhead = 8;
-    for (uint64_t e = 0; e < count; ++e) {
-      if (e + kAhead < count) value_map_.Prefetch(entries[e + kAhead].value);
+    // Software pipeline over the entries, kAhead apart: prefetch the key slot; find the key
+    // and try the key's last seen value (usually unchanged since the previous iteration),
+    // else prefetch the value slot; look the value up and prefetch its write; use it.
+    constexpr int64_t kAhead = 12;
+    struct Stage {
+      uint32_t k;
+      uint32_t wi;
+      bool hit;
+    };
+    Stage ring[4 * kAhead];
+    auto slot = [&](int64_t e) -> Stage& { return ring[e % (4 * kAhead)]; };
+    const int64_t total = static_cast<int64_t>(count);
+    for (int64_t e = -3 * kAhead; e < total; ++e) {
+      if (e + 3 * kAhead < total) key_map_.Prefetch(entries[e + 3 * kAhead].key);
+      if (int64_t b = e + 2 * kAhead; b >= 0 && b < total) {
+        Stage& st = slot(b);
+        st.k = key_map_.Find(entries[b].key);
+        st.hit = st.k < real_keys_ && last_seen_[st.k].value == entries[b].value;
+        if (!st.hit) value_map_.Prefetch(entries[b].value);
+      }
+      if (int64_t d = e + kAhead; d >= 0 && d < total && !slot(d).hit) {
+        slot(d).wi = LookupAndPrefetch(entries[d].value);
+      }
+      if (e < 0) continue;
       const Entry& entry = entries[e];
-      uint32_t wi = value_map_.Find(entry.value);
-      bool known = wi != kNone && keys_[writes_[wi].key] == entry.key;
-      uint32_t k = known ? writes_[wi].key : KeyIndexForVisit(entry.key);
+      const Stage& st = slot(e);
+      uint32_t k = st.k;
+      uint32_t wi;
+      int64_t w_call = 0, w_until = 0;
+      bool known;
+      if (st.hit && last_seen_[k].value == entry.value) {  // may have moved on a repeat visit
+        const LastSeen& ls = last_seen_[k];
+        wi = ls.wi;
+        w_call = ls.call;
+        w_until = ls.until;
+        known = true;
+      } else {
+        wi = st.hit ? value_map_.Find(entry.value) : st.wi;
+        if (k == kNone) {
+          known = false;
+          k = KeyIndexForVisit(entry.key);
+        } else {
+          known = wi != kNone && writes_[wi].key == k;
+        }
+        if (known) {
+          w_call = writes_[wi].call;
+          w_until = writes_[wi].until;
+          last_seen_[k] = LastSeen{entry.value, w_call, w_until, wi};
+        }
+      }
       bool repeat = stamp_[k] == n;
       if (!repeat) {
         stamp_[k] = n;
-        if (k < real_keys_ && !AbsentMeets(k, c, r)) ++seen_must;
+        if (k < real_keys_ && !AbsentMeetsNear(k, c, r)) ++seen_must;
       }
       Anomaly kind;
       if (!known) {
@@ -769,15 +919,38 @@ class Checker {
     Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
   }
 
-  void CheckLoads() {
-    for (size_t i = 0; i < h_.ops.size(); ++i) {
+  __attribute__((noinline)) void CheckLoads() {
+    ResetCursors();
+    // Same pipeline as for entries, over found loads: slot prefetch 2*kAhead ops ahead,
+    // lookup and write prefetch kAhead ops ahead.
+    constexpr size_t kAhead = 16;
+    const size_t n_ops = h_.ops.size();
+    auto found_load = [&](size_t i) {
+      return h_.ops[i].kind == OpKind::kLoad && h_.ops[i].found;
+    };
+    uint32_t ring[kAhead];
+    for (size_t i = 0; i < n_ops && i < 2 * kAhead; ++i) {
+      if (found_load(i)) value_map_.Prefetch(h_.ops[i].value);
+    }
+    for (size_t i = 0; i < n_ops && i < kAhead; ++i) {
+      ring[i] = found_load(i) ? LookupAndPrefetch(h_.ops[i].value) : kNone;
+    }
+    for (size_t i = 0; i < n_ops; ++i) {
+      uint32_t looked_up = ring[i % kAhead];
+      if (i + kAhead < n_ops) {
+        if (i + 2 * kAhead < n_ops && found_load(i + 2 * kAhead)) {
+          value_map_.Prefetch(h_.ops[i + 2 * kAhead].value);
+        }
+        ring[i % kAhead] =
+            found_load(i + kAhead) ? LookupAndPrefetch(h_.ops[i + kAhead].value) : kNone;
+      }
       const Op& op = h_.ops[i];
       if (op.kind != OpKind::kLoad) continue;
       ++result_.loads;
       Anomaly kind;
       uint32_t wi = kNone;
       if (op.found) {
-        wi = value_map_.Find(op.value);
+        wi = looked_up;
         if (wi == kNone || keys_[writes_[wi].key] != op.key) {
           kind = Anomaly::kUnknownValue;
         } else if (writes_[wi].call <= op.ret && writes_[wi].until >= op.call) {
@@ -787,7 +960,7 @@ class Checker {
         }
       } else {
         uint32_t k = key_map_.Find(op.key);
-        if (k == kNone || k >= real_keys_ || AbsentMeets(k, op.call, op.ret)) continue;
+        if (k == kNone || k >= real_keys_ || AbsentMeetsNear(k, op.call, op.ret)) continue;
         kind = Anomaly::kStaleRead;
       }
       ++result_.anomalies[static_cast<int>(kind)];
@@ -837,14 +1010,17 @@ class Checker {
 
   FlatMap key_map_;             // key -> dense index (written/prefilled keys first)
   std::vector<uint64_t> keys_;  // dense index -> key
+  size_t stores_ = 0;           // store ops
   uint32_t real_keys_ = 0;      // keys with writes or a prefill; later ones only visited
   std::vector<uint32_t> prefill_;  // dense index -> index in History::initial, or kNone
   std::vector<uint64_t> offsets_;  // writes of key k: writes_[offsets_[k], offsets_[k+1])
-  std::vector<Write> writes_;
+  std::vector<Write, HugePageAllocator<Write>> writes_;
   FlatMap value_map_;  // stored value -> index in writes_
-  std::vector<Span> absent_, present_;  // A_k and P_k, per key via the offsets below
+  std::vector<Span, HugePageAllocator<Span>> absent_, present_;  // A_k and P_k, per key via the offsets below
   std::vector<uint64_t> absent_off_, present_off_;
-  std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time
+  bool present_built_ = false;
+  std::vector<Endpoint, HugePageAllocator<Endpoint>> endpoints_;  // finite ends of every A_k span, by time
+  std::vector<Cursor> cursors_;     // per written key, for AbsentMeetsNear
   std::vector<uint32_t> stamp_;      // iteration number that last visited the key
   std::vector<uint32_t> candidate_stamp_;
   std::vector<SweepEvent> events_;

@@ -89,4 +89,21 @@ void ApplyOverrides(const GradeOverrides& overrides, ContractProfile* profile) {
   }
 }
 
+std::map<std::string, std::string> ProfileToNames(const ContractProfile& profile) {
+  std::map<std::string, std::string> names;
+  for (int i = 0; i < kAnomalyCount; ++i) names[AnomalyName(static_cast<Anomaly>(i))] = GradeName(profile.anomaly[i]);
+  names["crashed"] = GradeName(profile.crashed);
+  names["hung"] = GradeName(profile.hung);
+  return names;
+}
+
+GradeOverrides NamesToOverrides(const std::map<std::string, std::string>& names) {
+  GradeOverrides overrides;
+  for (const auto& [kind, name] : names) {
+    Grade g;
+    if (ParseGrade(name, &g)) overrides[kind] = g;
+  }
+  return overrides;
+}
+
 }  // namespace mapstress

@@ -46,5 +46,8 @@ ContractProfile ProfileFor(Guarantee g);
 // "crashed", "hung") -> grade.
 using GradeOverrides = std::map<std::string, Grade>;
 void ApplyOverrides(const GradeOverrides& overrides, ContractProfile* profile);
+// Every kind's grade by name, for History::grading; and back.
+std::map<std::string, std::string> ProfileToNames(const ContractProfile& profile);
+GradeOverrides NamesToOverrides(const std::map<std::string, std::string>& names);
 
 }  // namespace mapstress

@@ -282,7 +282,8 @@ void RunSession::Record(CaseReport report) {
 
 void RunSession::Finish() {
   if (progress_line_) progress_line_->Stop();
-  std::string text = "\n" + RenderMatrix(cases_, color_) + "\n" + RenderPerformance(cases_, color_);
+  std::string text = "\n" + RenderMatrix(cases_, color_) + "\n" + RenderSnapshotMatrix(cases_, color_) + "\n" +
+                     RenderPerformance(cases_, color_);
   if (Interrupted()) {
     text += fmt::format("interrupted: {} of {} cases finished; reports hold those\n", cases_.size(),
                         plan_.cases.size());
@@ -407,7 +408,10 @@ int CheckCommand(const Options& options) {
       report->threads = static_cast<uint32_t>(h.thread_names.size());
     }
     report->guarantee = g;
+    // The grading recorded by `run` (the backend's own profile plus the scenario's expect),
+    // unless --guarantee asks for another contract; --expect applies last.
     report->grading = ProfileFor(g);
+    if (options.guarantee.empty()) ApplyOverrides(NamesToOverrides(h.grading), &report->grading);
     ApplyOverrides(overrides, &report->grading);
     report->check.Merge(Check(h), CheckOptions{}.max_examples);
     report->trials = ++report->trials_completed;

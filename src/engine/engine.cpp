@@ -339,7 +339,10 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
       report->status = CaseStatus::kInconclusive;
       report->message = "the clock could not be trusted: " + clock.note;
     }
-    if (settings.on_history) settings.on_history(out.history);
+    if (settings.on_history) {
+      out.history.grading = ProfileToNames(report->grading);
+      settings.on_history(out.history);
+    }
     if (on_phase) on_phase(*report, "trial");
   }
   if (report->trials_completed == 0 && report->status == CaseStatus::kPass) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct History {
   std::vector<Entry> entries;  // iteration entries in visit order, referenced by ops
   std::vector<std::string> thread_names;  // optional, indexed by Op::thread ("writer-1")
   bool truncated = false;  // the trial stopped early because its history buffers were full
+  // The contract the case was graded by (kind -> grade, as written by `run`); empty when
+  // unknown, then `check` grades by `guarantee`. {"missing": "FORBIDDEN", ...}
+  std::map<std::string, std::string> grading;
 
   std::string ThreadName(uint32_t thread) const;  // "writer-1" or "thread 7"
 };

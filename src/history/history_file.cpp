@@ -1,6 +1,7 @@
 #include "history/history_file.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "check/contract.h"
 #include "cli/suggest.h"
 
 #ifdef MAPSTRESS_HAVE_ZLIB
@@ -92,6 +94,18 @@ void AppendHeader(std::string* out, const History& h) {
     out->push_back(']');
   }
   if (h.truncated) out->append(",\"truncated\":true");
+  if (!h.grading.empty()) {
+    out->append(",\"grading\":{");
+    bool first = true;
+    for (const auto& [kind, grade] : h.grading) {
+      if (!first) out->push_back(',');
+      first = false;
+      AppendJsonString(out, kind);
+      out->push_back(':');
+      AppendJsonString(out, grade);
+    }
+    out->push_back('}');
+  }
   out->append(",\"initial\":");
   AppendPairs(out, h.initial.data(), h.initial.data() + h.initial.size());
   out->append("}\n");
@@ -748,7 +762,8 @@ bool ParseHeaderLine(LineParser* p, History* history) {
   // Field values are located first and interpreted after 'format' and 'version' are known to be
   // right, so a future version's header reports its version, not a confusing type error.
   constexpr std::string_view kNames[] = {"format", "version", "scenario", "backend", "guarantee",
-                                         "trial",  "seed",    "initial",  "threads", "truncated"};
+                                         "trial",  "seed",    "initial",  "threads", "truncated",
+                                         "grading"};
   constexpr size_t kCount = std::size(kNames);
   const char* where[kCount] = {};
   bool ok = ParseObject(p, [&](std::string_view name) {
@@ -818,6 +833,24 @@ bool ParseHeaderLine(LineParser* p, History* history) {
   if (where[9] != nullptr) {
     p->Seek(where[9]);
     if (!p->ParseBool({"truncated"}, &history->truncated)) return false;
+  }
+  if (where[10] != nullptr) {  // {"kind": "GRADE", ...}: parsed whole, it is small
+    p->Seek(where[10]);
+    const char* start = p->pos();
+    if (!p->SkipValue()) return false;
+    auto grading = nlohmann::json::parse(start, p->pos(), nullptr, false);
+    if (!grading.is_object()) return p->Fail("field 'grading' must be an object of kind: grade");
+    for (const auto& [kind, grade] : grading.items()) {
+      Anomaly anomaly;
+      Grade parsed;
+      if (!ParseAnomaly(kind, &anomaly) && kind != "crashed" && kind != "hung") {
+        return p->Fail(fmt::format("field 'grading': unknown anomaly kind '{}'", kind));
+      }
+      if (!grade.is_string() || !ParseGrade(grade.get<std::string>(), &parsed)) {
+        return p->Fail(fmt::format("field 'grading': '{}' must be ACCEPTABLE, INTERESTING or FORBIDDEN", kind));
+      }
+      history->grading[kind] = GradeName(parsed);
+    }
   }
   return true;
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -489,7 +490,11 @@ std::string RenderTotals(const std::vector<CaseReport>& cases) {
   return out + "\n";
 }
 
-std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
+namespace {
+
+// Scenarios down, backends across, `cell` in each; column blocks that fit in 80 columns.
+std::string RenderGrid(const std::vector<CaseReport>& cases, const std::function<std::string(const CaseReport&)>& cell,
+                       bool color) {
   Grid grid = MakeGrid(cases);
   size_t scenario_w = DisplayWidth("SCENARIO");
   for (const std::string& s : grid.scenario_names) scenario_w = std::max(scenario_w, DisplayWidth(s));
@@ -500,7 +505,7 @@ std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
     size_t w = std::min<size_t>(DisplayWidth(grid.backend_names[i]), 24);
     for (const std::string& s : grid.scenarios) {
       auto it = grid.cells.find({s, b});
-      if (it != grid.cells.end()) w = std::max(w, DisplayWidth(MatrixCell(*it->second)));
+      if (it != grid.cells.end()) w = std::max(w, DisplayWidth(cell(*it->second)));
     }
     widths.push_back(w);
   }
@@ -526,7 +531,7 @@ std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
         if (it == grid.cells.end()) {
           line += "  " + PadRight("-", widths[b]);
         } else {
-          line += "  " + PadPainted(MatrixCell(*it->second), widths[b], StatusStyle(it->second->status), color);
+          line += "  " + PadPainted(cell(*it->second), widths[b], StatusStyle(it->second->status), color);
         }
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
@@ -534,8 +539,25 @@ std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
     }
     next = end;
   }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
+  std::string out = RenderGrid(cases, MatrixCell, color);
   if (!out.empty()) out += "\n";
   return out + RenderTotals(cases);
+}
+
+std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color) {
+  auto cell = [](const CaseReport& c) -> std::string {
+    if (c.check.iterations == 0) return c.outcome == Outcome::kCrashed ? "crash" : c.outcome == Outcome::kHung ? "hung" : "-";
+    return FormatPercent(ComputeRates(c.check).snapshot_deviation.value);
+  };
+  std::string grid = RenderGrid(cases, cell, false);
+  if (grid.empty()) return "";
+  return Paint("SNAPSHOT DEVIATION (share of iterations that match no single instant)", kBold, color) + "\n" + grid;
 }
 
 std::string RenderPerformance(const std::vector<CaseReport>& cases, bool color) {

@@ -34,6 +34,8 @@ std::string RenderFailureTable(const CaseReport& report, bool color = false);
 // Scenarios down, backends across (split into column blocks to fit), then the totals line.
 std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color = false);
 
+// The same grid with each case's snapshot deviation rate (iterations matching no single instant).
+std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color = false);
 // "12 cases: 10 pass, 1 fail, 1 unsupported"
 std::string RenderTotals(const std::vector<CaseReport>& cases);
 

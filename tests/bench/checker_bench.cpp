@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -75,14 +76,40 @@ History MakeHistory(uint64_t events) {
   return h;
 }
 
+// A field of /proc/self/status in KiB ("VmRSS", "VmHWM"), or -1 where there is none.
+double StatusKiB(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, field.size() + 1, field + ":") == 0) {
+      return std::strtod(line.c_str() + field.size() + 1, nullptr);
+    }
+  }
+  return -1;
+}
+
+// Restarts the peak-RSS watermark (Linux: writing 5 to clear_refs); false if unsupported.
+bool ResetPeakRss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
 void BM_Check(benchmark::State& state) {
   History h = MakeHistory(g_events);
   uint64_t events = 0;
   CheckResult last;
+  double rss_before = StatusKiB("VmRSS");
+  bool peak_ok = ResetPeakRss();
   for (auto _ : state) {
     last = Check(h);
     events += last.events;
     benchmark::DoNotOptimize(last);
+  }
+  // Memory the checker needed on top of the history (and everything else already resident).
+  if (peak_ok && rss_before > 0) {
+    state.counters["check_extra_MiB"] = (StatusKiB("VmHWM") - rss_before) / 1024;
   }
   uint64_t wrong = 0;
   for (uint64_t n : last.anomalies) wrong += n;
