@@ -47,7 +47,7 @@ TEST(ReportTargetsTest, FromFormatOutAndReportDir) {
   EXPECT_FALSE(AddReportTargets({"json"}, {"a.json", "b.json"}, "", &bad, &error));
   EXPECT_NE(error.find("--out"), std::string::npos) << error;
   EXPECT_FALSE(AddReportTargets({"yaml"}, {}, "", &bad, &error));
-  EXPECT_NE(error.find("unknown report format 'yaml' (known: json, junit, markdown, tsv)"), std::string::npos)
+  EXPECT_NE(error.find("unknown report format 'yaml'; known: json, junit, markdown, tsv"), std::string::npos)
       << error;
 }
 

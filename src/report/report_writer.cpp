@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "cli/suggest.h"
 #include "report/atomic_file.h"
 
 namespace mapstress {
@@ -11,9 +12,10 @@ namespace mapstress {
 bool ReportWriter::Add(const std::string& format, const std::string& path, std::string* error) {
   const ReporterInfo* reporter = FindReporter(format);
   if (reporter == nullptr) {
-    std::string known;
-    for (const ReporterInfo& r : Reporters()) known += (known.empty() ? "" : ", ") + std::string(r.name);
-    *error = fmt::format("unknown report format '{}' (known: {})", format, known);
+    std::vector<std::string> names;
+    for (const ReporterInfo& r : Reporters()) names.emplace_back(r.name);
+    *error = fmt::format("--format: unknown report format '{}'{}; known: {}", format, DidYouMean(format, names),
+                         fmt::join(names, ", "));
     return false;
   }
   targets_.push_back({reporter, path});
