@@ -233,10 +233,10 @@ TEST(CaseReportJsonTest, CheckResultRoundTrips) {
   EXPECT_EQ(back.examples[3].witnesses[1], "reader-1 load key=9 -> 90 [0.500100s..0.500120s]");
 }
 
-// docs/report-schema.md: its example must be a report this version reads, and every field a
+// src/report/README.md: its example must be a report this version reads, and every field a
 // case or the context has must be documented there.
 std::string ReadSchemaDoc() {
-  std::ifstream in(std::string(MAPSTRESS_SOURCE_DIR) + "/docs/report-schema.md");
+  std::ifstream in(std::string(MAPSTRESS_SOURCE_DIR) + "/src/report/README.md");
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
@@ -260,9 +260,9 @@ void CollectKeys(const json& j, const std::string& prefix, std::set<std::string>
 
 TEST(ReportSchemaDocTest, ExampleParsesAndRoundTrips) {
   std::string doc = ReadSchemaDoc();
-  ASSERT_FALSE(doc.empty()) << "docs/report-schema.md is missing";
+  ASSERT_FALSE(doc.empty()) << "src/report/README.md is missing";
   json example = DocExample(doc);
-  ASSERT_TRUE(example.is_object()) << "the first ```json block of docs/report-schema.md is not a JSON object";
+  ASSERT_TRUE(example.is_object()) << "the first ```json block of src/report/README.md is not a JSON object";
   EXPECT_EQ(example["schema_version"], 1);
   EXPECT_EQ(example["tool"], "mapstress");
   RunContext context;
@@ -301,7 +301,7 @@ TEST(ReportSchemaDocTest, EveryFieldIsDocumented) {
     keys.insert(top);
   }
   for (const std::string& key : keys) {
-    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << "docs/report-schema.md does not mention `" << key
+    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << "src/report/README.md does not mention `" << key
                                                              << "`";
   }
 }

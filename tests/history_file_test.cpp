@@ -386,7 +386,7 @@ TEST(HistoryFileTest, SurvivesRandomCorruption) {
   EXPECT_GT(loaded, 0);  // some edits (inside numbers, truncation at a line end) still parse
 }
 
-// The committed examples (documented in docs/history-format.md), each with the anomalies it shows.
+// The committed examples (documented in src/history/README.md), each with the anomalies it shows.
 struct Example {
   const char* file;
   uint64_t iterations, loads, snapshot;

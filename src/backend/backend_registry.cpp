@@ -8,7 +8,7 @@ namespace mapstress {
 namespace {
 
 // The table: one line per built-in backend. Optional library backends are compiled in
-// only when CMake found the library (see cmake/optional_backends.cmake).
+// only when CMake found the library (see src/backend/optional_backends.cmake).
 using Factory = BackendInfo (*)();
 const Factory kBuiltIns[] = {
     LockedBackend,

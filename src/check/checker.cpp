@@ -15,6 +15,7 @@
 
 #include "check/flat_map.h"
 #include "check/huge_page_allocator.h"
+#include "check/radix_sort.h"
 
 namespace mapstress {
 
@@ -144,13 +145,20 @@ class Checker {
       if (prefill_.size() < keys_.size()) prefill_.resize(keys_.size(), kNone);
       if (prefill_[k] == kNone) prefill_[k] = static_cast<uint32_t>(i);
     }
-    int64_t t0 = kPosInf;
+    int64_t t0 = kPosInf, t_min = kPosInf, t_max = kNegInf;
     for (const Op& op : h_.ops) {
       t0 = std::min(t0, op.call);
+      t_min = std::min({t_min, op.call, op.ret});
+      t_max = std::max({t_max, op.call, op.ret});
       if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) ++offsets_[add(op.key) + 1];
       stores_ += op.kind == OpKind::kStore;
+      if (op.kind == OpKind::kIterate) iterations_.push_back(static_cast<uint32_t>(&op - h_.ops.data()));
     }
-    if (!h_.ops.empty()) t0_ = t0;
+    if (!h_.ops.empty()) {
+      t0_ = t0;
+      t_min_ = t_min;
+      t_span_ = static_cast<uint64_t>(t_max) - static_cast<uint64_t>(t_min);
+    }
     real_keys_ = static_cast<uint32_t>(keys_.size());
     prefill_.resize(real_keys_, kNone);
   }
@@ -169,7 +177,7 @@ class Checker {
         value_map_.Insert(h_.initial[prefill_[k]].value, static_cast<uint32_t>(offsets_[k]));
       }
     }
-    constexpr size_t kAhead = 16;
+    constexpr size_t kAhead = 48;  // ops, of which about 40% are stores
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
       if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kStore) {
@@ -259,8 +267,7 @@ class Checker {
         if (absent_[i].hi != kPosInf) endpoints_.push_back(Endpoint{absent_[i].hi, k});
       }
     }
-    std::sort(endpoints_.begin(), endpoints_.end(),
-              [](const Endpoint& a, const Endpoint& b) { return a.time < b.time; });
+    RadixSortBy(endpoints_, [this](const Endpoint& e) { return TimeKey(e.time); });
   }
 
   // P_k for every key; built on the first stale-or-phantom decision, which only bad
@@ -277,6 +284,14 @@ class Checker {
       present_off_[k + 1] = present_.size();
     }
     present_built_ = true;
+  }
+
+  // Orders times like `<` does (all finite times are op calls or returns) as small unsigned
+  // numbers, so that radix sorts need few passes.
+  uint64_t TimeKey(int64_t t) const {
+    if (t == kNegInf) return 0;
+    if (t == kPosInf) return t_span_ + 2;
+    return static_cast<uint64_t>(t) - static_cast<uint64_t>(t_min_) + 1;
   }
 
   const Span* AbsentBegin(uint32_t k) const { return absent_.data() + absent_off_[k]; }
@@ -305,10 +320,10 @@ class Checker {
       if (prev != kPosInf) gaps.push_back(Span{prev, kPosInf});
     }
     // `order` is already sorted by call.
-    std::sort(gaps.begin(), gaps.end(), [](const Span& a, const Span& b) { return a.lo < b.lo; });
+    RadixSortBy(gaps, [this](const Span& g) { return TimeKey(g.lo); });
     std::vector<int64_t> his(gaps.size());
     for (size_t i = 0; i < gaps.size(); ++i) his[i] = gaps[i].hi;
-    std::sort(his.begin(), his.end());
+    RadixSortBy(his, [this](int64_t t) { return TimeKey(t); });
     his.erase(std::unique(his.begin(), his.end()), his.end());
     Fenwick tree(his.size());
     std::vector<uint32_t> must(order.size(), 0);
@@ -507,9 +522,7 @@ class Checker {
 
   void CheckIterations() {
     std::vector<uint32_t> order;
-    for (size_t i = 0; i < h_.ops.size(); ++i) {
-      if (h_.ops[i].kind == OpKind::kIterate) order.push_back(static_cast<uint32_t>(i));
-    }
+    order.swap(iterations_);
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b);
     });
@@ -519,6 +532,7 @@ class Checker {
     stamp_.assign(keys_.size(), 0);
     candidate_stamp_.assign(keys_.size(), 0);
     ResetCursors();
+    last_seen_.assign(real_keys_, LastSeen{0, 0, 0, kNone});
     for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
   }
 
@@ -529,10 +543,11 @@ class Checker {
   }
 
   // Per written key: the first span of A_k that ends at or after the last queried time,
-  // with a copy of that span so that the common query touches only this small array.
+  // with copies of what the next query needs so that it usually touches only this array.
   struct Cursor {
-    int64_t lo;
+    int64_t lo;       // of span idx (when idx < end)
     int64_t hi;
+    int64_t prev_hi;  // of span idx - 1 (when idx > begin)
     uint64_t idx;
   };
 
@@ -549,7 +564,9 @@ class Checker {
     if (cur.idx < absent_off_[k + 1]) {
       cur.lo = absent_[cur.idx].lo;
       cur.hi = absent_[cur.idx].hi;
+      __builtin_prefetch(&absent_[cur.idx] + 1);  // where the cursor goes next
     }
+    if (cur.idx > absent_off_[k]) cur.prev_hi = absent_[cur.idx - 1].hi;
   }
 
   // AbsentMeets(k, c, r), fast when c is close to the previous query's: the cursor walks a
@@ -564,20 +581,20 @@ class Checker {
       do {
         ++idx;
       } while (idx < end && absent_[idx].hi < c && ++walked < kMaxWalk);
-    } else if (idx > begin && absent_[idx - 1].hi >= c) {
+    } else if (idx > begin && cur.prev_hi >= c) {
       do {
         --idx;
       } while (idx > begin && absent_[idx - 1].hi >= c && ++walked < kMaxWalk);
+    } else {
+      return idx < end && cur.lo <= r;
     }
     if (walked == kMaxWalk) {
       idx = std::lower_bound(absent_.begin() + begin, absent_.begin() + end, c,
                              [](const Span& s, int64_t t) { return s.hi < t; }) -
             absent_.begin();
     }
-    if (idx != cur.idx) {
-      cur.idx = idx;
-      LoadCursor(k);
-    }
+    cur.idx = idx;
+    LoadCursor(k);
     return idx < end && cur.lo <= r;
   }
 
@@ -612,7 +629,8 @@ class Checker {
       if (int64_t b = e + 2 * kAhead; b >= 0 && b < total) {
         Stage& st = slot(b);
         st.k = key_map_.Find(entries[b].key);
-        st.hit = st.k < real_keys_ && last_seen_[st.k].value == entries[b].value;
+        st.hit = st.k < real_keys_ && last_seen_[st.k].wi != kNone &&
+                 last_seen_[st.k].value == entries[b].value;
         if (!st.hit) value_map_.Prefetch(entries[b].value);
       }
       if (int64_t d = e + kAhead; d >= 0 && d < total && !slot(d).hit) {
@@ -625,7 +643,7 @@ class Checker {
       uint32_t wi;
       int64_t w_call = 0, w_until = 0;
       bool known;
-      if (st.hit && last_seen_[k].value == entry.value) {  // may have moved on a repeat visit
+      if (st.hit && last_seen_[k].value == entry.value) {  // wi != kNone once a hit  // may have moved on a repeat visit
         const LastSeen& ls = last_seen_[k];
         wi = ls.wi;
         w_call = ls.call;
@@ -654,11 +672,10 @@ class Checker {
       if (!known) {
         kind = Anomaly::kUnknownValue;
       } else {
-        const Write& w = writes_[wi];
-        if (w.call <= r && w.until >= c) {
+        if (w_call <= r && w_until >= c) {
           if (!repeat) {
-            if (w.call > lo) lo = w.call, lo_write = wi;
-            if (w.until < hi) hi = w.until, hi_write = wi;
+            if (w_call > lo) lo = w_call, lo_write = wi;
+            if (w_until < hi) hi = w_until, hi_write = wi;
             continue;
           }
           kind = Anomaly::kDuplicate;
@@ -923,7 +940,7 @@ class Checker {
     ResetCursors();
     // Same pipeline as for entries, over found loads: slot prefetch 2*kAhead ops ahead,
     // lookup and write prefetch kAhead ops ahead.
-    constexpr size_t kAhead = 16;
+    constexpr size_t kAhead = 24;  // ops, of which about 45% are loads
     const size_t n_ops = h_.ops.size();
     auto found_load = [&](size_t i) {
       return h_.ops[i].kind == OpKind::kLoad && h_.ops[i].found;
@@ -1007,10 +1024,13 @@ class Checker {
   const CheckOptions& options_;
   CheckResult result_;
   int64_t t0_ = 0;
+  int64_t t_min_ = 0;     // earliest call or return
+  uint64_t t_span_ = 0;   // latest call or return - t_min_
 
   FlatMap key_map_;             // key -> dense index (written/prefilled keys first)
   std::vector<uint64_t> keys_;  // dense index -> key
   size_t stores_ = 0;           // store ops
+  std::vector<uint32_t> iterations_;  // iterate ops, in ops order
   uint32_t real_keys_ = 0;      // keys with writes or a prefill; later ones only visited
   std::vector<uint32_t> prefill_;  // dense index -> index in History::initial, or kNone
   std::vector<uint64_t> offsets_;  // writes of key k: writes_[offsets_[k], offsets_[k+1])
@@ -1020,6 +1040,14 @@ class Checker {
   std::vector<uint64_t> absent_off_, present_off_;
   bool present_built_ = false;
   std::vector<Endpoint, HugePageAllocator<Endpoint>> endpoints_;  // finite ends of every A_k span, by time
+  // Per written key, the value it was last visited with and its write (wi == kNone: none).
+  struct LastSeen {
+    uint64_t value;
+    int64_t call;
+    int64_t until;
+    uint32_t wi;
+  };
+  std::vector<LastSeen> last_seen_;
   std::vector<Cursor> cursors_;     // per written key, for AbsentMeetsNear
   std::vector<uint32_t> stamp_;      // iteration number that last visited the key
   std::vector<uint32_t> candidate_stamp_;

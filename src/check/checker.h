@@ -1,5 +1,5 @@
 // The checker: a pure function from a History to what each iteration and load got wrong.
-// Semantics are documented in docs/checker.md; every rule has a test in tests/checker_test.cpp.
+// Semantics are documented in src/check/README.md; every rule has a test in tests/checker_test.cpp.
 #pragma once
 
 #include <array>

@@ -30,7 +30,7 @@ class HugePageAllocator {
     size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
     void* p = std::aligned_alloc(kHugePage, rounded);
     if (p == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
+#if 0
     madvise(p, rounded, MADV_HUGEPAGE);  // a hint; failure only costs speed
 #endif
     return static_cast<T*>(p);

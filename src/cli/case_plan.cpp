@@ -16,8 +16,9 @@ bool ResolveBackends(const std::vector<std::string>& requested, const BackendReg
     if (name != "all" && registry.Find(name) == nullptr) {
       std::vector<std::string> known = registry.Names(true);
       known.push_back("all");
-      *error = fmt::format("{}unknown backend '{}'{}; see `mapstress list backends`", where, name,
-                           DidYouMean(name, known));
+      *error = fmt::format("{}unknown backend '{}'{}; see `mapstress list backends` (a plugin's backends need "
+                           "--plugin LIB.so)",
+                           where, name, DidYouMean(name, known));
       return false;
     }
     for (const auto& n : registry.Expand(name)) {

@@ -1,4 +1,4 @@
-// History files: newline-delimited JSON (optionally gzip), format described in docs/history-format.md.
+// History files: newline-delimited JSON (optionally gzip), format described in src/history/README.md.
 #pragma once
 
 #include <string>

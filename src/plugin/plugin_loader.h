@@ -1,4 +1,4 @@
-// Loads backends from a plugin shared library (include/mapstress/plugin.h) without ever
+// Loads backends from a plugin shared library (src/plugin/include/mapstress/plugin.h) without ever
 // dlopen()ing it in this process: a forked probe child reads and validates the metadata.
 #pragma once
 

@@ -1,5 +1,5 @@
 // JSON form of CaseReport / RunContext / CheckResult (lossless round trip). The field list is
-// documented in docs/report-schema.md.
+// documented in src/report/README.md.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-// The `json` report: the whole run, machine-readable (docs/report-schema.md), read back by `merge`.
+// The `json` report: the whole run, machine-readable (src/report/README.md), read back by `merge`.
 #include <nlohmann/json.hpp>
 
 #include "report/case_report_json.h"

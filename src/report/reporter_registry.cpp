@@ -11,7 +11,7 @@ std::string RenderTsvReport(const ReportInput& input);
 
 const std::vector<ReporterInfo>& Reporters() {
   static const std::vector<ReporterInfo> kReporters = {
-      {"json", "json", "the whole run, machine-readable (docs/report-schema.md); `merge` reads it",
+      {"json", "json", "the whole run, machine-readable (src/report/README.md); `merge` reads it",
        RenderJsonReport},
       {"junit", "xml", "JUnit XML for CI: a testsuite per scenario, a testcase per backend", RenderJunitReport},
       {"markdown", "md", "settings, the result matrix and each failure's evidence, for humans",

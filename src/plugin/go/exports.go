@@ -1,9 +1,9 @@
 // Package main is a c-shared mapstress plugin with three Go maps; backends.c holds the C
-// side of the ABI (include/mapstress/plugin.h) and calls the functions exported here.
+// side of the ABI (src/plugin/include/mapstress/plugin.h) and calls the functions exported here.
 package main
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../../include
+#cgo CFLAGS: -I${SRCDIR}/../include
 #include <stdint.h>
 #include "mapstress/plugin.h"
 

@@ -1,5 +1,5 @@
 /*
- * Deliberately broken plugins for tests/plugin_loader_test.cpp: cmake/plugins.cmake builds
+ * Deliberately broken plugins for tests/plugin_loader_test.cpp: src/plugin/plugins.cmake builds
  * this file once per BAD_* variant, each with exactly one defect.
  */
 #include <signal.h>

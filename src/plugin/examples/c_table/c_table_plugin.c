@@ -1,7 +1,7 @@
 /*
  * Example mapstress plugin: an open-addressing hash table (linear probing) guarded by one
  * pthread mutex. Every operation, iteration included, holds the mutex, so iteration sees a
- * snapshot. Copy this file to start a plugin of your own; see docs/plugins.md.
+ * snapshot. Copy this file to start a plugin of your own; see src/plugin/README.md.
  */
 #include <pthread.h>
 #include <stdint.h>

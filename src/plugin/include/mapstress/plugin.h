@@ -2,7 +2,7 @@
  * mapstress plugin ABI: how a shared library hands concurrent maps to mapstress.
  *
  * A plugin is a shared object exporting one C function, mapstress_backends(), which returns
- * a NULL-terminated array of backend descriptions. docs/plugins.md walks through writing one;
+ * a NULL-terminated array of backend descriptions. src/plugin/README.md walks through writing one;
  * src/plugin/examples/c_table/c_table_plugin.c is the template.
  *
  * Versioning: MAPSTRESS_PLUGIN_ABI is bumped whenever this struct changes. Fields are only

@@ -1,7 +1,7 @@
-# Plugin backends (include/mapstress/plugin.h): the C example plugin, the Go plugins when a
+# Plugin backends (src/plugin/include/mapstress/plugin.h): the C example plugin, the Go plugins when a
 # Go toolchain is found, and deliberately broken plugins for tests/plugin_loader_test.cpp.
 
-set(MAPSTRESS_INCLUDE_DIR ${PROJECT_SOURCE_DIR}/include)
+set(MAPSTRESS_INCLUDE_DIR ${PROJECT_SOURCE_DIR}/src/plugin/include)
 add_subdirectory(${PROJECT_SOURCE_DIR}/src/plugin/examples/c_table ${PROJECT_BINARY_DIR}/plugins/c_table)
 install(TARGETS mapstress_c_table LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/mapstress/plugins)
 
@@ -27,7 +27,7 @@ if(MAPSTRESS_BUILD_GO_PLUGINS AND MAPSTRESS_GO_EXECUTABLE)
             GO111MODULE=on CGO_ENABLED=1 CC=${CMAKE_C_COMPILER}
             ${MAPSTRESS_GO_EXECUTABLE} build -buildmode=c-shared -trimpath -o ${MAPSTRESS_GO_PLUGIN} .
     WORKING_DIRECTORY ${_go_dir}
-    DEPENDS ${_go_sources} ${PROJECT_SOURCE_DIR}/include/mapstress/plugin.h
+    DEPENDS ${_go_sources} ${PROJECT_SOURCE_DIR}/src/plugin/include/mapstress/plugin.h
     COMMENT "Building Go plugin libgo_syncmap.so"
     VERBATIM)
   add_custom_target(mapstress_go_plugins ALL DEPENDS ${MAPSTRESS_GO_PLUGIN})
@@ -44,7 +44,7 @@ if(MAPSTRESS_BUILD_TESTS)
     add_library(bad_plugin_${kind} MODULE EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tests/data/plugins/bad_plugin.c)
     string(TOUPPER ${kind} _define)
     target_compile_definitions(bad_plugin_${kind} PRIVATE BAD_${_define})
-    target_include_directories(bad_plugin_${kind} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+    target_include_directories(bad_plugin_${kind} PRIVATE ${MAPSTRESS_INCLUDE_DIR})
     set_target_properties(bad_plugin_${kind} PROPERTIES
       LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/plugins/bad C_STANDARD 11)
   endforeach()

@@ -1,6 +1,6 @@
 # Optional library backends (src/backend/{tbb_maps,cuckoo_map,urcu_lfht_map,cds_maps,ck_hs_map}.cpp).
 # Each library found adds MAPSTRESS_HAVE_<LIB>=1 and its link to mapstress_core; a missing one is
-# only reported. The sources are wrapped in those #ifdefs. See docs/library-backends.md.
+# only reported. The sources are wrapped in those #ifdefs. See src/backend/LIBRARIES.md.
 
 option(MAPSTRESS_LIBRARY_BACKENDS "Build the concurrent-map library backends whose libraries are found" ON)
 
