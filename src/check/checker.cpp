@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "check/flat_map.h"
-#include "check/huge_page_allocator.h"
 #include "check/radix_sort.h"
 
 namespace mapstress {
@@ -252,6 +251,9 @@ class Checker {
 
   __attribute__((noinline)) void BuildSpans() {
     absent_off_.assign(real_keys_ + 1, 0);
+    size_t absent_writes = 0;  // reserved exactly: growing would touch twice the memory
+    for (const Write& w : writes_) absent_writes += !IsStore(w);
+    absent_.reserve(absent_writes);
     std::vector<Span> absent;
     for (uint32_t k = 0; k < real_keys_; ++k) {
       for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
@@ -261,6 +263,7 @@ class Checker {
       AppendUnion(absent, &absent_);
       absent_off_[k + 1] = absent_.size();
     }
+    endpoints_.reserve(2 * absent_.size());
     for (uint32_t k = 0; k < real_keys_; ++k) {
       for (uint64_t i = absent_off_[k]; i < absent_off_[k + 1]; ++i) {
         if (absent_[i].lo != kNegInf) endpoints_.push_back(Endpoint{absent_[i].lo, k});
@@ -309,6 +312,7 @@ class Checker {
   // strictly contain the window. Offline sweep over windows by call, Fenwick over gap ends.
   std::vector<uint32_t> CountMustSee(const std::vector<uint32_t>& order) const {
     std::vector<Span> gaps;
+    gaps.reserve(absent_.size() + real_keys_);
     for (uint32_t k = 0; k < real_keys_; ++k) {
       int64_t prev = kNegInf;
       bool open = true;  // (-inf, first) is a gap unless A_k starts at -inf
@@ -1034,12 +1038,12 @@ class Checker {
   uint32_t real_keys_ = 0;      // keys with writes or a prefill; later ones only visited
   std::vector<uint32_t> prefill_;  // dense index -> index in History::initial, or kNone
   std::vector<uint64_t> offsets_;  // writes of key k: writes_[offsets_[k], offsets_[k+1])
-  std::vector<Write, HugePageAllocator<Write>> writes_;
+  std::vector<Write> writes_;
   FlatMap value_map_;  // stored value -> index in writes_
-  std::vector<Span, HugePageAllocator<Span>> absent_, present_;  // A_k and P_k, per key via the offsets below
+  std::vector<Span> absent_, present_;  // A_k and P_k, per key via the offsets below
   std::vector<uint64_t> absent_off_, present_off_;
   bool present_built_ = false;
-  std::vector<Endpoint, HugePageAllocator<Endpoint>> endpoints_;  // finite ends of every A_k span, by time
+  std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time
   // Per written key, the value it was last visited with and its write (wi == kNone: none).
   struct LastSeen {
     uint64_t value;

@@ -4,8 +4,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "check/huge_page_allocator.h"
-
 namespace mapstress {
 
 // Linear probing, power-of-two capacity kept at most 2/3 full, no erase. Any uint64 is a
@@ -21,7 +19,7 @@ class FlatMap {
     size_t want = 16;
     while (want * 2 < expected * 3) want *= 2;
     if (want <= slots_.size()) return;
-    std::vector<Slot, HugePageAllocator<Slot>> old;
+    std::vector<Slot> old;
     old.swap(slots_);
     slots_.assign(want, Slot{0, kNone});
     mask_ = want - 1;
@@ -81,7 +79,7 @@ class FlatMap {
     return static_cast<size_t>(x);
   }
 
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t size_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "report/case_report_json.h"
@@ -105,6 +106,64 @@ std::string Failure(const CaseReport& c) {
   return out + "\n";
 }
 
+// Per backend over all its cases: what it promised next to what was observed.
+std::string BackendSummary(const std::vector<CaseReport>& cases) {
+  struct Totals {
+    Guarantee guarantee = Guarantee::kWeak;
+    std::map<CaseStatus, int> statuses;
+    int crashed = 0, hung = 0;
+    std::array<uint64_t, kAnomalyCount> anomalies{};
+    std::array<Grade, kAnomalyCount> grades{};
+    uint64_t iterations = 0, not_snapshot = 0, ops = 0;
+    double seconds = 0;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, Totals> by_backend;
+  for (const CaseReport& c : cases) {
+    if (!by_backend.count(c.backend)) order.push_back(c.backend);
+    Totals& t = by_backend[c.backend];
+    t.guarantee = c.guarantee;
+    ++t.statuses[c.status];
+    t.crashed += c.outcome == Outcome::kCrashed;
+    t.hung += c.outcome == Outcome::kHung;
+    for (int k = 0; k < kAnomalyCount; ++k) {
+      if (c.check.anomalies[k] > 0 && t.anomalies[k] == 0) t.grades[k] = c.grading.anomaly[k];
+      t.anomalies[k] += c.check.anomalies[k];
+    }
+    t.iterations += c.check.iterations;
+    t.not_snapshot += c.check.iterations - c.check.snapshot;
+    for (const OpStats& s : c.ops) t.ops += s.count;
+    t.seconds += c.duration_s;
+  }
+  std::string out =
+      "## Per backend\n\n| backend | promise | cases | observed anomalies | snapshot deviation | ops/s |\n"
+      "|---|---|---|---|---|---|\n";
+  for (const std::string& b : order) {
+    const Totals& t = by_backend[b];
+    std::string statuses;
+    for (const auto& [status, n] : t.statuses) {
+      statuses += fmt::format("{}{} {}", statuses.empty() ? "" : ", ", n, CaseStatusName(status));
+    }
+    if (t.crashed) statuses += fmt::format(" ({} crashed)", t.crashed);
+    if (t.hung) statuses += fmt::format(" ({} hung)", t.hung);
+    std::string seen;
+    for (int k = 0; k < kAnomalyCount; ++k) {
+      if (t.anomalies[k] == 0) continue;
+      seen += fmt::format("{}{} {} ({})", seen.empty() ? "" : ", ", AnomalyName(static_cast<Anomaly>(k)),
+                          t.anomalies[k], GradeWord(t.grades[k]));
+    }
+    Rate snapshot = MakeRate(t.not_snapshot, t.iterations);
+    std::string deviation = t.iterations == 0 ? "–"
+                            : t.not_snapshot == 0
+                                ? fmt::format("0 of {} (< {})", t.iterations, FormatPercent(snapshot.hi))
+                                : fmt::format("{} of {} iterations", FormatPercent(snapshot.value), t.iterations);
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", Md(b), GuaranteeName(t.guarantee), statuses,
+                       seen.empty() ? "none" : seen, deviation,
+                       t.seconds > 0 ? FormatCount(static_cast<double>(t.ops) / t.seconds) : "–");
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 std::string RenderMarkdownReport(const ReportInput& input) {
@@ -118,7 +177,7 @@ std::string RenderMarkdownReport(const ReportInput& input) {
     out += "> **Interrupted:** the run was stopped early; this report holds the cases that finished.\n\n";
   }
   if (input.cases.empty()) return out + "No case finished.\n";
-  out += Matrix(input.cases) + "\n" + RenderTotals(input.cases) + "\n";
+  out += Matrix(input.cases) + "\n" + RenderTotals(input.cases) + "\n" + BackendSummary(input.cases);
   bool heading = false;
   for (const CaseReport& c : input.cases) {
     if (c.status != CaseStatus::kFail) continue;
