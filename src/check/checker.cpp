@@ -5,15 +5,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>//TMP
-#include <cstdio>//TMP
-#include <cstdlib>//TMP
 #include <limits>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "check/flat_map.h"
+#include "check/huge_page_allocator.h"
+#include "check/value_index.h"
 #include "check/radix_sort.h"
 
 namespace mapstress {
@@ -108,16 +107,11 @@ class Checker {
 
   CheckResult Run() {
     result_.events = h_.ops.size();
-    auto T = [t = std::chrono::steady_clock::now()](const char* what) mutable {
-      auto now = std::chrono::steady_clock::now();
-      if (getenv("CP_TIME")) fprintf(stderr, "%s %.3f\n", what, std::chrono::duration<double>(now - t).count());
-      t = now;
-    };
-    IndexKeys(); T("index");
-    BuildWrites(); T("writes");
-    BuildSpans(); T("spans");
-    CheckIterations(); T("iters");
-    CheckLoads(); T("loads");
+    IndexKeys();
+    BuildWrites();
+    BuildSpans();
+    CheckIterations();
+    CheckLoads();
     FinishExamples();
     return std::move(result_);
   }
@@ -127,7 +121,7 @@ class Checker {
 
   // Densifies keys (prefill first, then written keys), counts writes per key into offsets_
   // and finds the earliest call, in one pass over the ops.
-  __attribute__((noinline)) void IndexKeys() {
+  void IndexKeys() {
     key_map_.Reserve(h_.initial.size());
     offsets_.assign(1, 0);
     auto add = [&](uint64_t key) {
@@ -162,36 +156,27 @@ class Checker {
     prefill_.resize(real_keys_, kNone);
   }
 
-  __attribute__((noinline)) void BuildWrites() {
-    // Counting sort of writes by key; slot 0 of each key is its initial state. The value map
-    // is filled on the way, first store seen wins: prefill values first, then ops order.
+  void BuildWrites() {
+    // Counting sort of writes by key; slot 0 of each key is its initial state. Each write's
+    // value goes to a parallel array for building the value index afterwards.
     for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
     writes_.resize(offsets_[real_keys_]);
-    value_map_.Reserve(h_.initial.size() + stores_);
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> values(writes_.size());
     std::vector<uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (uint32_t k = 0; k < real_keys_; ++k) {
       uint32_t op = kInitialOp | (prefill_[k] != kNone ? kStoreBit : 0);
+      if (prefill_[k] != kNone) values[fill[k]] = h_.initial[prefill_[k]].value;
       writes_[fill[k]++] = Write{kNegInf, kNegInf, op, k};
-      if (prefill_[k] != kNone) {
-        value_map_.Insert(h_.initial[prefill_[k]].value, static_cast<uint32_t>(offsets_[k]));
-      }
     }
-    constexpr size_t kAhead = 48;  // ops, of which about 40% are stores
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
-      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kStore) {
-        value_map_.Prefetch(h_.ops[i + kAhead].value);
-      }
       const Op& op = h_.ops[i];
       if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
       uint32_t k = key_map_.Find(op.key);
       uint64_t pos = fill[k]++;
-      uint32_t tag = static_cast<uint32_t>(i);
-      if (op.kind == OpKind::kStore) {
-        tag |= kStoreBit;
-        value_map_.Insert(op.value, static_cast<uint32_t>(pos));
-      }
+      uint32_t tag = static_cast<uint32_t>(i) | (op.kind == OpKind::kStore ? kStoreBit : 0);
       writes_[pos] = Write{op.call, op.ret, tag, k};  // `until` holds ret for now
+      values[pos] = op.value;
     }
     std::vector<uint64_t>().swap(fill);
 
@@ -200,7 +185,7 @@ class Checker {
     for (uint32_t k = 0; k < real_keys_; ++k) {
       Write* begin = writes_.data() + offsets_[k];
       Write* end = writes_.data() + offsets_[k + 1];
-      SortByCall(begin, end);
+      SortByCall(begin, end, values.data() + offsets_[k]);
       size_t n = end - begin;
       suffix_min.resize(n + 1);
       suffix_min[n] = kPosInf;
@@ -222,34 +207,48 @@ class Checker {
         begin[i].until = suffix_min[j];
       }
     }
+    BuildValueIndex(values);
   }
 
-  // Sorts one key's writes (after its initial state) by (call, op), which is usually already
-  // their order; value-map slots that pointed at moved stores are updated.
-  void SortByCall(Write* begin, Write* end) {
+  // Sorts one key's writes (after its initial state) and their values by (call, op), which
+  // is usually already their order.
+  void SortByCall(Write* begin, Write* end, uint64_t* values) {
     auto less = [](const Write& a, const Write& b) {
       return std::tie(a.call, a.op) < std::tie(b.call, b.op);
     };
     if (end - begin < 2 || std::is_sorted(begin + 1, end, less)) return;
     uint32_t key = begin->key;
-    uint32_t base = static_cast<uint32_t>(begin - writes_.data());
     for (Write* w = begin + 1; w != end; ++w) w->key = static_cast<uint32_t>(w - begin);
     std::sort(begin + 1, end, less);
-    // Two phases, so that a moved slot is not mistaken for another write's old position.
-    std::vector<std::pair<uint32_t*, uint32_t>> moves;
+    std::vector<uint64_t> old(values, values + (end - begin));
     for (Write* w = begin + 1; w != end; ++w) {
-      uint32_t old_pos = base + w->key;
+      values[w - begin] = old[w->key];  // `key` holds the old position meanwhile
       w->key = key;
-      if (!IsStore(*w)) continue;
-      uint32_t* slot = value_map_.FindSlot(h_.ops[OpIndex(*w)].value);
-      if (slot != nullptr && *slot == old_pos) {
-        moves.emplace_back(slot, static_cast<uint32_t>(w - writes_.data()));
-      }
     }
-    for (auto& [slot, pos] : moves) *slot = pos;
   }
 
-  __attribute__((noinline)) void BuildSpans() {
+  // Value -> write. When stores share a value (malformed), the first store seen owns it:
+  // prefill values first (in History::initial order), then ops order.
+  template <class Values>
+  void BuildValueIndex(const Values& values) {
+    value_index_.Reserve(h_.initial.size() + stores_);
+    auto rank = [&](const Write& w) -> uint64_t {
+      if (OpIndex(w) == kInitialOp) return prefill_[w.key];
+      return h_.initial.size() + OpIndex(w);
+    };
+    constexpr size_t kAhead = 16;
+    for (size_t i = 0; i < writes_.size(); ++i) {
+      if (i + kAhead < writes_.size()) value_index_.Prefetch(values[i + kAhead]);
+      const Write& w = writes_[i];
+      if (!IsStore(w)) continue;
+      bool inserted;
+      ValueIndex::Record* r = value_index_.FindOrInsert(values[i], &inserted);
+      if (!inserted && rank(writes_[r->write]) < rank(w)) continue;
+      *r = ValueIndex::Record{values[i], w.call, w.until, static_cast<uint32_t>(i), w.key};
+    }
+  }
+
+  void BuildSpans() {
     absent_off_.assign(real_keys_ + 1, 0);
     size_t absent_writes = 0;  // reserved exactly: growing would touch twice the memory
     for (const Write& w : writes_) absent_writes += !IsStore(w);
@@ -530,9 +529,7 @@ class Checker {
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b);
     });
-    auto t_ = std::chrono::steady_clock::now();
     std::vector<uint32_t> must = CountMustSee(order);
-    if (getenv("CP_TIME")) fprintf(stderr, "mustsee %.3f\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_).count());
     stamp_.assign(keys_.size(), 0);
     candidate_stamp_.assign(keys_.size(), 0);
     ResetCursors();
@@ -540,10 +537,9 @@ class Checker {
     for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
   }
 
-  uint32_t LookupAndPrefetch(uint64_t value) const {
-    uint32_t wi = value_map_.Find(value);
-    if (wi != kNone) __builtin_prefetch(&writes_[wi]);
-    return wi;
+  uint32_t WriteOfValue(uint64_t value) const {
+    const ValueIndex::Record* rec = value_index_.Find(value);
+    return rec != nullptr ? rec->write : kNone;
   }
 
   // Per written key: the first span of A_k that ends at or after the last queried time,
@@ -616,54 +612,51 @@ class Checker {
     int64_t lo = c, hi = r;           // instants allowed by the visited entries
     uint32_t lo_write = kNone, hi_write = kNone;
     uint64_t seq = 0;
-    // Software pipeline over the entries, kAhead apart: prefetch the key slot; find the key
-    // and try the key's last seen value (usually unchanged since the previous iteration),
-    // else prefetch the value slot; look the value up and prefetch its write; use it.
-    constexpr int64_t kAhead = 12;
+    // Software pipeline over the entries, kAhead apart: prefetch the key's slot; find the
+    // key and try its last seen value (often unchanged since the previous iteration), else
+    // prefetch the value's slot; use it.
+    constexpr int64_t kAhead = 16;
     struct Stage {
       uint32_t k;
-      uint32_t wi;
       bool hit;
     };
-    Stage ring[4 * kAhead];
-    auto slot = [&](int64_t e) -> Stage& { return ring[e % (4 * kAhead)]; };
+    Stage ring[2 * kAhead];
+    auto slot = [&](int64_t e) -> Stage& { return ring[e % (2 * kAhead)]; };
     const int64_t total = static_cast<int64_t>(count);
-    for (int64_t e = -3 * kAhead; e < total; ++e) {
-      if (e + 3 * kAhead < total) key_map_.Prefetch(entries[e + 3 * kAhead].key);
-      if (int64_t b = e + 2 * kAhead; b >= 0 && b < total) {
+    for (int64_t e = -2 * kAhead; e < total; ++e) {
+      if (e + 2 * kAhead < total) key_map_.Prefetch(entries[e + 2 * kAhead].key);
+      if (int64_t b = e + kAhead; b >= 0 && b < total) {
         Stage& st = slot(b);
         st.k = key_map_.Find(entries[b].key);
         st.hit = st.k < real_keys_ && last_seen_[st.k].wi != kNone &&
                  last_seen_[st.k].value == entries[b].value;
-        if (!st.hit) value_map_.Prefetch(entries[b].value);
-      }
-      if (int64_t d = e + kAhead; d >= 0 && d < total && !slot(d).hit) {
-        slot(d).wi = LookupAndPrefetch(entries[d].value);
+        if (!st.hit) value_index_.Prefetch(entries[b].value);
       }
       if (e < 0) continue;
       const Entry& entry = entries[e];
       const Stage& st = slot(e);
       uint32_t k = st.k;
-      uint32_t wi;
+      uint32_t wi = kNone;
       int64_t w_call = 0, w_until = 0;
       bool known;
-      if (st.hit && last_seen_[k].value == entry.value) {  // wi != kNone once a hit  // may have moved on a repeat visit
+      if (st.hit && last_seen_[k].value == entry.value) {  // may have changed on a repeat visit
         const LastSeen& ls = last_seen_[k];
         wi = ls.wi;
         w_call = ls.call;
         w_until = ls.until;
         known = true;
       } else {
-        wi = st.hit ? value_map_.Find(entry.value) : st.wi;
+        const ValueIndex::Record* rec = value_index_.Find(entry.value);
+        if (rec != nullptr) wi = rec->write;
         if (k == kNone) {
           known = false;
           k = KeyIndexForVisit(entry.key);
         } else {
-          known = wi != kNone && writes_[wi].key == k;
+          known = rec != nullptr && rec->key == k;
         }
         if (known) {
-          w_call = writes_[wi].call;
-          w_until = writes_[wi].until;
+          w_call = rec->call;
+          w_until = rec->until;
           last_seen_[k] = LastSeen{entry.value, w_call, w_until, wi};
         }
       }
@@ -730,7 +723,7 @@ class Checker {
       case Anomaly::kUnknownValue: {
         ex.explanation = fmt::format("{} visited key {} with value {:#x}, which no store of key {} "
                                      "wrote", label, entry.key, entry.value, entry.key);
-        uint32_t other = value_map_.Find(entry.value);
+        uint32_t other = WriteOfValue(entry.value);
         if (other != kNone) {
           ex.explanation += fmt::format(" (that value was written to key {})",
                                         keys_[writes_[other].key]);
@@ -940,30 +933,14 @@ class Checker {
     Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
   }
 
-  __attribute__((noinline)) void CheckLoads() {
+  void CheckLoads() {
     ResetCursors();
-    // Same pipeline as for entries, over found loads: slot prefetch 2*kAhead ops ahead,
-    // lookup and write prefetch kAhead ops ahead.
     constexpr size_t kAhead = 24;  // ops, of which about 45% are loads
     const size_t n_ops = h_.ops.size();
-    auto found_load = [&](size_t i) {
-      return h_.ops[i].kind == OpKind::kLoad && h_.ops[i].found;
-    };
-    uint32_t ring[kAhead];
-    for (size_t i = 0; i < n_ops && i < 2 * kAhead; ++i) {
-      if (found_load(i)) value_map_.Prefetch(h_.ops[i].value);
-    }
-    for (size_t i = 0; i < n_ops && i < kAhead; ++i) {
-      ring[i] = found_load(i) ? LookupAndPrefetch(h_.ops[i].value) : kNone;
-    }
     for (size_t i = 0; i < n_ops; ++i) {
-      uint32_t looked_up = ring[i % kAhead];
-      if (i + kAhead < n_ops) {
-        if (i + 2 * kAhead < n_ops && found_load(i + 2 * kAhead)) {
-          value_map_.Prefetch(h_.ops[i + 2 * kAhead].value);
-        }
-        ring[i % kAhead] =
-            found_load(i + kAhead) ? LookupAndPrefetch(h_.ops[i + kAhead].value) : kNone;
+      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kLoad &&
+          h_.ops[i + kAhead].found) {
+        value_index_.Prefetch(h_.ops[i + kAhead].value);
       }
       const Op& op = h_.ops[i];
       if (op.kind != OpKind::kLoad) continue;
@@ -971,12 +948,13 @@ class Checker {
       Anomaly kind;
       uint32_t wi = kNone;
       if (op.found) {
-        wi = looked_up;
-        if (wi == kNone || keys_[writes_[wi].key] != op.key) {
+        const ValueIndex::Record* rec = value_index_.Find(op.value);
+        if (rec == nullptr || keys_[rec->key] != op.key) {
           kind = Anomaly::kUnknownValue;
-        } else if (writes_[wi].call <= op.ret && writes_[wi].until >= op.call) {
+        } else if (rec->call <= op.ret && rec->until >= op.call) {
           continue;
         } else {
+          wi = rec->write;
           kind = Anomaly::kStaleRead;
         }
       } else {
@@ -1001,7 +979,7 @@ class Checker {
     if (kind == Anomaly::kUnknownValue) {
       ex.explanation = fmt::format("{} returned value {:#x}, which no store of key {} wrote", label,
                                    op.value, op.key);
-      uint32_t other = value_map_.Find(op.value);
+      uint32_t other = WriteOfValue(op.value);
       if (other != kNone) {
         ex.explanation += fmt::format(" (that value was written to key {})",
                                       keys_[writes_[other].key]);
@@ -1038,9 +1016,10 @@ class Checker {
   uint32_t real_keys_ = 0;      // keys with writes or a prefill; later ones only visited
   std::vector<uint32_t> prefill_;  // dense index -> index in History::initial, or kNone
   std::vector<uint64_t> offsets_;  // writes of key k: writes_[offsets_[k], offsets_[k+1])
-  std::vector<Write> writes_;
-  FlatMap value_map_;  // stored value -> index in writes_
-  std::vector<Span> absent_, present_;  // A_k and P_k, per key via the offsets below
+  std::vector<Write, HugePageAllocator<Write>> writes_;  // per key by call, via offsets_
+  ValueIndex value_index_;  // stored value -> its write
+  std::vector<Span, HugePageAllocator<Span>> absent_;  // A_k, per key via absent_off_
+  std::vector<Span> present_;  // P_k, per key via present_off_; built on first need
   std::vector<uint64_t> absent_off_, present_off_;
   bool present_built_ = false;
   std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time

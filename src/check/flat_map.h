@@ -6,8 +6,8 @@
 
 namespace mapstress {
 
-// Linear probing, power-of-two capacity kept at most 2/3 full, no erase. Any uint64 is a
-// valid key; an empty slot is marked by the value kNone, which therefore cannot be stored.
+// Linear probing, power-of-two capacity, no erase. Any uint64 is a valid key; an
+// empty slot is marked by the value kNone, which therefore cannot be stored.
 class FlatMap {
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -17,7 +17,7 @@ class FlatMap {
   // Makes room for `expected` entries without rehashing.
   void Reserve(size_t expected) {
     size_t want = 16;
-    while (want * 2 < expected * 3) want *= 2;
+    while (want < expected * 2) want *= 2;
     if (want <= slots_.size()) return;
     std::vector<Slot> old;
     old.swap(slots_);
@@ -38,18 +38,9 @@ class FlatMap {
     }
   }
 
-  // Returns where the value of `key` is stored, or null; the caller may overwrite it.
-  uint32_t* FindSlot(uint64_t key) {
-    for (size_t i = Hash(key) & mask_;; i = (i + 1) & mask_) {
-      Slot& s = slots_[i];
-      if (s.value == kNone) return nullptr;
-      if (s.key == key) return &s.value;
-    }
-  }
-
   // Inserts key -> value unless key is present; returns the value now stored for key.
   uint32_t Insert(uint64_t key, uint32_t value) {
-    if ((size_ + 1) * 3 > slots_.size() * 2) Reserve(size_ + 1);
+    if ((size_ + 1) * 2 > slots_.size()) Reserve(size_ + 1);
     for (size_t i = Hash(key) & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (s.value == kNone) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "check/huge_page_allocator.h"
+
 namespace mapstress {
 
 // Open addressing with linear probing, power-of-two capacity at most 2/3 full, no erase.
@@ -66,7 +68,7 @@ class ValueIndex {
     return static_cast<size_t>(x);
   }
 
-  std::vector<Record> slots_;
+  std::vector<Record, HugePageAllocator<Record>> slots_;
   size_t mask_ = 0;
 };
 

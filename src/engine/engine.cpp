@@ -156,12 +156,12 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     }
     boundary = ret;
     ++done;
-    if (progress && (done & 1023) == 0) progress->ops.fetch_add(1024, std::memory_order_relaxed);
+    if (progress && (done & 63) == 0) progress->ops.fetch_add(64, std::memory_order_relaxed);
     if (group.ops > 0 && done >= group.ops) break;
     if (budget > 0 && ret - origin >= budget) break;
     if (think_ns) SpinFor(think_ns);
   }
-  if (progress) progress->ops.fetch_add(done & 1023, std::memory_order_relaxed);
+  if (progress) progress->ops.fetch_add(done & 63, std::memory_order_relaxed);
   if (group.ops > 0 && shared->bounded_running.fetch_sub(1) == 1 && budget == 0) {
     shared->stop.store(true, std::memory_order_relaxed);  // the op-bounded threads are done
   }

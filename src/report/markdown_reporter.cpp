@@ -155,7 +155,7 @@ std::string BackendSummary(const std::vector<CaseReport>& cases) {
     Rate snapshot = MakeRate(t.not_snapshot, t.iterations);
     std::string deviation = t.iterations == 0 ? "–"
                             : t.not_snapshot == 0
-                                ? fmt::format("0 of {} (< {})", t.iterations, FormatPercent(snapshot.hi))
+                                ? fmt::format("0 of {} (95% bound < {:.2g}%)", t.iterations, snapshot.hi * 100)
                                 : fmt::format("{} of {} iterations", FormatPercent(snapshot.value), t.iterations);
     out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", Md(b), GuaranteeName(t.guarantee), statuses,
                        seen.empty() ? "none" : seen, deviation,

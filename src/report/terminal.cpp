@@ -605,7 +605,7 @@ std::string RenderPerformance(const std::vector<CaseReport>& cases, bool color) 
       first = false;
     }
   }
-  if (merged_percentiles) out += "(over several scenarios: ops/s is total ops over total time, P50/P99 the highest)\n";
+  if (merged_percentiles) out += "(several scenarios: ops/s = total ops / total time; P50, P99 = the highest)\n";
   return out;
 }
 
