@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "backend/builtin_backends.h"
+#include "backend/shared_slot.h"
 
 namespace mapstress {
 namespace {
@@ -56,8 +57,8 @@ class CowMap final : public Map {
   }
 
   std::mutex write_mu_;  // serialises writers
-  // libstdc++ guards this with a spin bit inside the pointer: short, but not lock-free.
-  std::atomic<std::shared_ptr<const Table>> table_;
+  // Readers copy the pointer under a tiny spin lock (SharedSlot): short, but not lock-free.
+  SharedSlot<Table> table_;
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // `syncmap`: a port of Go 1.19's sync.Map (src/sync/map.go) to C++ without a garbage collector.
 //
 // Memory scheme: an immutable ReadOnly {m, amended} is published through an
-// std::atomic<std::shared_ptr>; its map m is itself a shared_ptr to a map that is never
+// SharedSlot (a shared_ptr copied under a tiny spin lock); its map m is itself a shared_ptr to a map that is never
 // changed once published, so ReadOnly copies (amended flips) share it. Entries are
 // shared_ptrs held by the read map and the dirty map alike, so an entry lives as long as
 // either map (or a reader still holding an old ReadOnly) refers to it. An entry's value is
@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "backend/builtin_backends.h"
+#include "backend/shared_slot.h"
 
 namespace mapstress {
 namespace {
@@ -179,7 +180,7 @@ class SyncMap final : public Map {
 
   std::mutex mu_;
   // libstdc++ guards this with a spin bit inside the pointer: short, but not lock-free.
-  std::atomic<std::shared_ptr<const ReadOnly>> read_;
+  SharedSlot<ReadOnly> read_;
   std::unique_ptr<EntryMap> dirty_;  // null is Go's nil dirty map; guarded by mu_
   size_t misses_ = 0;                // guarded by mu_
 };

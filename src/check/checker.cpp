@@ -145,7 +145,9 @@ class Checker {
       t_max = std::max({t_max, op.call, op.ret});
       if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) ++offsets_[add(op.key) + 1];
       stores_ += op.kind == OpKind::kStore;
-      if (op.kind == OpKind::kIterate) iterations_.push_back(static_cast<uint32_t>(&op - h_.ops.data()));
+      if (op.kind == OpKind::kIterate) {
+        iterations_.push_back(static_cast<uint32_t>(&op - h_.ops.data()));
+      }
     }
     if (!h_.ops.empty()) {
       t0_ = t0;

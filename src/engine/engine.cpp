@@ -1,6 +1,8 @@
 #include "engine/engine.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -215,12 +217,20 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   shared.budget_ticks = static_cast<uint64_t>(static_cast<double>(duration.count()) * TicksPerNano());
   const uint64_t seed = EffectiveSeed(scenario, settings);
 
+  // Workers inherit a mask without SIGINT/SIGTERM, so Ctrl-C always reaches this thread,
+  // which watches for it below.
+  sigset_t stop_signals, old_mask;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
   std::vector<std::thread> threads;
   threads.reserve(specs.size());
   for (const auto& spec : specs) {
     threads.emplace_back(Worker, std::cref(scenario), spec, seed, trial, map.get(), logs[spec.global].get(), &shared,
                          settings.progress);
   }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   while (shared.ready.load(std::memory_order_acquire) < specs.size()) std::this_thread::yield();
   auto wall_start = std::chrono::steady_clock::now();
   shared.origin = ReadCallTicks();

@@ -1,5 +1,5 @@
 # Exit codes 0 / 1 / 2 / 3 / 130, as documented in README and --help.
-source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/lib.bash" "$@"
 quick_scenario mixed '[{"role": "mixed", "count": 2, "mix": {"store": 30, "erase": 20, "load": 40, "iterate": 10}}]'
 quick_scenario writers-only '[{"role": "writer", "count": 2}]'
 quick_scenario deleting '[{"role": "deleter", "count": 1}, {"role": "iterator", "count": 1}]'

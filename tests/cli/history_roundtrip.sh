@@ -1,6 +1,6 @@
 # Live -> file -> `check`: identical anomaly counts and verdicts for every bundled scenario and
 # default backend; then `export --to jepsen` and malformed files.
-source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/lib.bash" "$@"
 expect_exit 0 "$MS" run "$SRC/scenarios" --duration 30ms --trials 1 --no-progress --save-history "$WORK/h" \
   --format json --out "$WORK/live.json"
 n=$(ls "$WORK/h" | wc -l)

@@ -1,5 +1,5 @@
 # Three shards merged give the same cases and verdict counts as one unsharded run.
-source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/lib.bash" "$@"
 mkdir -p "$WORK/s"
 for i in 1 2 3 4; do
   cat >"$WORK/s/q$i.json" <<JSON

@@ -1,5 +1,5 @@
 # SIGKILL mid-run leaves a JSON report that parses and lists the finished cases.
-source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/lib.bash" "$@"
 for i in 1 2 3; do
   quick_scenario "s$i" '[{"role": "writer", "count": 1}, {"role": "iterator", "count": 1}]'
 done

@@ -1,4 +1,4 @@
-# Shared by the CLI tests: `source "$(dirname "$0")/lib.sh" "$@"`.
+# Shared by the CLI tests: `source "$(dirname "$0")/lib.bash" "$@"` (not a test itself).
 # $1 = mapstress binary, $2 = source dir. Gives $MS, $SRC, $WORK (a temp dir removed at exit),
 # and expect_exit CODE CMD... / expect_contains FILE TEXT.
 set -u
