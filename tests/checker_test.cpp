@@ -1,4 +1,4 @@
-// Hand-built histories for every rule of the checker (docs/checker.md).
+// Hand-built histories for every rule of the checker (src/check/README.md).
 #include "check/checker.h"
 
 #include <gtest/gtest.h>

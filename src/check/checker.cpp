@@ -1,5 +1,5 @@
 // The checker. Per key it builds the closed intervals in which each write may be in effect,
-// then judges every iteration and load against them. See docs/checker.md for the rules.
+// then judges every iteration and load against them. See src/check/README.md for the rules.
 #include "check/checker.h"
 
 #include <fmt/format.h>
@@ -84,23 +84,6 @@ bool Meets(const Span* begin, const Span* end, int64_t lo, int64_t hi) {
   return it != end && it->lo <= hi;
 }
 
-// Fenwick tree counting inserted points by position.
-class Fenwick {
- public:
-  explicit Fenwick(size_t n) : tree_(n + 1, 0) {}
-  void Add(size_t pos) {
-    for (size_t i = pos + 1; i < tree_.size(); i += i & (~i + 1)) ++tree_[i];
-  }
-  uint64_t PrefixCount(size_t count) const {  // points at positions < count
-    uint64_t sum = 0;
-    for (size_t i = count; i > 0; i -= i & (~i + 1)) sum += tree_[i];
-    return sum;
-  }
-
- private:
-  std::vector<uint64_t> tree_;
-};
-
 class Checker {
  public:
   Checker(const History& h, const CheckOptions& o) : h_(h), options_(o) {}
@@ -159,26 +142,39 @@ class Checker {
   }
 
   void BuildWrites() {
-    // Counting sort of writes by key; slot 0 of each key is its initial state. Each write's
-    // value goes to a parallel array for building the value index afterwards.
+    // Counting sort of writes by key; slot 0 of each key is its initial state. Stores enter
+    // the value index on the way, so the first store seen owns a value (prefill values
+    // first, then ops order); until the key is finished, a store's `key` field holds its
+    // value-index slot (kNone if another store owns the value).
     for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
     writes_.resize(offsets_[real_keys_]);
-    std::vector<uint64_t, HugePageAllocator<uint64_t>> values(writes_.size());
+    value_index_.Reserve(h_.initial.size() + stores_);
+    auto claim = [&](uint64_t value) {
+      bool inserted;
+      ValueIndex::Record* rec = value_index_.FindOrInsert(value, &inserted);
+      if (!inserted) return kNone;
+      rec->write = 0;  // claimed; filled in below
+      return value_index_.SlotOf(rec);
+    };
     std::vector<uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (uint32_t k = 0; k < real_keys_; ++k) {
-      uint32_t op = kInitialOp | (prefill_[k] != kNone ? kStoreBit : 0);
-      if (prefill_[k] != kNone) values[fill[k]] = h_.initial[prefill_[k]].value;
-      writes_[fill[k]++] = Write{kNegInf, kNegInf, op, k};
+      bool prefilled = prefill_[k] != kNone;
+      uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value) : kNone;
+      writes_[fill[k]++] = Write{kNegInf, kNegInf, kInitialOp | (prefilled ? kStoreBit : 0), slot};
     }
+    constexpr size_t kAhead = 48;  // ops, of which about 40% are stores
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
+      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kStore) {
+        value_index_.Prefetch(h_.ops[i + kAhead].value);
+      }
       const Op& op = h_.ops[i];
       if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
       uint32_t k = key_map_.Find(op.key);
-      uint64_t pos = fill[k]++;
-      uint32_t tag = static_cast<uint32_t>(i) | (op.kind == OpKind::kStore ? kStoreBit : 0);
-      writes_[pos] = Write{op.call, op.ret, tag, k};  // `until` holds ret for now
-      values[pos] = op.value;
+      bool store = op.kind == OpKind::kStore;
+      uint32_t tag = static_cast<uint32_t>(i) | (store ? kStoreBit : 0);
+      // `until` holds ret for now.
+      writes_[fill[k]++] = Write{op.call, op.ret, tag, store ? claim(op.value) : kNone};
     }
     std::vector<uint64_t>().swap(fill);
 
@@ -187,7 +183,7 @@ class Checker {
     for (uint32_t k = 0; k < real_keys_; ++k) {
       Write* begin = writes_.data() + offsets_[k];
       Write* end = writes_.data() + offsets_[k + 1];
-      SortByCall(begin, end, values.data() + offsets_[k]);
+      SortByCall(begin, end);
       size_t n = end - begin;
       suffix_min.resize(n + 1);
       suffix_min[n] = kPosInf;
@@ -208,46 +204,32 @@ class Checker {
                    begin;
         begin[i].until = suffix_min[j];
       }
+      // Fill in the value-index records of the stores that own their value.
+      constexpr size_t kSlotAhead = 8;
+      for (size_t i = 0; i < n; ++i) {
+        if (i + kSlotAhead < n && begin[i + kSlotAhead].key != kNone) {
+          value_index_.PrefetchSlot(begin[i + kSlotAhead].key);
+        }
+        Write& w = begin[i];
+        if (w.key != kNone) {
+          ValueIndex::Record& rec = value_index_.At(w.key);
+          rec.call = w.call;
+          rec.until = w.until;
+          rec.write = static_cast<uint32_t>(offsets_[k] + i);
+          rec.key = k;
+        }
+        w.key = k;
+      }
     }
-    BuildValueIndex(values);
   }
 
-  // Sorts one key's writes (after its initial state) and their values by (call, op), which
-  // is usually already their order.
-  void SortByCall(Write* begin, Write* end, uint64_t* values) {
+  // Sorts one key's writes (after its initial state) by (call, op), which is usually already
+  // their order.
+  static void SortByCall(Write* begin, Write* end) {
     auto less = [](const Write& a, const Write& b) {
       return std::tie(a.call, a.op) < std::tie(b.call, b.op);
     };
-    if (end - begin < 2 || std::is_sorted(begin + 1, end, less)) return;
-    uint32_t key = begin->key;
-    for (Write* w = begin + 1; w != end; ++w) w->key = static_cast<uint32_t>(w - begin);
-    std::sort(begin + 1, end, less);
-    std::vector<uint64_t> old(values, values + (end - begin));
-    for (Write* w = begin + 1; w != end; ++w) {
-      values[w - begin] = old[w->key];  // `key` holds the old position meanwhile
-      w->key = key;
-    }
-  }
-
-  // Value -> write. When stores share a value (malformed), the first store seen owns it:
-  // prefill values first (in History::initial order), then ops order.
-  template <class Values>
-  void BuildValueIndex(const Values& values) {
-    value_index_.Reserve(h_.initial.size() + stores_);
-    auto rank = [&](const Write& w) -> uint64_t {
-      if (OpIndex(w) == kInitialOp) return prefill_[w.key];
-      return h_.initial.size() + OpIndex(w);
-    };
-    constexpr size_t kAhead = 16;
-    for (size_t i = 0; i < writes_.size(); ++i) {
-      if (i + kAhead < writes_.size()) value_index_.Prefetch(values[i + kAhead]);
-      const Write& w = writes_[i];
-      if (!IsStore(w)) continue;
-      bool inserted;
-      ValueIndex::Record* r = value_index_.FindOrInsert(values[i], &inserted);
-      if (!inserted && rank(writes_[r->write]) < rank(w)) continue;
-      *r = ValueIndex::Record{values[i], w.call, w.until, static_cast<uint32_t>(i), w.key};
-    }
+    if (end - begin > 2 && !std::is_sorted(begin + 1, end, less)) std::sort(begin + 1, end, less);
   }
 
   void BuildSpans() {
@@ -310,7 +292,7 @@ class Checker {
   }
 
   // For each iteration (in `order`), how many keys must be seen: the gaps of A_k that
-  // strictly contain the window. Offline sweep over windows by call, Fenwick over gap ends.
+  // strictly contain the window, counted by binary searches over gap starts and ends.
   std::vector<uint32_t> CountMustSee(const std::vector<uint32_t>& order) const {
     std::vector<Span> gaps;
     gaps.reserve(absent_.size() + real_keys_);
@@ -324,23 +306,22 @@ class Checker {
       }
       if (prev != kPosInf) gaps.push_back(Span{prev, kPosInf});
     }
-    // `order` is already sorted by call.
+    // M = #{lo < C} - #{hi <= R} + #{lo >= C and hi <= R}: gaps are non-empty open
+    // intervals, so the last term only needs the gaps that start inside [C, R).
     RadixSortBy(gaps, [this](const Span& g) { return TimeKey(g.lo); });
     std::vector<int64_t> his(gaps.size());
     for (size_t i = 0; i < gaps.size(); ++i) his[i] = gaps[i].hi;
     RadixSortBy(his, [this](int64_t t) { return TimeKey(t); });
-    his.erase(std::unique(his.begin(), his.end()), his.end());
-    Fenwick tree(his.size());
     std::vector<uint32_t> must(order.size(), 0);
-    size_t next = 0;
     for (uint32_t i = 0; i < order.size(); ++i) {
-      const Op& it = h_.ops[order[i]];
-      while (next < gaps.size() && gaps[next].lo < it.call) {
-        tree.Add(std::lower_bound(his.begin(), his.end(), gaps[next].hi) - his.begin());
-        ++next;
-      }
-      size_t le = std::upper_bound(his.begin(), his.end(), it.ret) - his.begin();
-      must[i] = static_cast<uint32_t>(next - tree.PrefixCount(le));
+      const int64_t c = h_.ops[order[i]].call, r = h_.ops[order[i]].ret;
+      auto first = std::lower_bound(gaps.begin(), gaps.end(), c,
+                                    [](const Span& g, int64_t t) { return g.lo < t; });
+      uint64_t lo_before = first - gaps.begin();
+      uint64_t hi_within = std::upper_bound(his.begin(), his.end(), r) - his.begin();
+      uint64_t inside = 0;
+      for (auto g = first; g != gaps.end() && g->lo < r; ++g) inside += g->hi <= r;
+      must[i] = static_cast<uint32_t>(lo_before + inside - hi_within);
     }
     return must;
   }
@@ -385,7 +366,11 @@ class Checker {
   std::string Time(int64_t t) const {
     if (t == kNegInf) return "the start";
     if (t == kPosInf) return "the end";
-    return fmt::format("{:.3f}s", static_cast<double>(t - t0_) / 1e9);
+    // Up to microseconds (races are decided below a millisecond), trailing zeros dropped
+    // down to milliseconds: "1.203s", "0.010482s".
+    std::string text = fmt::format("{:.6f}", static_cast<double>(t - t0_) / 1e9);
+    while (text.size() > 1 && text.back() == '0' && text.size() - text.find('.') > 4) text.pop_back();
+    return text + "s";
   }
 
   std::string Window(int64_t lo, int64_t hi) const {
@@ -449,7 +434,7 @@ class Checker {
       story += fmt::format(" (superseded by {} {} of key {}, called {} and returned {})",
                            h_.ThreadName(h_.ops[OpIndex(*s)].thread),
                            IsStore(*s) ? "store" : "erase", keys_[w.key], Time(s->call),
-                           Time(s->until == kPosInf ? s->until : h_.ops[OpIndex(*s)].ret));
+                           Time(h_.ops[OpIndex(*s)].ret));
     }
     return story;
   }

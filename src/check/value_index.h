@@ -57,6 +57,11 @@ class ValueIndex {
     }
   }
 
+  // Slot positions, for filling a record in later without a second lookup.
+  uint32_t SlotOf(const Record* r) const { return static_cast<uint32_t>(r - slots_.data()); }
+  Record& At(uint32_t slot) { return slots_[slot]; }
+  void PrefetchSlot(uint32_t slot) const { __builtin_prefetch(&slots_[slot]); }
+
   // Hints the CPU to fetch the slot where a lookup of `value` starts.
   void Prefetch(uint64_t value) const { __builtin_prefetch(&slots_[Hash(value) & mask_]); }
 

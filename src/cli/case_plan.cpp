@@ -86,6 +86,7 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
     // A fifth of the budget is kept for setup and checking.
     auto per_trial = Nanos(static_cast<int64_t>(static_cast<double>(request.time_budget->count()) * 0.8 /
                                                 static_cast<double>(trials)));
+    per_trial = std::chrono::duration_cast<std::chrono::milliseconds>(per_trial);  // whole ms: readable
     if (per_trial < std::chrono::milliseconds(1)) {
       *error = fmt::format("--time-budget {} is too small for {} trials (each needs at least 1ms)",
                            FormatDuration(*request.time_budget), trials);

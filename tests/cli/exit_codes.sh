@@ -26,6 +26,10 @@ expect_exit 2 "$MS" run --no-such-flag
 expect_exit 0 "$MS" --version
 expect_exit 0 "$MS" run --help
 expect_contains "$WORK/out" "Exit codes"
+# A total time budget is divided across cases and printed before the run.
+expect_exit 0 "$MS" run "$WORK/mixed.json" --backend locked --backend cow --time-budget 1s
+expect_contains "$WORK/out" "time budget 1s: 2 cases, 2 trials, 400ms per trial"
+expect_exit 2 "$MS" run "$WORK/mixed.json" --time-budget 1ms
 # Ctrl-C: the current case stops, reports keep what finished, exit 130.
 cat >"$WORK/long.json" <<'JSON'
 {"name": "long", "description": "cli test", "keys": {"count": 500, "prefill": 250},
