@@ -65,6 +65,13 @@ void UseClockSource(ClockSource source) {
   g_ticks_per_ns = source == ClockSource::kTsc ? CalibrateTsc() : 1.0;
 }
 
+void SpinPause(uint32_t* spins) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#endif
+  if ((++*spins & 1023) == 0) std::this_thread::yield();
+}
+
 void SpinFor(uint64_t ns) {
   if (ns == 0) return;
   uint64_t ticks = static_cast<uint64_t>(static_cast<double>(ns) * g_ticks_per_ns);
@@ -99,11 +106,8 @@ ClockCheck SelfCheckClock(uint64_t samples) {
   std::atomic<uint64_t> violations{0};
   auto player = [&](uint64_t me) {
     for (uint64_t i = me; i < samples; i += 2) {
-      while (token.load(std::memory_order_acquire) != i) {
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#endif
-      }
+      uint32_t spins = 0;
+      while (token.load(std::memory_order_acquire) != i) SpinPause(&spins);
       // Fully fenced: a call-side read may legally execute before the token load (that only
       // widens an op's interval), which would look like a backward step here.
       uint64_t now = ReadReturnTicks();

@@ -84,6 +84,10 @@ ClockCheck InitClock();
 // handing a token back and forth; the receiver's read must not be before the sender's).
 ClockCheck SelfCheckClock(uint64_t samples = 20000);
 
+// One step of a wait loop: a pause, and every 1024th step a yield, so waiting threads do not
+// starve the thread they wait for when threads outnumber CPUs.
+void SpinPause(uint32_t* spins);
+
 // Busy-waits for about `ns` nanoseconds (think time, visit delay).
 void SpinFor(uint64_t ns);
 

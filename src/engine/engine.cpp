@@ -101,11 +101,8 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   uint64_t done = 0;
 
   shared->ready.fetch_add(1, std::memory_order_acq_rel);
-  while (!shared->go.load(std::memory_order_acquire)) {
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#endif
-  }
+  uint32_t spins = 0;
+  while (!shared->go.load(std::memory_order_acquire)) SpinPause(&spins);
   const uint64_t origin = shared->origin;
   const uint64_t budget = shared->budget_ticks;
   if (group.start_delay.count() > 0) SpinFor(static_cast<uint64_t>(group.start_delay.count()));
