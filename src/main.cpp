@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
   // Run and check each case; reports are rewritten after every case.
   for (const PlannedCase& planned : session.plan().cases) {
     if (session.Interrupted()) break;
-    CaseReport report = RunCase(session.ScenarioOf(planned), *session.Backend(planned), session.settings(),
-                                session.context().clock);
+    CaseReport report =
+        RunCase(session.ScenarioOf(planned), *session.Backend(planned), session.settings(), session.context().clock);
     session.Record(std::move(report));
   }
 

@@ -62,7 +62,7 @@ TEST(AtomicFileTest, CheckWritableRejectsBadPathsAndLeavesNothing) {
   EXPECT_FALSE(CheckWritable("", &error));
   std::ofstream(dir / "file") << "x";
   EXPECT_FALSE(CheckWritable(dir / "file/report.json", &error));  // a file where the folder should be
-  if (geteuid() != 0) {  // root may write anywhere
+  if (geteuid() != 0) {                                           // root may write anywhere
     std::filesystem::create_directory(dir / "ro");
     chmod((dir / "ro").c_str(), 0555);
     EXPECT_FALSE(CheckWritable(dir / "ro/report.json", &error));

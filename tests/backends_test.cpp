@@ -88,8 +88,7 @@ void ExpectSequentialSemantics(const BackendInfo& info, uint64_t seed) {
   EXPECT_FALSE(map->Load(keys + 5, &value));
   for (uint64_t k = 0; k < 10; ++k) map->Store(k, k + 1);
   int visited = 0;
-  map->Iterate(Visitor{[](void* ctx, uint64_t, uint64_t) { return ++*static_cast<int*>(ctx) == 4; },
-                       &visited});
+  map->Iterate(Visitor{[](void* ctx, uint64_t, uint64_t) { return ++*static_cast<int*>(ctx) == 4; }, &visited});
   EXPECT_EQ(visited, 4);
   map->DetachThread();
 }

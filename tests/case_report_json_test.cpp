@@ -301,8 +301,7 @@ TEST(ReportSchemaDocTest, EveryFieldIsDocumented) {
     keys.insert(top);
   }
   for (const std::string& key : keys) {
-    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << "src/report/README.md does not mention `" << key
-                                                             << "`";
+    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << "src/report/README.md does not mention `" << key << "`";
   }
 }
 

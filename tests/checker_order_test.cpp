@@ -85,8 +85,7 @@ TEST(CheckerOrderTest, CountsDoNotDependOnOpsOrder) {
     CheckResult sorted_by_call;
     {
       History s = h;
-      std::stable_sort(s.ops.begin(), s.ops.end(),
-                       [](const Op& a, const Op& b) { return a.call < b.call; });
+      std::stable_sort(s.ops.begin(), s.ops.end(), [](const Op& a, const Op& b) { return a.call < b.call; });
       sorted_by_call = Check(s);
     }
     History shuffled = h;

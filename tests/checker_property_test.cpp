@@ -264,8 +264,7 @@ TEST(CheckerPropertyTest, ProvableFaultsAreCaught) {
     auto expect = [&](const Generated& faulty, Anomaly kind) {
       CheckResult r = Check(faulty.Build());
       ++injected[static_cast<int>(kind)];
-      ASSERT_GE(r.Count(kind), 1u) << "seed " << seed << " fault " << AnomalyName(kind) << ": "
-                                   << Describe(r);
+      ASSERT_GE(r.Count(kind), 1u) << "seed " << seed << " fault " << AnomalyName(kind) << ": " << Describe(r);
     };
     std::vector<uint64_t> keys;
     std::map<uint64_t, std::vector<uint64_t>> values;  // key -> values stored to it
@@ -303,8 +302,7 @@ TEST(CheckerPropertyTest, ProvableFaultsAreCaught) {
         }
       }
       for (const auto& [key, vals] : values) {  // a key that cannot be present
-        bool visited = std::any_of(entries.begin(), entries.end(),
-                                   [&](const Entry& en) { return en.key == key; });
+        bool visited = std::any_of(entries.begin(), entries.end(), [&](const Entry& en) { return en.key == key; });
         if (!visited && oracle.MustNotSee(key, it.call, it.ret)) {
           Generated f = g;
           f.iteration_entries[i].push_back(Entry{key, vals[rng() % vals.size()]});
@@ -317,8 +315,8 @@ TEST(CheckerPropertyTest, ProvableFaultsAreCaught) {
       if (op.kind != OpKind::kLoad || rng() % 3 != 0) continue;
       auto ws = oracle.Writes(op.key);
       for (const auto& w : ws) {
-        bool provable = w.store ? !Oracle::Explainable(ws, w, op.call, op.ret)
-                                : oracle.MustSee(op.key, op.call, op.ret);
+        bool provable =
+            w.store ? !Oracle::Explainable(ws, w, op.call, op.ret) : oracle.MustSee(op.key, op.call, op.ret);
         if (provable) {
           Generated f = g;
           f.history.ops[i].found = w.store;
@@ -329,8 +327,8 @@ TEST(CheckerPropertyTest, ProvableFaultsAreCaught) {
       }
     }
   }
-  for (Anomaly kind : {Anomaly::kMissing, Anomaly::kPhantom, Anomaly::kDuplicate,
-                       Anomaly::kStaleValue, Anomaly::kUnknownValue, Anomaly::kStaleRead}) {
+  for (Anomaly kind : {Anomaly::kMissing, Anomaly::kPhantom, Anomaly::kDuplicate, Anomaly::kStaleValue,
+                       Anomaly::kUnknownValue, Anomaly::kStaleRead}) {
     EXPECT_GT(injected[static_cast<int>(kind)], 50u) << AnomalyName(kind);
   }
 }

@@ -141,8 +141,7 @@ TEST(CheckerTest, WriteCalledAtIterationReturnCounts) {
 
 TEST(CheckerTest, WriteReturningWhenNextIsCalledDoesNotSupersede) {
   // r(v1) == c(v2): v2 does not supersede v1, so v1 is still possible.
-  CheckResult r =
-      Builder().Store(10, 20, 7, 1).Store(20, 25, 7, 2).Iterate(30, 40, {{7, 1}}).Check();
+  CheckResult r = Builder().Store(10, 20, 7, 1).Store(20, 25, 7, 2).Iterate(30, 40, {{7, 1}}).Check();
   EXPECT_EQ(Total(r), 0u);
   // c(v2) > r(v1) and r(v2) < C: v1 is superseded -> stale value (key still present).
   r = Builder().Store(10, 20, 7, 1).Store(21, 25, 7, 2).Iterate(30, 40, {{7, 1}}).Check();
@@ -164,13 +163,11 @@ TEST(CheckerTest, ConcurrentWritesEitherMayWin) {
 
 TEST(CheckerTest, ValueStoredAfterIterationIsStaleWhenKeyPresent) {
   // Key present (v1) throughout; v2 stored after the window: visiting v2 is stale_value.
-  CheckResult r =
-      Builder().Store(10, 20, 7, 1).Store(50, 60, 7, 2).Iterate(30, 40, {{7, 2}}).Check();
+  CheckResult r = Builder().Store(10, 20, 7, 1).Store(50, 60, 7, 2).Iterate(30, 40, {{7, 2}}).Check();
   EXPECT_EQ(r.Count(Anomaly::kStaleValue), 1u);
   EXPECT_EQ(r.key_wrong, 1u);
   ASSERT_NE(FindExample(r, Anomaly::kStaleValue), nullptr);
-  EXPECT_NE(FindExample(r, Anomaly::kStaleValue)->explanation.find("called after"),
-            std::string::npos);
+  EXPECT_NE(FindExample(r, Anomaly::kStaleValue)->explanation.find("called after"), std::string::npos);
 }
 
 TEST(CheckerTest, EraseThenStoreInsideWindow) {
@@ -181,9 +178,7 @@ TEST(CheckerTest, EraseThenStoreInsideWindow) {
   EXPECT_EQ(Total(r), 0u);
   EXPECT_EQ(r.snapshot, 3u);
   // After the store returned, the key must be seen again, with the new value.
-  CheckResult after = Builder().Prefill(7, 1).Erase(35, 36, 7).Store(37, 38, 7, 2)
-                          .Iterate(50, 60, {{7, 1}})
-                          .Check();
+  CheckResult after = Builder().Prefill(7, 1).Erase(35, 36, 7).Store(37, 38, 7, 2).Iterate(50, 60, {{7, 1}}).Check();
   EXPECT_EQ(after.Count(Anomaly::kStaleValue), 1u);
   EXPECT_EQ(after.Count(Anomaly::kMissing), 0u);  // visited, though with a stale value
 }
@@ -220,11 +215,9 @@ TEST(CheckerTest, ValueOfAnotherKeyIsUnknownValue) {
 
 TEST(CheckerTest, FailedEraseIsStillAWrite) {
   // A failed erase makes "absent" possible from its call: not missing if unvisited.
-  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {}).Check()),
-            0u);
+  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {}).Check()), 0u);
   // ... and it supersedes the store: visiting the store's value is a phantom.
-  CheckResult r =
-      Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {{7, 1}}).Check();
+  CheckResult r = Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {{7, 1}}).Check();
   EXPECT_EQ(r.Count(Anomaly::kPhantom), 1u);
   EXPECT_EQ(OthersThan(r, Anomaly::kPhantom), 0u);
 }
@@ -260,14 +253,14 @@ TEST(CheckerTest, DuplicateUnknownKeyCountsOnce) {
 TEST(CheckerTest, Loads) {
   Builder b;
   b.Store(10, 20, 7, 1).Store(30, 40, 7, 2).Store(10, 20, 8, 3);
-  b.Load(21, 25, 7, true, 1);   // fine
-  b.Load(35, 36, 7, true, 2);   // fine: concurrent with the store
-  b.Load(35, 36, 7, true, 1);   // fine: v2 not yet returned
-  b.Load(50, 60, 7, true, 1);   // stale read
-  b.Load(5, 8, 7, false);       // fine: initially absent
-  b.Load(50, 60, 7, false);     // stale read: present throughout
-  b.Load(50, 60, 7, true, 3);   // value of key 8: unknown value
-  b.Load(50, 60, 9, false);     // never written: fine
+  b.Load(21, 25, 7, true, 1);  // fine
+  b.Load(35, 36, 7, true, 2);  // fine: concurrent with the store
+  b.Load(35, 36, 7, true, 1);  // fine: v2 not yet returned
+  b.Load(50, 60, 7, true, 1);  // stale read
+  b.Load(5, 8, 7, false);      // fine: initially absent
+  b.Load(50, 60, 7, false);    // stale read: present throughout
+  b.Load(50, 60, 7, true, 3);  // value of key 8: unknown value
+  b.Load(50, 60, 9, false);    // never written: fine
   CheckResult r = b.Check();
   EXPECT_EQ(r.loads, 8u);
   EXPECT_EQ(r.Count(Anomaly::kStaleRead), 2u);
@@ -344,10 +337,10 @@ TEST(CheckerTest, NotSnapshotFromVisitedAndUnvisitedKeys) {
 TEST(CheckerTest, ClassificationAndDeviationCounts) {
   Builder b;
   b.Prefill(1, 10).Prefill(2, 20);
-  b.Iterate(10, 20, {{1, 10}, {2, 20}});  // snapshot
-  b.Iterate(30, 40, {{1, 10}});           // missing 2
+  b.Iterate(10, 20, {{1, 10}, {2, 20}});                    // snapshot
+  b.Iterate(30, 40, {{1, 10}});                             // missing 2
   b.Iterate(50, 60, {{1, 10}, {2, 20}, {2, 20}, {3, 30}});  // duplicate + unknown
-  b.Iterate(70, 80, {});                  // missing 1 and 2
+  b.Iterate(70, 80, {});                                    // missing 1 and 2
   CheckResult r = b.Check();
   EXPECT_EQ(r.iterations, 4u);
   EXPECT_EQ(r.snapshot, 1u);
@@ -397,9 +390,7 @@ TEST(CheckerTest, OpsInAnyOrder) {
 }
 
 TEST(CheckerTest, SameValueForTwoKeysBelongsToTheFirstStore) {
-  CheckResult r = Builder().Store(10, 20, 7, 5).Store(10, 20, 8, 5)
-                      .Iterate(30, 40, {{7, 5}, {8, 5}})
-                      .Check();
+  CheckResult r = Builder().Store(10, 20, 7, 5).Store(10, 20, 8, 5).Iterate(30, 40, {{7, 5}, {8, 5}}).Check();
   EXPECT_EQ(r.Count(Anomaly::kUnknownValue), 1u);
 }
 
@@ -421,8 +412,7 @@ TEST(CheckerTest, ExplanationNamesThreadsTimesAndWitnesses) {
   EXPECT_NE(ex->explanation.find("writer-1"), std::string::npos) << ex->explanation;
   EXPECT_NE(ex->explanation.find("1.300s"), std::string::npos) << ex->explanation;
   ASSERT_GE(ex->witnesses.size(), 3u);
-  EXPECT_NE(ex->witnesses[1].find("writer-1 store key=4711 value=0xabc [1.100s..1.101s]"),
-            std::string::npos)
+  EXPECT_NE(ex->witnesses[1].find("writer-1 store key=4711 value=0xabc [1.100s..1.101s]"), std::string::npos)
       << ex->witnesses[1];
 }
 

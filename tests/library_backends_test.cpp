@@ -64,9 +64,7 @@ void CheckSequential(const std::string& name, uint64_t seed) {
         break;
       }
       case 3:
-      case 4:
-        ASSERT_EQ(map->Erase(key), reference.erase(key) > 0) << name << " erase " << key << " at op " << i;
-        break;
+      case 4: ASSERT_EQ(map->Erase(key), reference.erase(key) > 0) << name << " erase " << key << " at op " << i; break;
       default: {
         uint64_t value = 0;
         auto it = reference.find(key);
@@ -274,8 +272,7 @@ TEST(LibraryBackendInfo, TbbUnorderedRefusesErasingScenarios) {
 TEST(LibraryBackendInfo, CkHsRefusesSeveralWriters) {
   const BackendInfo* info = Registry().Find("ck-hs");
   if (info == nullptr) GTEST_SKIP() << "ck-hs is not compiled in";
-  EXPECT_EQ(Reason(*info, MakeScenario({Group(Role::kWriter, 1), Group(Role::kReader, 3),
-                                        Group(Role::kIterator, 2)})),
+  EXPECT_EQ(Reason(*info, MakeScenario({Group(Role::kWriter, 1), Group(Role::kReader, 3), Group(Role::kIterator, 2)})),
             "");
   std::string reason = Reason(*info, MakeScenario({Group(Role::kWriter, 2), Group(Role::kIterator, 1)}));
   EXPECT_NE(reason.find("single-producer"), std::string::npos) << reason;
@@ -285,8 +282,8 @@ TEST(LibraryBackendInfo, CkHsRefusesSeveralWriters) {
 }
 
 TEST(LibraryBackendInfo, DeclaredPromises) {
-  const std::vector<std::string> names = {"tbb-hash", "tbb-hash-raw", "tbb-unordered", "cuckoo",
-                                          "urcu-lfht", "cds-feldman", "cds-splitlist", "ck-hs"};
+  const std::vector<std::string> names = {"tbb-hash",  "tbb-hash-raw", "tbb-unordered", "cuckoo",
+                                          "urcu-lfht", "cds-feldman",  "cds-splitlist", "ck-hs"};
   int found = 0;
   for (const auto& name : names) {
     const BackendInfo* info = Registry().Find(name);

@@ -21,9 +21,9 @@
 namespace mapstress {
 namespace {
 
-#define REQUIRE_REDIS_SERVER()                                                                   \
-  do {                                                                                           \
-    if (FindOnPath("redis-server").empty()) GTEST_SKIP() << "redis-server is not installed";   \
+#define REQUIRE_REDIS_SERVER()                                                               \
+  do {                                                                                       \
+    if (FindOnPath("redis-server").empty()) GTEST_SKIP() << "redis-server is not installed"; \
   } while (0)
 
 std::map<uint64_t, uint64_t> Collect(Map& map, uint64_t* visits = nullptr) {
@@ -76,8 +76,8 @@ TEST(RedisUrl, ParsesTheThreeForms) {
 
 TEST(RedisUrl, RejectsBadUrlsWithAReason) {
   RedisEndpoint e;
-  for (const char* bad : {"redis://localhost:6379", "unix:relative.sock", "unix:", "tcp://", "tcp://:80",
-                          "tcp://h:0", "tcp://h:65536", "tcp://h:abc", "tcp://h:", "tcp://[::1", "localhost"}) {
+  for (const char* bad : {"redis://localhost:6379", "unix:relative.sock", "unix:", "tcp://", "tcp://:80", "tcp://h:0",
+                          "tcp://h:65536", "tcp://h:abc", "tcp://h:", "tcp://[::1", "localhost"}) {
     std::string error = ParseRedisUrl(bad, &e);
     EXPECT_NE(error, "") << bad;
     EXPECT_NE(error.find(bad), std::string::npos) << error;
@@ -118,9 +118,7 @@ TEST_P(RedisBothBackends, SequentialOpsMatchStdMap) {
         map->Store(key, value);
         model[key] = value;
         break;
-      case 1:
-        ASSERT_EQ(map->Erase(key), model.erase(key) > 0) << "op " << i;
-        break;
+      case 1: ASSERT_EQ(map->Erase(key), model.erase(key) > 0) << "op " << i; break;
       default: {
         uint64_t got = 0;
         bool found = map->Load(key, &got);
@@ -221,8 +219,8 @@ TEST(RedisBackend, UnparsableValueIsPassedOnAsASentinel) {
   std::string pattern = "mapstress:" + std::to_string(getpid()) + ":";
   std::string cli = FindOnPath("redis-cli");
   if (cli.empty()) GTEST_SKIP() << "redis-cli is not installed";
-  std::string cmd = cli + " -s " + server.socket_path() + " --scan --pattern '" + pattern +
-                    "*' | xargs -I{} " + cli + " -s " + server.socket_path() + " HSET {} 5 garbage >/dev/null";
+  std::string cmd = cli + " -s " + server.socket_path() + " --scan --pattern '" + pattern + "*' | xargs -I{} " + cli +
+                    " -s " + server.socket_path() + " HSET {} 5 garbage >/dev/null";
   ASSERT_EQ(system(cmd.c_str()), 0);
   uint64_t value = 0;
   ASSERT_TRUE(map->Load(5, &value));

@@ -73,21 +73,26 @@ inline CaseReport FixtureFailingCase() {
   r.check.key_wrong = 15;
   r.check.key_total = 51200;
   r.check.events = 60000;
-  r.check.examples.push_back({Anomaly::kNotSnapshot, 0,
+  r.check.examples.push_back({Anomaly::kNotSnapshot,
+                              0,
                               "iterator-1 saw key 3 before it was erased and key 8 after it was stored, "
                               "which no single instant explains",
                               {"writer-1 store key=8 value=81 [0.200100s..0.200150s]"}});
-  r.check.examples.push_back({Anomaly::kMissing, 17,
+  r.check.examples.push_back({Anomaly::kMissing,
+                              17,
                               "key 17 was present for the whole iteration (stored at 0.101s, never erased) "
                               "but iterator-1 did not visit it",
                               {"writer-1 store key=17 value=170 [0.101000s..0.101020s]",
                                "iterator-1 iterate 63 entries [0.300000s..0.300400s]"}});
-  r.check.examples.push_back({Anomaly::kDuplicate, 5, "iterator-2 visited key 5 twice in one iteration",
+  r.check.examples.push_back({Anomaly::kDuplicate,
+                              5,
+                              "iterator-2 visited key 5 twice in one iteration",
                               {"iterator-2 iterate 64 entries [0.410000s..0.410300s]"}});
-  r.check.examples.push_back({Anomaly::kStaleRead, 9,
-                              "load of key 9 returned value 90, overwritten with 91 before the load began",
-                              {"writer-2 store key=9 value=91 [0.500000s..0.500010s]",
-                               "reader-1 load key=9 -> 90 [0.500100s..0.500120s]"}});
+  r.check.examples.push_back(
+      {Anomaly::kStaleRead,
+       9,
+       "load of key 9 returned value 90, overwritten with 91 before the load began",
+       {"writer-2 store key=9 value=91 [0.500000s..0.500010s]", "reader-1 load key=9 -> 90 [0.500100s..0.500120s]"}});
   r.ops[static_cast<int>(OpKind::kStore)] = FixtureOps(90000, 1.0, 60);
   r.ops[static_cast<int>(OpKind::kLoad)] = FixtureOps(4000, 1.0, 40);
   r.ops[static_cast<int>(OpKind::kIterate)] = FixtureOps(800, 1.0, 9000);
@@ -115,7 +120,9 @@ inline std::vector<CaseReport> FixtureCases() {
   sharded.check.anomalies[static_cast<int>(Anomaly::kNotSnapshot)] = 412;
   sharded.check.key_total = 64000;
   sharded.check.events = 70000;
-  sharded.check.examples.push_back({Anomaly::kNotSnapshot, 0, "iterator-1 saw shard 2 before shard 5 changed",
+  sharded.check.examples.push_back({Anomaly::kNotSnapshot,
+                                    0,
+                                    "iterator-1 saw shard 2 before shard 5 changed",
                                     {"writer-3 erase key=40 [0.1s..0.2s]"}});
   sharded.ops[static_cast<int>(OpKind::kStore)] = FixtureOps(1200000, 1.0, 30);
   sharded.ops[static_cast<int>(OpKind::kIterate)] = FixtureOps(1000, 1.0, 4000);

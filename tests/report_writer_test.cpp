@@ -1,11 +1,11 @@
 #include "report/report_writer.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "report_fixtures.h"
@@ -47,8 +47,7 @@ TEST(ReportTargetsTest, FromFormatOutAndReportDir) {
   EXPECT_FALSE(AddReportTargets({"json"}, {"a.json", "b.json"}, "", &bad, &error));
   EXPECT_NE(error.find("--out"), std::string::npos) << error;
   EXPECT_FALSE(AddReportTargets({"yaml"}, {}, "", &bad, &error));
-  EXPECT_NE(error.find("unknown report format 'yaml'; known: json, junit, markdown, tsv"), std::string::npos)
-      << error;
+  EXPECT_NE(error.find("unknown report format 'yaml'; known: json, junit, markdown, tsv"), std::string::npos) << error;
 }
 
 TEST(ReportWriterTest, OpenRejectsBadPathsBeforeTheRun) {

@@ -132,8 +132,10 @@ TEST(JunitReporterTest, MapsStatusesToJunitElements) {
   EXPECT_NE(xml.find("message=\"crashed (SIGSEGV)\""), std::string::npos);
   EXPECT_NE(xml.find("key 17 was present"), std::string::npos);  // the explanation is in the body
   // Escaping: the crash message's markup and control characters.
-  EXPECT_NE(xml.find("<system-err>free(): invalid pointer &lt;0x55d0&gt; &amp; &quot;bad&quot;\\x01\tend\nAborted</system-err>"),
-            std::string::npos)
+  EXPECT_NE(
+      xml.find(
+          "<system-err>free(): invalid pointer &lt;0x55d0&gt; &amp; &quot;bad&quot;\\x01\tend\nAborted</system-err>"),
+      std::string::npos)
       << xml;
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
   EXPECT_NE(Render("junit", cases, true).find("<testsuites name=\"mapstress (interrupted)\""), std::string::npos);
@@ -186,9 +188,7 @@ TEST(TsvReporterTest, OneLinePerCaseWithFixedColumns) {
 }
 
 // Golden files: every format and terminal piece for the fixed fixture.
-std::string GoldenPath(const std::string& name) {
-  return std::string(MAPSTRESS_SOURCE_DIR) + "/tests/golden/" + name;
-}
+std::string GoldenPath(const std::string& name) { return std::string(MAPSTRESS_SOURCE_DIR) + "/tests/golden/" + name; }
 
 void ExpectGolden(const std::string& name, const std::string& actual) {
   const char* approve = std::getenv("MAPSTRESS_APPROVE");
@@ -214,8 +214,9 @@ TEST(GoldenTest, ReportFiles) {
 
 std::string TerminalSession(bool color) {
   std::vector<CaseReport> cases = fixtures::FixtureCases();
-  std::string out = RenderSettings(fixtures::FixtureContext(), {"scenario 02-iterate-while-deleting: duration "
-                                                                 "shortened to fit --time-budget 10s"},
+  std::string out = RenderSettings(fixtures::FixtureContext(),
+                                   {"scenario 02-iterate-while-deleting: duration "
+                                    "shortened to fit --time-budget 10s"},
                                    color);
   for (size_t i = 0; i < cases.size(); ++i) out += RenderCaseLine(cases[i], i + 1, cases.size(), color);
   out += "\n" + RenderMatrix(cases, color) + "\n";

@@ -27,17 +27,24 @@ std::vector<std::string> Corpus() {
 
 // Byte-level edits that reach the interesting corners: cuts, splices, digit and quote flips.
 std::string Mutate(std::string s, std::mt19937_64& rng) {
-  static const std::string kTokens[] = {"-", "0", "1.0", "99999999999999999999", "\"", "{", "}", "[", "]",
-                                        ",", ":", "null", "1e999", "\"x\"", "\\u0000", "\xff"};
+  static const std::string kTokens[] = {
+      "-",     "0",       "1.0", "99999999999999999999", "\"", "{", "}", "[", "]", ",", ":", "null", "1e999",
+      "\"x\"", "\\u0000", "\xff"};
   int edits = 1 + static_cast<int>(rng() % 4);
   for (int i = 0; i < edits; ++i) {
     size_t pos = s.empty() ? 0 : rng() % s.size();
     switch (rng() % 5) {
       case 0: s.resize(pos); break;
-      case 1: if (!s.empty()) s[pos] = static_cast<char>(rng()); break;
+      case 1:
+        if (!s.empty()) s[pos] = static_cast<char>(rng());
+        break;
       case 2: s.insert(pos, kTokens[rng() % std::size(kTokens)]); break;
-      case 3: if (!s.empty()) s.erase(pos, 1 + rng() % 8); break;
-      default: if (!s.empty()) s.insert(pos, s.substr(rng() % s.size(), rng() % 32)); break;
+      case 3:
+        if (!s.empty()) s.erase(pos, 1 + rng() % 8);
+        break;
+      default:
+        if (!s.empty()) s.insert(pos, s.substr(rng() % s.size(), rng() % 32));
+        break;
     }
   }
   return s;

@@ -153,8 +153,10 @@ TEST(ScenarioLoader, ScalarFormsAndLimits) {
 }
 
 TEST(ScenarioLoader, SyntaxErrorPositions) {
-  EXPECT_EQ(ErrorOf("{\n  \"name\": }"), "s.json:2:11: syntax error while parsing value: unexpected '}'; expected '[', '{', or a literal");
-  EXPECT_EQ(ErrorOf("{} x"), "s.json:1:4: syntax error while parsing value: invalid literal; last read: '{} x'; expected end of input");
+  EXPECT_EQ(ErrorOf("{\n  \"name\": }"),
+            "s.json:2:11: syntax error while parsing value: unexpected '}'; expected '[', '{', or a literal");
+  EXPECT_EQ(ErrorOf("{} x"),
+            "s.json:1:4: syntax error while parsing value: invalid literal; last read: '{} x'; expected end of input");
 }
 
 TEST(ScenarioLoader, DeepNestingIsAnErrorNotACrash) {
@@ -181,8 +183,8 @@ TEST(ScenarioLoader, UnreadableFile) {
 TEST(ScenarioLoader, GoodCorpusAndBundledScenariosLoad) {
   std::vector<std::string> files;
   LoadError e;
-  ASSERT_TRUE(CollectScenarioFiles({(kData / "good").string(), std::string(MAPSTRESS_SOURCE_DIR) + "/scenarios"},
-                                   true, &files, &e))
+  ASSERT_TRUE(CollectScenarioFiles({(kData / "good").string(), std::string(MAPSTRESS_SOURCE_DIR) + "/scenarios"}, true,
+                                   &files, &e))
       << e.ToString();
   ASSERT_GE(files.size(), 3u);
   for (const auto& f : files) {

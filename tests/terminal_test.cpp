@@ -75,8 +75,7 @@ TEST(TerminalTest, CaseLineShowsVerdictCountsAndWorstAnomaly) {
   // FORBIDDEN beats ACCEPTABLE even at a lower rate.
   EXPECT_EQ(RenderCaseLine(cases[2], 3, 6),
             "[3/6] 01-basic-iterate × unsafe  FAIL  weak  800 it  missing 1.5% (forbidden)\n");
-  EXPECT_EQ(RenderCaseLine(cases[0], 1, 6),
-            "[1/6] 01-basic-iterate × locked  PASS  snapshot  1234 it  no anomalies\n");
+  EXPECT_EQ(RenderCaseLine(cases[0], 1, 6), "[1/6] 01-basic-iterate × locked  PASS  snapshot  1234 it  no anomalies\n");
   EXPECT_EQ(RenderCaseLine(cases[5], 6, 6),
             "[6/6] 02-iterate-while-deleting × unsafe  FAIL  crashed SIGSEGV (forbidden)\n");
   std::string unsupported = RenderCaseLine(cases[4], 5, 6);
@@ -133,8 +132,7 @@ TEST(TerminalTest, FailureTableOfACrash) {
             std::string::npos)
       << table;
   // The child's output cannot act on the terminal: control characters are shown, not sent.
-  EXPECT_NE(table.find("message: free(): invalid pointer <0x55d0> & \"bad\"\\x01 end\n  Aborted\n"),
-            std::string::npos)
+  EXPECT_NE(table.find("message: free(): invalid pointer <0x55d0> & \"bad\"\\x01 end\n  Aborted\n"), std::string::npos)
       << table;
 }
 
@@ -154,8 +152,8 @@ TEST(TerminalTest, MatrixSplitsManyBackendsIntoBlocks) {
   std::vector<CaseReport> cases;
   for (int s = 0; s < 3; ++s) {
     for (int b = 0; b < 14; ++b) {
-      CaseReport c = fixtures::FixtureBase("scenario-" + std::to_string(s), "backend-" + std::to_string(b),
-                                           Guarantee::kWeak);
+      CaseReport c =
+          fixtures::FixtureBase("scenario-" + std::to_string(s), "backend-" + std::to_string(b), Guarantee::kWeak);
       c.check.iterations = 10;
       cases.push_back(c);
     }
@@ -237,9 +235,9 @@ TEST(TerminalTest, SettingsFitAndListWarnings) {
 TEST(TerminalTest, ColourOnlyWhenAsked) {
   std::vector<CaseReport> cases = fixtures::FixtureCases();
   for (bool color : {false, true}) {
-    std::string all = RenderSettings(fixtures::FixtureContext(), {"w"}, color) +
-                      RenderCaseLine(cases[2], 1, 1, color) + RenderFailureTable(cases[2], color) +
-                      RenderMatrix(cases, color) + RenderPerformance(cases, color);
+    std::string all = RenderSettings(fixtures::FixtureContext(), {"w"}, color) + RenderCaseLine(cases[2], 1, 1, color) +
+                      RenderFailureTable(cases[2], color) + RenderMatrix(cases, color) +
+                      RenderPerformance(cases, color);
     EXPECT_EQ(all.find('\x1b') != std::string::npos, color);
   }
   EXPECT_NE(RenderCaseLine(cases[2], 1, 1, true).find("\x1b[1;31mFAIL\x1b[0m"), std::string::npos);

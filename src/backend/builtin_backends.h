@@ -6,22 +6,22 @@
 
 namespace mapstress {
 
-BackendInfo LockedBackend();       // locked_map.cpp
-BackendInfo RwLockedBackend();     // rwlocked_map.cpp
-BackendInfo ShardedBackend();      // sharded_map.cpp
-BackendInfo CowBackend();          // cow_map.cpp
-BackendInfo SyncMapBackend();      // sync_map.cpp
-BackendInfo UnsafeBackend();       // unsafe_map.cpp
+BackendInfo LockedBackend();    // locked_map.cpp
+BackendInfo RwLockedBackend();  // rwlocked_map.cpp
+BackendInfo ShardedBackend();   // sharded_map.cpp
+BackendInfo CowBackend();       // cow_map.cpp
+BackendInfo SyncMapBackend();   // sync_map.cpp
+BackendInfo UnsafeBackend();    // unsafe_map.cpp
 
-BackendInfo TbbHashBackend();       // tbb_maps.cpp (optional)
+BackendInfo TbbHashBackend();  // tbb_maps.cpp (optional)
 BackendInfo TbbHashRawBackend();
 BackendInfo TbbUnorderedBackend();
-BackendInfo CuckooBackend();        // cuckoo_map.cpp (optional)
-BackendInfo UrcuLfhtBackend();      // urcu_lfht_map.cpp (optional)
-BackendInfo CdsFeldmanBackend();    // cds_maps.cpp (optional)
+BackendInfo CuckooBackend();      // cuckoo_map.cpp (optional)
+BackendInfo UrcuLfhtBackend();    // urcu_lfht_map.cpp (optional)
+BackendInfo CdsFeldmanBackend();  // cds_maps.cpp (optional)
 BackendInfo CdsSplitListBackend();
-BackendInfo CkHsBackend();          // ck_hs_map.cpp (optional)
-BackendInfo RedisHscanBackend();    // redis_maps.cpp (optional)
+BackendInfo CkHsBackend();        // ck_hs_map.cpp (optional)
+BackendInfo RedisHscanBackend();  // redis_maps.cpp (optional)
 BackendInfo RedisHgetallBackend();
 
 // faulty_maps.cpp: testing_only backends, each with one known bug.

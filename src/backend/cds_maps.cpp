@@ -59,8 +59,8 @@ class FeldmanMap : public FeldmanBase {
  public:
   using FeldmanBase::FeldmanBase;
   void Upsert(uint64_t key, uint64_t value) {
-    using Intrusive = typename cc::details::make_feldman_hashmap<cds::gc::HP, uint64_t, uint64_t,
-                                                                 cc::feldman_hashmap::traits>::type;
+    using Intrusive =
+        typename cc::details::make_feldman_hashmap<cds::gc::HP, uint64_t, uint64_t, cc::feldman_hashmap::traits>::type;
     scoped_node_ptr node(cxx_node_allocator().MoveNew(m_Hasher, key, value));
     if (Intrusive::update(*node, true).first) node.release();
   }
@@ -68,8 +68,8 @@ class FeldmanMap : public FeldmanBase {
 
 using SplitListTraits = cc::split_list::make_traits<
     cc::split_list::ordered_list<cc::iterable_list_tag>, cds::opt::hash<std::hash<uint64_t>>,
-    cc::split_list::ordered_list_traits<
-        cc::iterable_list::make_traits<cds::opt::less<std::less<uint64_t>>>::type>>::type;
+    cc::split_list::ordered_list_traits<cc::iterable_list::make_traits<cds::opt::less<std::less<uint64_t>>>::type>>::
+    type;
 using SplitList = cc::SplitListMap<cds::gc::HP, uint64_t, uint64_t, SplitListTraits>;
 
 class CdsFeldmanMap final : public Map {

@@ -52,9 +52,7 @@ class CowMap final : public Map {
   using Table = std::unordered_map<uint64_t, uint64_t>;
 
   // A private, mutable copy of the published table (caller holds write_mu_).
-  std::shared_ptr<Table> Copy() {
-    return std::make_shared<Table>(*table_.load());
-  }
+  std::shared_ptr<Table> Copy() { return std::make_shared<Table>(*table_.load()); }
 
   std::mutex write_mu_;  // serialises writers
   // Readers copy the pointer under a tiny spin lock (SharedSlot): short, but not lock-free.

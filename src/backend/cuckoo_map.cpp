@@ -3,7 +3,6 @@
 #ifdef MAPSTRESS_HAVE_LIBCUCKOO
 
 #include <libcuckoo/cuckoohash_map.hh>
-
 #include <memory>
 
 #include "backend/builtin_backends.h"

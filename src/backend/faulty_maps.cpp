@@ -196,14 +196,13 @@ class HangMap final : public MutexRecordMap<PlainRecord> {
   std::atomic<uint64_t> ops_{0};
 };
 
-BackendInfo FaultyInfo(const char* name, const char* description, Guarantee guarantee,
-                       const char* bug) {
+BackendInfo FaultyInfo(const char* name, const char* description, Guarantee guarantee, const char* bug) {
   BackendInfo info;
   info.name = name;
   info.description = description;
   info.guarantee = guarantee;
-  info.promise = std::string(GuaranteeName(guarantee)) +
-                 " (claimed): a mutex map, otherwise correct. Deliberately broken: " + bug;
+  info.promise =
+      std::string(GuaranteeName(guarantee)) + " (claimed): a mutex map, otherwise correct. Deliberately broken: " + bug;
   info.concurrency = "all operations may overlap iteration (they wait for the lock)";
   info.testing_only = true;
   return info;
@@ -212,52 +211,47 @@ BackendInfo FaultyInfo(const char* name, const char* description, Guarantee guar
 }  // namespace
 
 BackendInfo FaultyLingeringEraseBackend() {
-  BackendInfo info = FaultyInfo("faulty-lingering-erase",
-                                "testing only: iteration also shows the last 64 erased entries",
-                                Guarantee::kWeak, "recently erased keys are visited (phantom)");
+  BackendInfo info =
+      FaultyInfo("faulty-lingering-erase", "testing only: iteration also shows the last 64 erased entries",
+                 Guarantee::kWeak, "recently erased keys are visited (phantom)");
   info.create = [](const BackendOptions&) { return std::make_unique<LingeringEraseMap>(); };
   return info;
 }
 
 BackendInfo FaultyOldVersionBackend() {
-  BackendInfo info = FaultyInfo(
-      "faulty-old-version", "testing only: iteration yields the previous value of hot keys",
-      Guarantee::kWeak,
-      "keys overwritten at least twice are visited with the value before the current one "
-      "(stale_value)");
+  BackendInfo info = FaultyInfo("faulty-old-version", "testing only: iteration yields the previous value of hot keys",
+                                Guarantee::kWeak,
+                                "keys overwritten at least twice are visited with the value before the current one "
+                                "(stale_value)");
   info.create = [](const BackendOptions&) { return std::make_unique<OldVersionMap>(); };
   return info;
 }
 
 BackendInfo FaultyDoubleVisitBackend() {
-  BackendInfo info =
-      FaultyInfo("faulty-double-visit", "testing only: iteration visits every 64th entry twice",
-                 Guarantee::kWeak, "every 64th visited entry is visited twice (duplicate)");
+  BackendInfo info = FaultyInfo("faulty-double-visit", "testing only: iteration visits every 64th entry twice",
+                                Guarantee::kWeak, "every 64th visited entry is visited twice (duplicate)");
   info.create = [](const BackendOptions&) { return std::make_unique<DoubleVisitMap>(); };
   return info;
 }
 
 BackendInfo FaultyTornValueBackend() {
-  BackendInfo info = FaultyInfo(
-      "faulty-torn-value", "testing only: iteration tears every 8th value", Guarantee::kWeak,
-      "every 8th visited value mixes halves of the current and previous values, or has a bit "
-      "flipped (unknown_value)");
+  BackendInfo info = FaultyInfo("faulty-torn-value", "testing only: iteration tears every 8th value", Guarantee::kWeak,
+                                "every 8th visited value mixes halves of the current and previous values, or has a bit "
+                                "flipped (unknown_value)");
   info.create = [](const BackendOptions&) { return std::make_unique<TornValueMap>(); };
   return info;
 }
 
 BackendInfo FaultyCrashBackend() {
-  BackendInfo info =
-      FaultyInfo("faulty-crash", "testing only: raises SIGSEGV on the 2000th store",
-                 Guarantee::kSnapshot, "the 2000th store raises SIGSEGV (crashed)");
+  BackendInfo info = FaultyInfo("faulty-crash", "testing only: raises SIGSEGV on the 2000th store",
+                                Guarantee::kSnapshot, "the 2000th store raises SIGSEGV (crashed)");
   info.always_isolate = true;
   info.create = [](const BackendOptions&) { return std::make_unique<CrashMap>(); };
   return info;
 }
 
 BackendInfo FaultyHangBackend() {
-  BackendInfo info = FaultyInfo("faulty-hang", "testing only: every op after the 2000th blocks",
-                                Guarantee::kSnapshot,
+  BackendInfo info = FaultyInfo("faulty-hang", "testing only: every op after the 2000th blocks", Guarantee::kSnapshot,
                                 "every operation after the 2000th blocks forever (hung)");
   info.always_isolate = true;
   info.create = [](const BackendOptions&) { return std::make_unique<HangMap>(); };

@@ -182,8 +182,8 @@ class RedisMap final : public Map {
   void AttachThread() override { ThreadConnection(); }
 
   void DetachThread() override {
-    auto it = std::find_if(t_connections.begin(), t_connections.end(),
-                           [this](const auto& p) { return p.first == id_; });
+    auto it =
+        std::find_if(t_connections.begin(), t_connections.end(), [this](const auto& p) { return p.first == id_; });
     if (it == t_connections.end()) return;
     redisContext* c = it->second;
     t_connections.erase(it);
@@ -224,7 +224,8 @@ class RedisMap final : public Map {
                std::to_string(hscan_max_calls_.load()) + " calls)";
       if (multi == 0 && !compact) notes += " — every iteration was a single call, i.e. a snapshot";
     }
-    if (ignored_force_) notes += (notes.empty() ? "" : "; ") + std::string("redis_force_hashtable ignored (not a private server)");
+    if (ignored_force_)
+      notes += (notes.empty() ? "" : "; ") + std::string("redis_force_hashtable ignored (not a private server)");
     return notes;
   }
 

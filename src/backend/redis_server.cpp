@@ -170,12 +170,9 @@ std::string RedisServer::Start(bool force_hashtable) {
   force_hashtable_ = force_hashtable;
 
   // Everything the child needs is built before fork(): after it, only async-signal-safe calls.
-  std::vector<std::string> args = {binary,         "--port",         "0",
-                                   "--unixsocket", socket_path_,     "--unixsocketperm",
-                                   "700",          "--save",         "",
-                                   "--appendonly", "no",             "--daemonize",
-                                   "no",           "--dir",          dir_,
-                                   "--logfile",    log};
+  std::vector<std::string> args = {binary, "--port", "0",  "--unixsocket", socket_path_, "--unixsocketperm",
+                                   "700",  "--save", "",   "--appendonly", "no",         "--daemonize",
+                                   "no",   "--dir",  dir_, "--logfile",    log};
   if (force_hashtable) {
     args.push_back("--hash-max-listpack-entries");
     args.push_back("0");

@@ -14,8 +14,7 @@ namespace {
 
 class ShardedMap final : public Map {
  public:
-  explicit ShardedMap(const BackendOptions& options)
-      : stripes_(std::max<uint32_t>(1, options.shards)) {
+  explicit ShardedMap(const BackendOptions& options) : stripes_(std::max<uint32_t>(1, options.shards)) {
     for (auto& s : stripes_) s.map.reserve(options.capacity_hint / stripes_.size());
   }
   void Store(uint64_t key, uint64_t value) override {
@@ -67,8 +66,7 @@ BackendInfo ShardedBackend() {
       "weak: iteration visits one stripe at a time under that stripe's shared lock, so every key "
       "present throughout is seen exactly once with a value it held during the iteration, but the "
       "stripes are read at different instants (by construction; see sharded_map.cpp)";
-  info.concurrency =
-      "all operations may overlap iteration (writers to the stripe being read wait for it)";
+  info.concurrency = "all operations may overlap iteration (writers to the stripe being read wait for it)";
   info.in_default_set = true;
   info.create = [](const BackendOptions& o) { return std::make_unique<ShardedMap>(o); };
   return info;

@@ -77,9 +77,7 @@ struct ReadOnly {
 
 class SyncMap final : public Map {
  public:
-  SyncMap() {
-    read_.store(std::make_shared<const ReadOnly>(ReadOnly{std::make_shared<const EntryMap>(), false}));
-  }
+  SyncMap() { read_.store(std::make_shared<const ReadOnly>(ReadOnly{std::make_shared<const EntryMap>(), false})); }
 
   bool Load(uint64_t key, uint64_t* value) override {
     std::shared_ptr<const ReadOnly> read = read_.load();

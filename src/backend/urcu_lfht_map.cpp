@@ -4,9 +4,9 @@
 #ifdef MAPSTRESS_HAVE_URCU
 
 // urcu-memb.h must come first: it selects the flavour rculfhash.h is used with.
-#include <urcu/urcu-memb.h>
-#include <urcu/rculfhash.h>
 #include <pthread.h>
+#include <urcu/rculfhash.h>
+#include <urcu/urcu-memb.h>
 
 #include <cstddef>
 #include <memory>
@@ -39,9 +39,7 @@ unsigned long Hash(uint64_t key) {  // splitmix64 finalizer
 
 int Match(cds_lfht_node* node, const void* key) { return NodeOf(node)->key == *static_cast<const uint64_t*>(key); }
 
-void FreeNode(rcu_head* head) {
-  delete reinterpret_cast<Node*>(reinterpret_cast<char*>(head) - offsetof(Node, rcu));
-}
+void FreeNode(rcu_head* head) { delete reinterpret_cast<Node*>(reinterpret_cast<char*>(head) - offsetof(Node, rcu)); }
 
 // RCU registration is per thread and process-wide; a depth count lets the map's constructor
 // and destructor register the calling thread even when it is already registered.

@@ -12,8 +12,8 @@
 
 #include "check/flat_map.h"
 #include "check/huge_page_allocator.h"
-#include "check/value_index.h"
 #include "check/radix_sort.h"
+#include "check/value_index.h"
 
 namespace mapstress {
 
@@ -39,7 +39,7 @@ namespace {
 constexpr int64_t kNegInf = std::numeric_limits<int64_t>::min();
 constexpr int64_t kPosInf = std::numeric_limits<int64_t>::max();
 constexpr uint32_t kNone = FlatMap::kNone;
-constexpr uint32_t kStoreBit = 0x80000000u;  // in Write::op: the write is a store
+constexpr uint32_t kStoreBit = 0x80000000u;   // in Write::op: the write is a store
 constexpr uint32_t kInitialOp = 0x7fffffffu;  // in Write::op: the initial state
 
 // One write of a key: its call and the end S(w) of its possible interval [call, until].
@@ -79,8 +79,7 @@ void AppendUnion(std::vector<Span>& in, Out* out) {
 
 // True iff some span of the sorted disjoint list [begin, end) meets [lo, hi].
 bool Meets(const Span* begin, const Span* end, int64_t lo, int64_t hi) {
-  const Span* it =
-      std::lower_bound(begin, end, lo, [](const Span& s, int64_t t) { return s.hi < t; });
+  const Span* it = std::lower_bound(begin, end, lo, [](const Span& s, int64_t t) { return s.hi < t; });
   return it != end && it->lo <= hi;
 }
 
@@ -199,9 +198,8 @@ class Checker {
           step *= 2;
         }
         hi = std::min(hi, n);
-        size_t j = std::upper_bound(begin + lo, begin + hi, ret,
-                                    [](int64_t t, const Write& w) { return t < w.call; }) -
-                   begin;
+        size_t j =
+            std::upper_bound(begin + lo, begin + hi, ret, [](int64_t t, const Write& w) { return t < w.call; }) - begin;
         begin[i].until = suffix_min[j];
       }
       // Fill in the value-index records of the stores that own their value.
@@ -226,9 +224,7 @@ class Checker {
   // Sorts one key's writes (after its initial state) by (call, op), which is usually already
   // their order.
   static void SortByCall(Write* begin, Write* end) {
-    auto less = [](const Write& a, const Write& b) {
-      return std::tie(a.call, a.op) < std::tie(b.call, b.op);
-    };
+    auto less = [](const Write& a, const Write& b) { return std::tie(a.call, a.op) < std::tie(b.call, b.op); };
     if (end - begin > 2 && !std::is_sorted(begin + 1, end, less)) std::sort(begin + 1, end, less);
   }
 
@@ -282,13 +278,10 @@ class Checker {
 
   const Span* AbsentBegin(uint32_t k) const { return absent_.data() + absent_off_[k]; }
   const Span* AbsentEnd(uint32_t k) const { return absent_.data() + absent_off_[k + 1]; }
-  bool AbsentMeets(uint32_t k, int64_t lo, int64_t hi) const {
-    return Meets(AbsentBegin(k), AbsentEnd(k), lo, hi);
-  }
+  bool AbsentMeets(uint32_t k, int64_t lo, int64_t hi) const { return Meets(AbsentBegin(k), AbsentEnd(k), lo, hi); }
   bool PresentMeets(uint32_t k, int64_t lo, int64_t hi) {
     if (!present_built_) BuildPresent();
-    return Meets(present_.data() + present_off_[k], present_.data() + present_off_[k + 1], lo,
-                 hi);
+    return Meets(present_.data() + present_off_[k], present_.data() + present_off_[k + 1], lo, hi);
   }
 
   // For each iteration (in `order`), how many keys must be seen: the gaps of A_k that
@@ -315,8 +308,7 @@ class Checker {
     std::vector<uint32_t> must(order.size(), 0);
     for (uint32_t i = 0; i < order.size(); ++i) {
       const int64_t c = h_.ops[order[i]].call, r = h_.ops[order[i]].ret;
-      auto first = std::lower_bound(gaps.begin(), gaps.end(), c,
-                                    [](const Span& g, int64_t t) { return g.lo < t; });
+      auto first = std::lower_bound(gaps.begin(), gaps.end(), c, [](const Span& g, int64_t t) { return g.lo < t; });
       uint64_t lo_before = first - gaps.begin();
       uint64_t hi_within = std::upper_bound(his.begin(), his.end(), r) - his.begin();
       uint64_t inside = 0;
@@ -373,30 +365,24 @@ class Checker {
     return text + "s";
   }
 
-  std::string Window(int64_t lo, int64_t hi) const {
-    return fmt::format("[{}..{}]", Time(lo), Time(hi));
-  }
+  std::string Window(int64_t lo, int64_t hi) const { return fmt::format("[{}..{}]", Time(lo), Time(hi)); }
 
   std::string DescribeOp(uint32_t i) const {
     const Op& op = h_.ops[i];
     std::string who = h_.ThreadName(op.thread);
     switch (op.kind) {
       case OpKind::kStore:
-        return fmt::format("{} store key={} value={:#x} {}", who, op.key, op.value,
-                           Window(op.call, op.ret));
+        return fmt::format("{} store key={} value={:#x} {}", who, op.key, op.value, Window(op.call, op.ret));
       case OpKind::kErase:
-        return fmt::format("{} erase key={} ({}) {}", who, op.key,
-                           op.found ? "removed" : "nothing removed", Window(op.call, op.ret));
+        return fmt::format("{} erase key={} ({}) {}", who, op.key, op.found ? "removed" : "nothing removed",
+                           Window(op.call, op.ret));
       case OpKind::kLoad:
         if (!op.found) {
-          return fmt::format("{} load key={} -> not found {}", who, op.key,
-                             Window(op.call, op.ret));
+          return fmt::format("{} load key={} -> not found {}", who, op.key, Window(op.call, op.ret));
         }
-        return fmt::format("{} load key={} -> {:#x} {}", who, op.key, op.value,
-                           Window(op.call, op.ret));
+        return fmt::format("{} load key={} -> {:#x} {}", who, op.key, op.value, Window(op.call, op.ret));
       case OpKind::kIterate:
-        return fmt::format("{} iterate ({} entries) {}", who, op.entry_count,
-                           Window(op.call, op.ret));
+        return fmt::format("{} iterate ({} entries) {}", who, op.entry_count, Window(op.call, op.ret));
     }
     return "?";
   }
@@ -404,8 +390,7 @@ class Checker {
   std::string DescribeWrite(const Write& w) const {
     if (OpIndex(w) != kInitialOp) return DescribeOp(OpIndex(w));
     if (IsStore(w)) {
-      return fmt::format("prefill key={} value={:#x}", keys_[w.key],
-                         h_.initial[prefill_[w.key]].value);
+      return fmt::format("prefill key={} value={:#x}", keys_[w.key], h_.initial[prefill_[w.key]].value);
     }
     return fmt::format("initial state: key {} absent", keys_[w.key]);
   }
@@ -426,22 +411,20 @@ class Checker {
   // "value 0x.. (stored by ..., returned ..) can be in effect only during [a..b]".
   std::string WriteStory(const Write& w, std::vector<std::string>* witnesses) const {
     witnesses->push_back(DescribeWrite(w));
-    std::string story = fmt::format("{} could be in effect only during {}",
-                                    OpIndex(w) == kInitialOp ? "the initial state" : "that write",
-                                    Window(w.call, w.until));
+    std::string story =
+        fmt::format("{} could be in effect only during {}",
+                    OpIndex(w) == kInitialOp ? "the initial state" : "that write", Window(w.call, w.until));
     if (const Write* s = Superseder(w)) {
       witnesses->push_back(DescribeWrite(*s));
       story += fmt::format(" (superseded by {} {} of key {}, called {} and returned {})",
-                           h_.ThreadName(h_.ops[OpIndex(*s)].thread),
-                           IsStore(*s) ? "store" : "erase", keys_[w.key], Time(s->call),
-                           Time(h_.ops[OpIndex(*s)].ret));
+                           h_.ThreadName(h_.ops[OpIndex(*s)].thread), IsStore(*s) ? "store" : "erase", keys_[w.key],
+                           Time(s->call), Time(h_.ops[OpIndex(*s)].ret));
     }
     return story;
   }
 
   std::string IterLabel(uint64_t n, const Op& it) const {
-    return fmt::format("iteration #{} by {} {}", n, h_.ThreadName(it.thread),
-                       Window(it.call, it.ret));
+    return fmt::format("iteration #{} by {} {}", n, h_.ThreadName(it.thread), Window(it.call, it.ret));
   }
 
   std::string SpanList(const std::vector<Span>& spans) const {
@@ -475,19 +458,19 @@ class Checker {
           story = fmt::format("prefilled with value {:#x}", h_.initial[prefill_[k]].value);
         } else {
           const Op& op = h_.ops[OpIndex(w)];
-          story = fmt::format("stored by {} (value {:#x}, returned {})", h_.ThreadName(op.thread),
-                              op.value, Time(op.ret));
+          story =
+              fmt::format("stored by {} (value {:#x}, returned {})", h_.ThreadName(op.thread), op.value, Time(op.ret));
         }
         break;
       }
     }
-    if (lo != kNegInf) story += fmt::format("; it could no longer be absent after {} (a store returned then)", Time(lo));
+    if (lo != kNegInf)
+      story += fmt::format("; it could no longer be absent after {} (a store returned then)", Time(lo));
     if (hi == kPosInf) {
-      story += fmt::format(" and no erase of {} could take effect during {} (none called later)",
-                           keys_[k], during);
+      story += fmt::format(" and no erase of {} could take effect during {} (none called later)", keys_[k], during);
     } else {
-      story += fmt::format(" and no erase of {} could take effect during {} (next erase called {})",
-                           keys_[k], during, Time(hi));
+      story += fmt::format(" and no erase of {} could take effect during {} (next erase called {})", keys_[k], during,
+                           Time(hi));
       for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
         if (!IsStore(writes_[i]) && writes_[i].call == hi) {
           witnesses->push_back(DescribeWrite(writes_[i]));
@@ -513,9 +496,8 @@ class Checker {
   void CheckIterations() {
     std::vector<uint32_t> order;
     order.swap(iterations_);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b);
-    });
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b); });
     std::vector<uint32_t> must = CountMustSee(order);
     stamp_.assign(keys_.size(), 0);
     candidate_stamp_.assign(keys_.size(), 0);
@@ -532,7 +514,7 @@ class Checker {
   // Per written key: the first span of A_k that ends at or after the last queried time,
   // with copies of what the next query needs so that it usually touches only this array.
   struct Cursor {
-    int64_t lo;       // of span idx (when idx < end)
+    int64_t lo;  // of span idx (when idx < end)
     int64_t hi;
     int64_t prev_hi;  // of span idx - 1 (when idx > begin)
     uint64_t idx;
@@ -596,7 +578,7 @@ class Checker {
 
     std::array<uint64_t, kAnomalyCount> found{};
     uint32_t seen_must = 0;
-    int64_t lo = c, hi = r;           // instants allowed by the visited entries
+    int64_t lo = c, hi = r;  // instants allowed by the visited entries
     uint32_t lo_write = kNone, hi_write = kNone;
     uint64_t seq = 0;
     // Software pipeline over the entries, kAhead apart: prefetch the key's slot; find the
@@ -615,8 +597,7 @@ class Checker {
       if (int64_t b = e + kAhead; b >= 0 && b < total) {
         Stage& st = slot(b);
         st.k = key_map_.Find(entries[b].key);
-        st.hit = st.k < real_keys_ && last_seen_[st.k].wi != kNone &&
-                 last_seen_[st.k].value == entries[b].value;
+        st.hit = st.k < real_keys_ && last_seen_[st.k].wi != kNone && last_seen_[st.k].value == entries[b].value;
         if (!st.hit) value_index_.Prefetch(entries[b].value);
       }
       if (e < 0) continue;
@@ -669,8 +650,7 @@ class Checker {
       }
       ++found[static_cast<int>(kind)];
       if (Wants(kind, c, uint64_t{op_index} << 20 | (seq & 0xfffff))) {
-        Offer(c, uint64_t{op_index} << 20 | (seq++ & 0xfffff),
-              EntryExample(kind, n, it, entry, known ? wi : kNone));
+        Offer(c, uint64_t{op_index} << 20 | (seq++ & 0xfffff), EntryExample(kind, n, it, entry, known ? wi : kNone));
       }
     }
     uint64_t missing = must_see - seen_must;
@@ -683,8 +663,7 @@ class Checker {
     for (int i = 0; i < kAnomalyCount; ++i) {
       result_.anomalies[i] += found[i];
       if (found[i] > 0) bad = true;
-      if (static_cast<Anomaly>(i) != Anomaly::kStaleRead &&
-          static_cast<Anomaly>(i) != Anomaly::kNotSnapshot) {
+      if (static_cast<Anomaly>(i) != Anomaly::kStaleRead && static_cast<Anomaly>(i) != Anomaly::kNotSnapshot) {
         result_.key_wrong += found[i];
       }
     }
@@ -708,12 +687,13 @@ class Checker {
     std::string label = IterLabel(n, it);
     switch (kind) {
       case Anomaly::kUnknownValue: {
-        ex.explanation = fmt::format("{} visited key {} with value {:#x}, which no store of key {} "
-                                     "wrote", label, entry.key, entry.value, entry.key);
+        ex.explanation = fmt::format(
+            "{} visited key {} with value {:#x}, which no store of key {} "
+            "wrote",
+            label, entry.key, entry.value, entry.key);
         uint32_t other = WriteOfValue(entry.value);
         if (other != kNone) {
-          ex.explanation += fmt::format(" (that value was written to key {})",
-                                        keys_[writes_[other].key]);
+          ex.explanation += fmt::format(" (that value was written to key {})", keys_[writes_[other].key]);
           ex.witnesses.push_back(DescribeWrite(writes_[other]));
         }
         break;
@@ -722,23 +702,23 @@ class Checker {
         const Write& w = writes_[wi];
         ex.explanation = fmt::format(
             "{} visited key {} (value {:#x}), but no store of key {} could be in effect during the "
-            "iteration: {}", label, entry.key, entry.value, entry.key, WriteStory(w, &ex.witnesses));
+            "iteration: {}",
+            label, entry.key, entry.value, entry.key, WriteStory(w, &ex.witnesses));
         break;
       }
       case Anomaly::kStaleValue: {
         const Write& w = writes_[wi];
         std::string why = w.call > it.ret ? "was called after the iteration returned"
                                           : "was superseded before the iteration was called";
-        ex.explanation = fmt::format("{} saw key {} = {:#x}, but that write {}: {}", label,
-                                     entry.key, entry.value, why, WriteStory(w, &ex.witnesses));
+        ex.explanation = fmt::format("{} saw key {} = {:#x}, but that write {}: {}", label, entry.key, entry.value, why,
+                                     WriteStory(w, &ex.witnesses));
         break;
       }
       case Anomaly::kDuplicate:
-        ex.explanation = fmt::format("{} visited key {} more than once (again with value {:#x})",
-                                     label, entry.key, entry.value);
+        ex.explanation =
+            fmt::format("{} visited key {} more than once (again with value {:#x})", label, entry.key, entry.value);
         break;
-      default:
-        break;
+      default: break;
     }
     return ex;
   }
@@ -761,8 +741,8 @@ class Checker {
   }
 
   // Whether one instant in [lo, hi] lets every unvisited key be absent.
-  bool IsSnapshot(uint32_t op_index, uint32_t n, const Op& it, int64_t lo, int64_t hi,
-                  uint32_t lo_write, uint32_t hi_write) {
+  bool IsSnapshot(uint32_t op_index, uint32_t n, const Op& it, int64_t lo, int64_t hi, uint32_t lo_write,
+                  uint32_t hi_write) {
     const int64_t c = it.call, r = it.ret;
     bool want = Wants(Anomaly::kNotSnapshot, c, uint64_t{op_index} << 20);
     if (lo > hi) {
@@ -779,8 +759,8 @@ class Checker {
       candidate_stamp_[k] = n;
       uint64_t before = events_.size();
       bool covers = false;
-      const Span* s = std::lower_bound(AbsentBegin(k), AbsentEnd(k), lo,
-                                       [](const Span& sp, int64_t t) { return sp.hi < t; });
+      const Span* s =
+          std::lower_bound(AbsentBegin(k), AbsentEnd(k), lo, [](const Span& sp, int64_t t) { return sp.hi < t; });
       for (; s != AbsentEnd(k) && s->lo <= hi; ++s) {
         if (s->lo <= lo && s->hi >= hi) covers = true;
         events_.push_back(SweepEvent{std::max(s->lo, lo), 0});
@@ -816,29 +796,28 @@ class Checker {
     const Write& w = writes_[wi];
     witnesses->push_back(DescribeWrite(w));
     if (upper) {
-      std::string s = fmt::format("key {} was seen with a value that could be in effect only "
-                                  "until {}", keys_[w.key], Time(w.until));
+      std::string s = fmt::format(
+          "key {} was seen with a value that could be in effect only "
+          "until {}",
+          keys_[w.key], Time(w.until));
       if (const Write* sup = Superseder(w)) {
         witnesses->push_back(DescribeWrite(*sup));
-        s += fmt::format(" (overwritten by {} that returned then)",
-                         IsStore(*sup) ? "a store" : "an erase");
+        s += fmt::format(" (overwritten by {} that returned then)", IsStore(*sup) ? "a store" : "an erase");
       }
       return s;
     }
-    return fmt::format("key {} was seen with a value stored by a write called at {}", keys_[w.key],
-                       Time(w.call));
+    return fmt::format("key {} was seen with a value stored by a write called at {}", keys_[w.key], Time(w.call));
   }
 
-  void ExplainVisitedConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t lo_write,
-                              uint32_t hi_write) {
+  void ExplainVisitedConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t lo_write, uint32_t hi_write) {
     Example ex;
     ex.kind = Anomaly::kNotSnapshot;
     ex.witnesses.push_back(DescribeOp(op_index));
     std::string a = VisitedBound(hi_write, true, &ex.witnesses);
     std::string b = VisitedBound(lo_write, false, &ex.witnesses);
     ex.key = keys_[writes_[hi_write].key];
-    ex.explanation = fmt::format("{} is not a snapshot: {}, but {}; no single instant fits both",
-                                 IterLabel(n, it), a, b);
+    ex.explanation =
+        fmt::format("{} is not a snapshot: {}, but {}; no single instant fits both", IterLabel(n, it), a, b);
     Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
   }
 
@@ -864,8 +843,8 @@ class Checker {
     return out;
   }
 
-  void ExplainAbsentConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t k, int64_t lo,
-                             int64_t hi, uint32_t lo_write, uint32_t hi_write) {
+  void ExplainAbsentConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t k, int64_t lo, int64_t hi,
+                             uint32_t lo_write, uint32_t hi_write) {
     Example ex;
     ex.kind = Anomaly::kNotSnapshot;
     ex.key = keys_[k];
@@ -925,8 +904,7 @@ class Checker {
     constexpr size_t kAhead = 24;  // ops, of which about 45% are loads
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
-      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kLoad &&
-          h_.ops[i + kAhead].found) {
+      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kLoad && h_.ops[i + kAhead].found) {
         value_index_.Prefetch(h_.ops[i + kAhead].value);
       }
       const Op& op = h_.ops[i];
@@ -961,25 +939,24 @@ class Checker {
     ex.kind = kind;
     ex.key = op.key;
     ex.witnesses.push_back(DescribeOp(static_cast<uint32_t>(i)));
-    std::string label = fmt::format("load of key {} by {} {}", op.key, h_.ThreadName(op.thread),
-                                    Window(op.call, op.ret));
+    std::string label =
+        fmt::format("load of key {} by {} {}", op.key, h_.ThreadName(op.thread), Window(op.call, op.ret));
     if (kind == Anomaly::kUnknownValue) {
-      ex.explanation = fmt::format("{} returned value {:#x}, which no store of key {} wrote", label,
-                                   op.value, op.key);
+      ex.explanation = fmt::format("{} returned value {:#x}, which no store of key {} wrote", label, op.value, op.key);
       uint32_t other = WriteOfValue(op.value);
       if (other != kNone) {
-        ex.explanation += fmt::format(" (that value was written to key {})",
-                                      keys_[writes_[other].key]);
+        ex.explanation += fmt::format(" (that value was written to key {})", keys_[writes_[other].key]);
         ex.witnesses.push_back(DescribeWrite(writes_[other]));
       }
     } else if (op.found) {
-      ex.explanation = fmt::format("{} returned {:#x}, but {}", label, op.value,
-                                   WriteStory(writes_[wi], &ex.witnesses));
+      ex.explanation =
+          fmt::format("{} returned {:#x}, but {}", label, op.value, WriteStory(writes_[wi], &ex.witnesses));
     } else {
       uint32_t k = key_map_.Find(op.key);
-      ex.explanation = fmt::format("{} returned not-found, but the key was present throughout the "
-                                   "load: {}", label, MustSeeStory(k, op.call, op.ret, "the load",
-                                                                   &ex.witnesses));
+      ex.explanation = fmt::format(
+          "{} returned not-found, but the key was present throughout the "
+          "load: {}",
+          label, MustSeeStory(k, op.call, op.ret, "the load", &ex.witnesses));
     }
     return ex;
   }
@@ -993,20 +970,20 @@ class Checker {
   const CheckOptions& options_;
   CheckResult result_;
   int64_t t0_ = 0;
-  int64_t t_min_ = 0;     // earliest call or return
-  uint64_t t_span_ = 0;   // latest call or return - t_min_
+  int64_t t_min_ = 0;    // earliest call or return
+  uint64_t t_span_ = 0;  // latest call or return - t_min_
 
-  FlatMap key_map_;             // key -> dense index (written/prefilled keys first)
-  std::vector<uint64_t> keys_;  // dense index -> key
-  size_t stores_ = 0;           // store ops
-  std::vector<uint32_t> iterations_;  // iterate ops, in ops order
-  uint32_t real_keys_ = 0;      // keys with writes or a prefill; later ones only visited
-  std::vector<uint32_t> prefill_;  // dense index -> index in History::initial, or kNone
-  std::vector<uint64_t> offsets_;  // writes of key k: writes_[offsets_[k], offsets_[k+1])
+  FlatMap key_map_;                                      // key -> dense index (written/prefilled keys first)
+  std::vector<uint64_t> keys_;                           // dense index -> key
+  size_t stores_ = 0;                                    // store ops
+  std::vector<uint32_t> iterations_;                     // iterate ops, in ops order
+  uint32_t real_keys_ = 0;                               // keys with writes or a prefill; later ones only visited
+  std::vector<uint32_t> prefill_;                        // dense index -> index in History::initial, or kNone
+  std::vector<uint64_t> offsets_;                        // writes of key k: writes_[offsets_[k], offsets_[k+1])
   std::vector<Write, HugePageAllocator<Write>> writes_;  // per key by call, via offsets_
-  ValueIndex value_index_;  // stored value -> its write
-  std::vector<Span, HugePageAllocator<Span>> absent_;  // A_k, per key via absent_off_
-  std::vector<Span> present_;  // P_k, per key via present_off_; built on first need
+  ValueIndex value_index_;                               // stored value -> its write
+  std::vector<Span, HugePageAllocator<Span>> absent_;    // A_k, per key via absent_off_
+  std::vector<Span> present_;                            // P_k, per key via present_off_; built on first need
   std::vector<uint64_t> absent_off_, present_off_;
   bool present_built_ = false;
   std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time
@@ -1018,8 +995,8 @@ class Checker {
     uint32_t wi;
   };
   std::vector<LastSeen> last_seen_;
-  std::vector<Cursor> cursors_;     // per written key, for AbsentMeetsNear
-  std::vector<uint32_t> stamp_;      // iteration number that last visited the key
+  std::vector<Cursor> cursors_;  // per written key, for AbsentMeetsNear
+  std::vector<uint32_t> stamp_;  // iteration number that last visited the key
   std::vector<uint32_t> candidate_stamp_;
   std::vector<SweepEvent> events_;
   std::vector<uint32_t> constrained_;
@@ -1028,8 +1005,6 @@ class Checker {
 
 }  // namespace
 
-CheckResult Check(const History& history, const CheckOptions& options) {
-  return Checker(history, options).Run();
-}
+CheckResult Check(const History& history, const CheckOptions& options) { return Checker(history, options).Run(); }
 
 }  // namespace mapstress

@@ -21,15 +21,15 @@ struct Example {
 };
 
 struct CheckResult {
-  uint64_t iterations = 0;  // checked iterations
-  uint64_t snapshot = 0;    // explainable at one instant
-  uint64_t weak = 0;        // only not_snapshot
-  uint64_t anomalous = 0;   // at least one other anomaly
-  uint64_t loads = 0;       // checked point loads
+  uint64_t iterations = 0;                          // checked iterations
+  uint64_t snapshot = 0;                            // explainable at one instant
+  uint64_t weak = 0;                                // only not_snapshot
+  uint64_t anomalous = 0;                           // at least one other anomaly
+  uint64_t loads = 0;                               // checked point loads
   std::array<uint64_t, kAnomalyCount> anomalies{};  // count per kind
-  uint64_t key_wrong = 0;  // missing + phantom + duplicate + stale_value + unknown_value entries
-  uint64_t key_total = 0;  // entries produced + entries that should have been (missing)
-  uint64_t events = 0;     // ops + iteration entries examined
+  uint64_t key_wrong = 0;         // missing + phantom + duplicate + stale_value + unknown_value entries
+  uint64_t key_total = 0;         // entries produced + entries that should have been (missing)
+  uint64_t events = 0;            // ops + iteration entries examined
   std::vector<Example> examples;  // at most max_examples per kind, in history order
 
   uint64_t Count(Anomaly a) const { return anomalies[static_cast<int>(a)]; }

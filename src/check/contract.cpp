@@ -60,9 +60,7 @@ bool ParseGrade(const std::string& text, Grade* out) {
 ContractProfile ProfileFor(Guarantee g) {
   ContractProfile p;
   switch (g) {
-    case Guarantee::kSnapshot:
-      p.anomaly.fill(Grade::kForbidden);
-      break;
+    case Guarantee::kSnapshot: p.anomaly.fill(Grade::kForbidden); break;
     case Guarantee::kWeak:
       p.anomaly.fill(Grade::kForbidden);
       p.Set(Anomaly::kNotSnapshot, Grade::kAcceptable);

@@ -25,7 +25,7 @@ const char* AnomalyDescription(Anomaly a);  // one line, for tables
 bool ParseAnomaly(const std::string& text, Anomaly* out);
 
 enum class Grade : uint8_t { kAcceptable, kInteresting, kForbidden };
-const char* GradeName(Grade g);  // "ACCEPTABLE", "INTERESTING", "FORBIDDEN"
+const char* GradeName(Grade g);                        // "ACCEPTABLE", "INTERESTING", "FORBIDDEN"
 bool ParseGrade(const std::string& text, Grade* out);  // case-insensitive
 
 // How each anomaly kind, and a crash or hang of the case, is graded.

@@ -17,8 +17,7 @@ void RadixSortBy(Vec& items, KeyFn key) {
   using T = typename Vec::value_type;
   const size_t n = items.size();
   if (n < 4096) {
-    std::stable_sort(items.begin(), items.end(),
-                     [&](const T& a, const T& b) { return key(a) < key(b); });
+    std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) { return key(a) < key(b); });
     return;
   }
   uint64_t lo = ~uint64_t{0}, hi = 0;

@@ -17,8 +17,8 @@ class ValueIndex {
 
   struct Record {
     uint64_t value;
-    int64_t call;   // the write's call
-    int64_t until;  // S(w): the end of its possible interval
+    int64_t call;    // the write's call
+    int64_t until;   // S(w): the end of its possible interval
     uint32_t write;  // index of the write (kNone: empty slot)
     uint32_t key;    // dense key index
   };

@@ -16,9 +16,10 @@ bool ResolveBackends(const std::vector<std::string>& requested, const BackendReg
     if (name != "all" && registry.Find(name) == nullptr) {
       std::vector<std::string> known = registry.Names(true);
       known.push_back("all");
-      *error = fmt::format("{}unknown backend '{}'{}; see `mapstress list backends` (a plugin's backends need "
-                           "--plugin LIB.so)",
-                           where, name, DidYouMean(name, known));
+      *error = fmt::format(
+          "{}unknown backend '{}'{}; see `mapstress list backends` (a plugin's backends need "
+          "--plugin LIB.so)",
+          where, name, DidYouMean(name, known));
       return false;
     }
     for (const auto& n : registry.Expand(name)) {
@@ -76,16 +77,16 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
     if (k % shard_count == shard_index - 1) plan->cases.push_back(all[k]);
   }
   if (shard_count > 1) {
-    plan->summary += fmt::format("shard {}/{}: {} of {} cases\n", shard_index, shard_count, plan->cases.size(),
-                                 all.size());
+    plan->summary +=
+        fmt::format("shard {}/{}: {} of {} cases\n", shard_index, shard_count, plan->cases.size(), all.size());
   }
 
   if (request.time_budget && !plan->cases.empty()) {
     uint64_t trials = 0;
     for (const auto& c : plan->cases) trials += request.trials ? *request.trials : scenarios[c.scenario].trials;
     // A fifth of the budget is kept for setup and checking.
-    auto per_trial = Nanos(static_cast<int64_t>(static_cast<double>(request.time_budget->count()) * 0.8 /
-                                                static_cast<double>(trials)));
+    auto per_trial = Nanos(
+        static_cast<int64_t>(static_cast<double>(request.time_budget->count()) * 0.8 / static_cast<double>(trials)));
     per_trial = std::chrono::duration_cast<std::chrono::milliseconds>(per_trial);  // whole ms: readable
     if (per_trial < std::chrono::milliseconds(1)) {
       *error = fmt::format("--time-budget {} is too small for {} trials (each needs at least 1ms)",
@@ -93,9 +94,9 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
       return false;
     }
     plan->trial_duration = per_trial;
-    plan->summary += fmt::format("time budget {}: {} cases, {} trials, {} per trial (+20% for checking)\n",
-                                 FormatDuration(*request.time_budget), plan->cases.size(), trials,
-                                 FormatDuration(per_trial));
+    plan->summary +=
+        fmt::format("time budget {}: {} cases, {} trials, {} per trial (+20% for checking)\n",
+                    FormatDuration(*request.time_budget), plan->cases.size(), trials, FormatDuration(per_trial));
   }
   return true;
 }

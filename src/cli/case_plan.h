@@ -26,7 +26,7 @@ struct PlanRequest {
   std::string filter;                 // regex on scenario names
   std::string shard;                  // "i/n"
   std::optional<Nanos> time_budget;
-  std::optional<uint32_t> trials;     // --trials
+  std::optional<uint32_t> trials;  // --trials
 };
 
 // Fails (with a user-facing message) on an unknown backend name (with a suggestion), a bad

@@ -19,8 +19,8 @@
 #include "history/history_file.h"
 #include "history/jepsen_export.h"
 #include "plugin/plugin_loader.h"
-#include "report/progress_line.h"
 #include "report/exit_code.h"
+#include "report/progress_line.h"
 #include "report/report_merge.h"
 #include "report/report_writer.h"
 #include "report/reporter.h"
@@ -180,7 +180,8 @@ bool RunSession::Prepare(const Options& options) {
   if (!options.duration.empty()) {
     Nanos d;
     if (!ParseDuration(options.duration, &d, &error)) return fail("--duration: " + error);
-    if (d.count() <= 0 || d > kMaxDuration) return fail("--duration: expected more than 0 and at most 24h, got " + options.duration);
+    if (d.count() <= 0 || d > kMaxDuration)
+      return fail("--duration: expected more than 0 and at most 24h, got " + options.duration);
     settings_.duration = d;
   }
   if (plan_.trial_duration) settings_.duration = plan_.trial_duration;
@@ -225,8 +226,8 @@ bool RunSession::Prepare(const Options& options) {
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());
   if (max_threads > context_.cpus) {
-    warnings_.push_back(fmt::format("up to {} threads on {} CPUs: threads take turns, so races are rarer", max_threads,
-                                    context_.cpus));
+    warnings_.push_back(
+        fmt::format("up to {} threads on {} CPUs: threads take turns, so races are rarer", max_threads, context_.cpus));
   }
   if (std::string(MAPSTRESS_BUILD_TYPE) == "Debug") {
     warnings_.push_back("Debug build: maps run slower than in production (use the release preset)");
@@ -285,8 +286,8 @@ void RunSession::Finish() {
   std::string text = "\n" + RenderMatrix(cases_, color_) + "\n" + RenderSnapshotMatrix(cases_, color_) + "\n" +
                      RenderPerformance(cases_, color_);
   if (Interrupted()) {
-    text += fmt::format("interrupted: {} of {} cases finished; reports hold those\n", cases_.size(),
-                        plan_.cases.size());
+    text +=
+        fmt::format("interrupted: {} of {} cases finished; reports hold those\n", cases_.size(), plan_.cases.size());
   }
   std::fputs(text.c_str(), stdout);
   std::fflush(stdout);
@@ -352,7 +353,8 @@ int ListCommand(const Options& options) {
                   b.concurrency.empty() ? "-" : b.concurrency.c_str(), grades.c_str());
     }
   }
-  if (!options.verbose) std::printf("(--verbose: each promise with its source; also the deliberately faulty testing backends)\n");
+  if (!options.verbose)
+    std::printf("(--verbose: each promise with its source; also the deliberately faulty testing backends)\n");
   return 0;
 }
 
@@ -434,8 +436,8 @@ int MergeCommand(const Options& options) {
   ReportWriter writer;
   std::string error;
   MergedReport merged;
-  if (!AddReportTargets(options.formats, options.outs, options.report_dir, &writer, &error) ||
-      !writer.Open(&error) || !MergeReports(options.paths, &merged, &error) ||
+  if (!AddReportTargets(options.formats, options.outs, options.report_dir, &writer, &error) || !writer.Open(&error) ||
+      !MergeReports(options.paths, &merged, &error) ||
       !writer.Write(ReportInput{merged.context, merged.cases, merged.interrupted}, &error)) {
     std::cerr << "error: " << error << "\n";
     return kExitError;

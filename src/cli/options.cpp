@@ -1,8 +1,8 @@
 #include "cli/options.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/suggest.h"
@@ -29,10 +29,11 @@ void AddReportFlags(CLI::App* cmd, Options* o) {
 
 int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   for (int i = 0; i < argc; ++i) o->command_line += (i ? " " : "") + std::string(argv[i]);
-  CLI::App app{"mapstress: a race and consistency stress tester for concurrent maps.\n"
-               "Threads write, delete and iterate a map at once; every operation is timestamped, and each\n"
-               "iteration is checked against what the map provably held while it ran.",
-               "mapstress"};
+  CLI::App app{
+      "mapstress: a race and consistency stress tester for concurrent maps.\n"
+      "Threads write, delete and iterate a map at once; every operation is timestamped, and each\n"
+      "iteration is checked against what the map provably held while it ran.",
+      "mapstress"};
   app.set_version_flag("--version", std::string("mapstress ") + MAPSTRESS_VERSION);
   app.footer(kExitCodes);
   app.require_subcommand(1);
@@ -123,8 +124,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
       names.push_back(sub->get_name());
     }
     if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-      std::cerr << fmt::format("mapstress: unknown command '{}'{}\nRun 'mapstress --help' for the commands.\n",
-                               argv[1], DidYouMean(argv[1], names));
+      std::cerr << fmt::format("mapstress: unknown command '{}'{}\nRun 'mapstress --help' for the commands.\n", argv[1],
+                               DidYouMean(argv[1], names));
       return 2;
     }
   }

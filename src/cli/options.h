@@ -19,8 +19,8 @@ struct Options {
   std::optional<uint64_t> seed;
   std::string duration;  // "" = the scenario's
   std::optional<uint32_t> trials;
-  std::string time_budget;  // "" = none
-  std::string shard;        // "i/n", "" = all
+  std::string time_budget;      // "" = none
+  std::string shard;            // "i/n", "" = all
   uint64_t max_history_mb = 0;  // 0 = automatic
   bool isolate = false;
   bool allow_unsafe = false;

@@ -126,13 +126,11 @@ ClockCheck SelfCheckClock(uint64_t samples) {
 
   check.trusted = check.cross_core_violations == 0 && check.resolution_ns <= 1000;
   if (check.cross_core_violations > 0) {
-    check.note = fmt::format("{} of {} cross-core reads went backwards", check.cross_core_violations,
-                             samples);
+    check.note = fmt::format("{} of {} cross-core reads went backwards", check.cross_core_violations, samples);
   } else if (check.resolution_ns > 1000) {
     check.note = fmt::format("resolution {:.0f}ns is coarser than 1us", check.resolution_ns);
   } else if (check.resolution_ns > 100) {
-    check.note = fmt::format("coarse resolution {:.0f}ns: short races may be inconclusive",
-                             check.resolution_ns);
+    check.note = fmt::format("coarse resolution {:.0f}ns: short races may be inconclusive", check.resolution_ns);
   }
   return check;
 }

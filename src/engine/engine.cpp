@@ -22,8 +22,7 @@ namespace mapstress {
 Nanos EffectiveDuration(const Scenario& s, const RunSettings& settings) {
   if (settings.duration) return *settings.duration;
   if (s.duration) return *s.duration;
-  bool any_bounded =
-      std::any_of(s.threads.begin(), s.threads.end(), [](const ThreadGroup& g) { return g.ops > 0; });
+  bool any_bounded = std::any_of(s.threads.begin(), s.threads.end(), [](const ThreadGroup& g) { return g.ops > 0; });
   return any_bounded ? Nanos{0} : kDefaultDuration;  // 0: until the op-bounded threads finish
 }
 
@@ -89,8 +88,8 @@ bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
 }
 
 // The hot loop. Never throws, takes no tool-owned lock, allocates nothing.
-void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uint32_t trial, Map* map,
-            ThreadLog* log, TrialShared* shared, LiveProgress* progress) noexcept {
+void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uint32_t trial, Map* map, ThreadLog* log,
+            TrialShared* shared, LiveProgress* progress) noexcept {
   const ThreadGroup& group = scenario.threads[spec.group];
   map->AttachThread();
   OpStream stream(scenario, spec.group, spec.thread_in_group, seed, trial);
@@ -374,11 +373,11 @@ CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const R
   }
   if (backend.always_isolate || settings.isolate || !reason.empty()) {
     report.isolated = true;
-    return RunIsolated(report, EffectiveDuration(scenario, settings), settings.hang_grace,
-                       [&](CaseReport* child_report,
-                           const std::function<void(const CaseReport&, const char*)>& on_phase) {
-                         RunTrialsInto(scenario, backend, settings, clock, child_report, on_phase);
-                       });
+    return RunIsolated(
+        report, EffectiveDuration(scenario, settings), settings.hang_grace,
+        [&](CaseReport* child_report, const std::function<void(const CaseReport&, const char*)>& on_phase) {
+          RunTrialsInto(scenario, backend, settings, clock, child_report, on_phase);
+        });
   }
   RunTrialsInto(scenario, backend, settings, clock, &report, nullptr);
   return report;

@@ -24,15 +24,15 @@ struct LiveProgress {
 };
 
 struct RunSettings {
-  std::optional<Nanos> duration;    // overrides the scenario's per-trial duration
-  std::optional<uint32_t> trials;   // overrides the scenario's trials
-  std::optional<uint64_t> seed;     // overrides the scenario's seed
-  uint64_t max_history_bytes = 0;   // per case; 0 = automatic (a quarter of physical memory, ≤ 4 GiB)
-  bool isolate = false;             // fork a child per case even for backends that do not ask
+  std::optional<Nanos> duration;                // overrides the scenario's per-trial duration
+  std::optional<uint32_t> trials;               // overrides the scenario's trials
+  std::optional<uint64_t> seed;                 // overrides the scenario's seed
+  uint64_t max_history_bytes = 0;               // per case; 0 = automatic (a quarter of physical memory, ≤ 4 GiB)
+  bool isolate = false;                         // fork a child per case even for backends that do not ask
   Nanos hang_grace = std::chrono::seconds(10);  // past the budget before a child is `hung`
   BackendOptions backend_options;
-  GradeOverrides expect;            // command-line re-grading, applied last
-  bool allow_unsafe = false;        // run combinations the backend declares unsupported (isolated)
+  GradeOverrides expect;                           // command-line re-grading, applied last
+  bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT: stop the current trial
   LiveProgress* progress = nullptr;
   // Called with each trial's history after it was checked (e.g. to save it to a file).
@@ -46,14 +46,12 @@ uint64_t EffectiveSeed(const Scenario& s, const RunSettings& settings);
 
 // The contract a case is graded by: the backend's profile, then the scenario's `expect`
 // (global, then per backend), then the command line's.
-ContractProfile EffectiveProfile(const Scenario& s, const BackendInfo& backend,
-                                 const RunSettings& settings);
+ContractProfile EffectiveProfile(const Scenario& s, const BackendInfo& backend, const RunSettings& settings);
 
 CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
                    const ClockCheck& clock);
 
 // Runs one trial in this process and returns its history (no checking).
-History RunTrial(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
-                 uint32_t trial);
+History RunTrial(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings, uint32_t trial);
 
 }  // namespace mapstress

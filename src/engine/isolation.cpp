@@ -1,13 +1,12 @@
 #include "engine/isolation.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <chrono>
 #include <cstdio>
@@ -106,9 +105,8 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
   close(out_pipe[1]);
   close(err_pipe[1]);
 
-  auto run_budget = trial_budget.count() > 0
-                        ? std::chrono::duration_cast<Clock::duration>(trial_budget)
-                        : std::chrono::duration_cast<Clock::duration>(kUnboundedRunBudget);
+  auto run_budget = trial_budget.count() > 0 ? std::chrono::duration_cast<Clock::duration>(trial_budget)
+                                             : std::chrono::duration_cast<Clock::duration>(kUnboundedRunBudget);
   auto deadline = Clock::now() + run_budget + grace + std::chrono::seconds(5);
   std::string out_buf, err_buf;
   bool have_final = false, out_open = true, err_open = true, hung = false;
@@ -135,7 +133,8 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
       kill(pid, SIGKILL);
       break;
     }
-    int timeout_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+    int timeout_ms =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
     pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0}, {err_open ? err_pipe[0] : -1, POLLIN, 0}};
     int ready = poll(fds, 2, std::min(timeout_ms, 200));
     if (ready < 0 && errno != EINTR) break;
@@ -183,8 +182,8 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
     report.outcome = Outcome::kCrashed;
     report.signal = "";
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    report.message = fmt::format("child exited with status {} before reporting{}", code,
-                                 tail.empty() ? "" : ": " + tail);
+    report.message =
+        fmt::format("child exited with status {} before reporting{}", code, tail.empty() ? "" : ": " + tail);
   }
   if (report.outcome != Outcome::kCompleted) {
     report.status = CaseStatus::kPass;  // re-grade: the crash or hang is graded by the contract

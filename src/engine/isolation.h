@@ -12,8 +12,8 @@ namespace mapstress {
 
 // on_phase(report, phase) is called by the child before each trial ("run"), before checking
 // ("check") and after each trial ("trial", with the report so far).
-using ChildBody = std::function<void(CaseReport* report,
-                                     const std::function<void(const CaseReport&, const char* phase)>& on_phase)>;
+using ChildBody =
+    std::function<void(CaseReport* report, const std::function<void(const CaseReport&, const char* phase)>& on_phase)>;
 
 CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grace, const ChildBody& body);
 

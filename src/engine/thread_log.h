@@ -46,8 +46,8 @@ class ThreadLog {
     uint64_t dur = ret - call;
     // Own the cache lines ahead, so the next op's fence does not wait for a log-line miss.
     __builtin_prefetch(reinterpret_cast<const char*>(next_) + kPrefetchAhead, 1, 3);
-    *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u),
-                         static_cast<uint32_t>(key), dur >= kDurOverflow ? kDurOverflow : static_cast<uint32_t>(dur)};
+    *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key),
+                         dur >= kDurOverflow ? kDurOverflow : static_cast<uint32_t>(dur)};
     if (dur >= kDurOverflow) *next_++ = LogRecord{ret, uint64_t{kRecExt} << 1, 0, 0};
   }
   LogRecord* BeginIteration(uint64_t call) {

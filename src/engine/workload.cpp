@@ -40,8 +40,8 @@ double Zeta(uint64_t n, double theta) {
 
 }  // namespace
 
-KeyPicker::KeyPicker(const KeySpec& spec, uint64_t lo, uint64_t hi, KeyOrder order,
-                     uint32_t thread_in_group, uint32_t threads_in_group)
+KeyPicker::KeyPicker(const KeySpec& spec, uint64_t lo, uint64_t hi, KeyOrder order, uint32_t thread_in_group,
+                     uint32_t threads_in_group)
     : spec_(spec), lo_(lo), n_(std::max<uint64_t>(1, hi - lo)), order_(order) {
   step_ = std::max<uint32_t>(1, threads_in_group);
   next_seq_ = thread_in_group % n_;
@@ -73,8 +73,7 @@ uint64_t KeyPicker::Next(Rng& rng) {
     return key;
   }
   switch (spec_.distribution) {
-    case Distribution::kUniform:
-      return lo_ + rng.Below(n_);
+    case Distribution::kUniform: return lo_ + rng.Below(n_);
     case Distribution::kZipf: {
       if (n_ == 1) return lo_;
       double u = rng.Unit();
@@ -128,14 +127,10 @@ OpStream::OpStream(const Scenario& scenario, size_t group_index, uint32_t thread
 PlannedOp OpStream::Next() {
   switch (role_) {
     case Role::kWriter:
-    case Role::kUpdater:
-      return {OpKind::kStore, picker_.Next(rng_)};
-    case Role::kDeleter:
-      return {OpKind::kErase, picker_.Next(rng_)};
-    case Role::kReader:
-      return {OpKind::kLoad, picker_.Next(rng_)};
-    case Role::kIterator:
-      return {OpKind::kIterate, 0};
+    case Role::kUpdater: return {OpKind::kStore, picker_.Next(rng_)};
+    case Role::kDeleter: return {OpKind::kErase, picker_.Next(rng_)};
+    case Role::kReader: return {OpKind::kLoad, picker_.Next(rng_)};
+    case Role::kIterator: return {OpKind::kIterate, 0};
     case Role::kToggler: {
       // store b, erase a, store a, erase b: at every instant a or b is present.
       uint32_t step = toggle_step_++ % 4;

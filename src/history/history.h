@@ -40,11 +40,11 @@ struct History {
   Guarantee guarantee = Guarantee::kWeak;
   uint32_t trial = 0;
   uint64_t seed = 0;
-  std::vector<Entry> initial;  // state before any op (prefill); keys unique
-  std::vector<Op> ops;         // any order
-  std::vector<Entry> entries;  // iteration entries in visit order, referenced by ops
+  std::vector<Entry> initial;             // state before any op (prefill); keys unique
+  std::vector<Op> ops;                    // any order
+  std::vector<Entry> entries;             // iteration entries in visit order, referenced by ops
   std::vector<std::string> thread_names;  // optional, indexed by Op::thread ("writer-1")
-  bool truncated = false;  // the trial stopped early because its history buffers were full
+  bool truncated = false;                 // the trial stopped early because its history buffers were full
   // The contract the case was graded by (kind -> grade, as written by `run`); empty when
   // unknown, then `check` grades by `guarantee`. {"missing": "FORBIDDEN", ...}
   std::map<std::string, std::string> grading;

@@ -1,7 +1,6 @@
 #include "history/history_file.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "check/contract.h"
@@ -761,9 +761,8 @@ bool ParseOpLine(LineParser* p, History* history) {
 bool ParseHeaderLine(LineParser* p, History* history) {
   // Field values are located first and interpreted after 'format' and 'version' are known to be
   // right, so a future version's header reports its version, not a confusing type error.
-  constexpr std::string_view kNames[] = {"format", "version", "scenario", "backend", "guarantee",
-                                         "trial",  "seed",    "initial",  "threads", "truncated",
-                                         "grading"};
+  constexpr std::string_view kNames[] = {"format", "version", "scenario", "backend",   "guarantee", "trial",
+                                         "seed",   "initial", "threads",  "truncated", "grading"};
   constexpr size_t kCount = std::size(kNames);
   const char* where[kCount] = {};
   bool ok = ParseObject(p, [&](std::string_view name) {

@@ -17,8 +17,8 @@ const char* CaseStatusName(CaseStatus s) {
 }
 
 bool ParseCaseStatus(const std::string& text, CaseStatus* out) {
-  for (CaseStatus s : {CaseStatus::kPass, CaseStatus::kFail, CaseStatus::kInconclusive,
-                       CaseStatus::kError, CaseStatus::kUnsupported}) {
+  for (CaseStatus s : {CaseStatus::kPass, CaseStatus::kFail, CaseStatus::kInconclusive, CaseStatus::kError,
+                       CaseStatus::kUnsupported}) {
     if (text == CaseStatusName(s)) {
       *out = s;
       return true;
@@ -94,8 +94,7 @@ CaseStatus Verdict(const CaseReport& report) {
     return report.status;
   }
   if (report.WorstObservedGrade() == Grade::kForbidden) return CaseStatus::kFail;
-  if (report.outcome == Outcome::kCompleted && report.check.iterations == 0 &&
-      report.check.loads == 0) {
+  if (report.outcome == Outcome::kCompleted && report.check.iterations == 0 && report.check.loads == 0) {
     return CaseStatus::kInconclusive;  // nothing checkable was recorded
   }
   if (report.status == CaseStatus::kInconclusive) return CaseStatus::kInconclusive;  // e.g. clock

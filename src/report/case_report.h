@@ -50,13 +50,13 @@ struct CaseReport {
   Guarantee guarantee = Guarantee::kWeak;
   CaseStatus status = CaseStatus::kPass;
   Outcome outcome = Outcome::kCompleted;
-  std::string signal;   // "SIGSEGV" when crashed
-  std::string message;  // why error/unsupported/inconclusive; a crashed child's last stderr lines
+  std::string signal;             // "SIGSEGV" when crashed
+  std::string message;            // why error/unsupported/inconclusive; a crashed child's last stderr lines
   uint32_t trials = 0;            // requested
   uint32_t trials_completed = 0;  // checked
   uint32_t threads = 0;
   uint64_t seed = 0;
-  double duration_s = 0;  // wall time of the trials (sum)
+  double duration_s = 0;   // wall time of the trials (sum)
   bool truncated = false;  // a trial ended early because the history cap was hit
   bool isolated = false;
   std::array<OpStats, kOpKindCount> ops{};  // indexed by OpKind

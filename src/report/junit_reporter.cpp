@@ -59,15 +59,15 @@ std::string Summary(const CaseReport& c) {
   return fmt::format(
       "guarantee {}; {} iterations ({} snapshot, {} weak, {} anomalous); {} loads; trials {}/{}; "
       "threads {}; seed {}; iteration deviation {} [{}, {}]{}",
-      GuaranteeName(c.guarantee), c.check.iterations, c.check.snapshot, c.check.weak, c.check.anomalous,
-      c.check.loads, c.trials_completed, c.trials, c.threads, c.seed, FormatPercent(rates.iteration_deviation.value),
+      GuaranteeName(c.guarantee), c.check.iterations, c.check.snapshot, c.check.weak, c.check.anomalous, c.check.loads,
+      c.trials_completed, c.trials, c.threads, c.seed, FormatPercent(rates.iteration_deviation.value),
       FormatPercent(rates.iteration_deviation.lo), FormatPercent(rates.iteration_deviation.hi),
       c.truncated ? "; history truncated" : "");
 }
 
 std::string TestCase(const CaseReport& c) {
-  std::string out = fmt::format("    <testcase name=\"{}\" classname=\"mapstress.{}\" time=\"{}\">\n",
-                                Attr(c.backend), Attr(c.scenario), Seconds(c.duration_s));
+  std::string out = fmt::format("    <testcase name=\"{}\" classname=\"mapstress.{}\" time=\"{}\">\n", Attr(c.backend),
+                                Attr(c.scenario), Seconds(c.duration_s));
   std::string first_line = c.message.substr(0, c.message.find('\n'));
   bool table_in_body = false;
   if (c.status == CaseStatus::kError) {

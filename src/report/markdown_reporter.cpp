@@ -20,13 +20,22 @@ std::string Md(std::string_view raw) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '\\': case '|': case '*': case '_': case '`': case '[': case ']': case '<': case '>': case '#':
+      case '\\':
+      case '|':
+      case '*':
+      case '_':
+      case '`':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '#':
         out += '\\';
         out += c;
         break;
-      case '\n': case '\r': case '\t':
-        out += ' ';
-        break;
+      case '\n':
+      case '\r':
+      case '\t': out += ' '; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));

@@ -34,8 +34,7 @@ std::string FormatProgressLine(const ProgressState& state, size_t width) {
   return TruncateToWidth(head + label + elapsed + eta + rate + anomalies, width);
 }
 
-ProgressLine::ProgressLine(const LiveProgress* live, ProgressLineOptions options)
-    : live_(live), options_(options) {
+ProgressLine::ProgressLine(const LiveProgress* live, ProgressLineOptions options) : live_(live), options_(options) {
   enabled_ = options_.stream != nullptr && (options_.force || isatty(fileno(options_.stream)));
 }
 

@@ -20,14 +20,13 @@ struct ParsedReport {
 };
 
 // A JSON report's document into `out`; errors name `name` (the file) and the bad field.
-bool ParseJsonReport(const nlohmann::json& document, const std::string& name, ParsedReport* out,
-                     std::string* error);
+bool ParseJsonReport(const nlohmann::json& document, const std::string& name, ParsedReport* out, std::string* error);
 bool ReadJsonReport(const std::string& path, ParsedReport* out, std::string* error);
 
 struct MergedReport {
-  RunContext context;  // the first file's
-  bool interrupted = false;  // any file's run was interrupted
-  std::vector<CaseReport> cases;  // every file's, in file order
+  RunContext context;              // the first file's
+  bool interrupted = false;        // any file's run was interrupted
+  std::vector<CaseReport> cases;   // every file's, in file order
   std::vector<std::string> notes;  // differences worth telling (seeds, versions)
 };
 

@@ -61,9 +61,10 @@ std::string ReportPathIn(const std::string& dir, const ReporterInfo& reporter) {
 bool AddReportTargets(const std::vector<std::string>& formats, const std::vector<std::string>& outs,
                       const std::string& report_dir, ReportWriter* writer, std::string* error) {
   if (outs.size() > formats.size()) {
-    *error = fmt::format("--out is given {} time(s) but --format only {}: each --out names the file of the "
-                         "--format in the same position",
-                         outs.size(), formats.size());
+    *error = fmt::format(
+        "--out is given {} time(s) but --format only {}: each --out names the file of the "
+        "--format in the same position",
+        outs.size(), formats.size());
     return false;
   }
   if (formats.empty()) {

@@ -11,11 +11,9 @@ std::string RenderTsvReport(const ReportInput& input);
 
 const std::vector<ReporterInfo>& Reporters() {
   static const std::vector<ReporterInfo> kReporters = {
-      {"json", "json", "the whole run, machine-readable (src/report/README.md); `merge` reads it",
-       RenderJsonReport},
+      {"json", "json", "the whole run, machine-readable (src/report/README.md); `merge` reads it", RenderJsonReport},
       {"junit", "xml", "JUnit XML for CI: a testsuite per scenario, a testcase per backend", RenderJunitReport},
-      {"markdown", "md", "settings, the result matrix and each failure's evidence, for humans",
-       RenderMarkdownReport},
+      {"markdown", "md", "settings, the result matrix and each failure's evidence, for humans", RenderMarkdownReport},
       {"tsv", "tsv", "one tab-separated line per case, for spreadsheets and scripts", RenderTsvReport},
   };
   return kReporters;

@@ -8,9 +8,9 @@
 namespace mapstress {
 
 struct ClockCheck {
-  std::string source;           // "tsc" or "clock_gettime(CLOCK_MONOTONIC)"
-  double resolution_ns = 0;     // smallest observed positive step
-  double read_cost_ns = 0;      // cost of one fenced read
+  std::string source;        // "tsc" or "clock_gettime(CLOCK_MONOTONIC)"
+  double resolution_ns = 0;  // smallest observed positive step
+  double read_cost_ns = 0;   // cost of one fenced read
   uint64_t cross_core_samples = 0;
   uint64_t cross_core_violations = 0;  // a later read on another core that went backwards
   bool trusted = false;

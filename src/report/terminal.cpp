@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <functional>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 
 #include "report/case_report_json.h"
@@ -366,7 +366,7 @@ std::string RenderSettings(const RunContext& c, const std::vector<std::string>& 
 std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool color) {
   std::string prefix = fmt::format("[{}/{}] ", index, total);
   std::string verdict = VerdictWord(r.status);
-  std::string guarantee;   // dropped first when the line is too long
+  std::string guarantee;  // dropped first when the line is too long
   std::string detail;
   std::string grade_text;  // painted, at the end
   Grade grade = Grade::kAcceptable;
@@ -423,20 +423,20 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
 
 std::string RenderFailureTable(const CaseReport& r, bool color) {
   std::string verdict = VerdictWord(r.status);
-  std::string out = TruncateToWidth(Clean(r.scenario) + " × " + Clean(r.backend) + ": ",
-                                    kTerminalWidth - DisplayWidth(verdict)) +
-                    Paint(verdict, StatusStyle(r.status), color) + "\n";
-  out += WrapText(fmt::format("guarantee {}, {} iterations, {} loads, trials {}/{}, seed {}{}", GuaranteeName(r.guarantee),
-                              r.check.iterations, r.check.loads, r.trials_completed, r.trials, r.seed,
-                              r.truncated ? ", history truncated" : ""),
+  std::string out =
+      TruncateToWidth(Clean(r.scenario) + " × " + Clean(r.backend) + ": ", kTerminalWidth - DisplayWidth(verdict)) +
+      Paint(verdict, StatusStyle(r.status), color) + "\n";
+  out += WrapText(fmt::format("guarantee {}, {} iterations, {} loads, trials {}/{}, seed {}{}",
+                              GuaranteeName(r.guarantee), r.check.iterations, r.check.loads, r.trials_completed,
+                              r.trials, r.seed, r.truncated ? ", history truncated" : ""),
                   kTerminalWidth, "  ", "  ");
   constexpr size_t kNameW = 13, kCountW = 9, kRateW = 7, kGradeW = 11;
   constexpr size_t kDescColumn = kNameW + 1 + kCountW + 1 + kRateW + 2 + kGradeW + 2;
   std::string indent(kDescColumn, ' ');
   auto row = [&](const std::string& name, const std::string& count, const std::string& rate, Grade grade,
                  const std::string& description) {
-    std::string head = PadRight(name, kNameW) + " " + PadLeft(count, kCountW) + " " + PadLeft(rate, kRateW) +
-                       "  " + PadPainted(GradeName(grade), kGradeW, GradeStyle(grade), color) + "  ";
+    std::string head = PadRight(name, kNameW) + " " + PadLeft(count, kCountW) + " " + PadLeft(rate, kRateW) + "  " +
+                       PadPainted(GradeName(grade), kGradeW, GradeStyle(grade), color) + "  ";
     std::string wrapped = WrapText(description, kTerminalWidth, indent, indent);
     out += head + wrapped.substr(kDescColumn);
   };
@@ -520,7 +520,8 @@ std::string RenderGrid(const std::vector<CaseReport>& cases, const std::function
     }
     if (!out.empty()) out += "\n";
     std::string header = PadRight("SCENARIO", scenario_w);
-    for (size_t b = next; b < end; ++b) header += "  " + PadRight(TruncateToWidth(grid.backend_names[b], 24), widths[b]);
+    for (size_t b = next; b < end; ++b)
+      header += "  " + PadRight(TruncateToWidth(grid.backend_names[b], 24), widths[b]);
     while (!header.empty() && header.back() == ' ') header.pop_back();
     out += Paint(header, kBold, color) + "\n";
     for (size_t si = 0; si < grid.scenarios.size(); ++si) {
@@ -552,7 +553,8 @@ std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
 
 std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color) {
   auto cell = [](const CaseReport& c) -> std::string {
-    if (c.check.iterations == 0) return c.outcome == Outcome::kCrashed ? "crash" : c.outcome == Outcome::kHung ? "hung" : "-";
+    if (c.check.iterations == 0)
+      return c.outcome == Outcome::kCrashed ? "crash" : c.outcome == Outcome::kHung ? "hung" : "-";
     return FormatPercent(ComputeRates(c.check).snapshot_deviation.value);
   };
   std::string grid = RenderGrid(cases, cell, false);

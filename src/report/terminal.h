@@ -21,8 +21,7 @@ inline constexpr size_t kTerminalWidth = 80;
 bool UseColor(FILE* stream);
 
 // Version, seed, duration, trials, CPUs, build and clock on a few lines, then "warning: ..." lines.
-std::string RenderSettings(const RunContext& context, const std::vector<std::string>& warnings,
-                           bool color = false);
+std::string RenderSettings(const RunContext& context, const std::vector<std::string>& warnings, bool color = false);
 
 // "[3/12] 02-iterate-while-deleting × sharded  PASS  weak  1234 it  not_snapshot 41.2% (acceptable)"
 // `index` counts from 1.

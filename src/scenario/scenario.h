@@ -32,8 +32,8 @@ struct KeySpec {
 
 // Percentages for role `mixed`; they sum to 100.
 struct OpMix {
-  uint32_t store = 0;    // store a fresh value to a key from the group's range
-  uint32_t update = 0;   // overwrite a prefilled key
+  uint32_t store = 0;   // store a fresh value to a key from the group's range
+  uint32_t update = 0;  // overwrite a prefilled key
   uint32_t erase = 0;
   uint32_t load = 0;
   uint32_t iterate = 0;
@@ -45,11 +45,11 @@ struct ThreadGroup {
   std::optional<uint64_t> key_lo;  // key range [key_lo, key_hi); defaults depend on the role
   std::optional<uint64_t> key_hi;
   KeyOrder order = KeyOrder::kRandom;  // sequential: walk the range in order (growth/shrink)
-  uint64_t ops = 0;         // per-thread op budget; 0 = until the time budget ends
-  Nanos think{0};           // busy-wait between ops (lower load)
-  Nanos start_delay{0};     // start this long after the gate opens (phases)
-  Nanos visit_delay{0};     // iterators: busy-wait per visited entry (widens the window)
-  OpMix mix;                // role mixed only
+  uint64_t ops = 0;                    // per-thread op budget; 0 = until the time budget ends
+  Nanos think{0};                      // busy-wait between ops (lower load)
+  Nanos start_delay{0};                // start this long after the gate opens (phases)
+  Nanos visit_delay{0};                // iterators: busy-wait per visited entry (widens the window)
+  OpMix mix;                           // role mixed only
 };
 
 struct Scenario {
@@ -61,8 +61,8 @@ struct Scenario {
   uint32_t trials = 1;
   std::optional<uint64_t> seed;
   std::vector<ThreadGroup> threads;
-  std::vector<std::string> backends;  // default list; empty = the tool's default set
-  GradeOverrides expect;                                  // all backends
+  std::vector<std::string> backends;                     // default list; empty = the tool's default set
+  GradeOverrides expect;                                 // all backends
   std::map<std::string, GradeOverrides> expect_backend;  // per backend name
 
   uint32_t TotalThreads() const;

@@ -156,9 +156,7 @@ std::string LineColumn(std::string_view text, size_t position) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
-bool IsIntegerSyntax(const std::string& raw) {
-  return raw.find_first_of(".eE") == std::string::npos;
-}
+bool IsIntegerSyntax(const std::string& raw) { return raw.find_first_of(".eE") == std::string::npos; }
 
 // floor(value * count) for a decimal literal 0 <= value <= 1, exactly (0.29 * 100 = 29).
 uint64_t ScaleByFraction(const std::string& raw, uint64_t count) {
@@ -214,19 +212,16 @@ const std::vector<std::string>& KindNames() {
   return names;
 }
 
-const std::vector<std::string> kRoleNames = {"writer", "updater", "deleter", "reader",
-                                             "iterator", "mixed", "toggler"};
+const std::vector<std::string> kRoleNames = {"writer", "updater", "deleter", "reader", "iterator", "mixed", "toggler"};
 
 class Loader {
  public:
-  Loader(const std::string& file, const StrictSax& sax, LoadError* error)
-      : file_(file), sax_(sax), error_(error) {}
+  Loader(const std::string& file, const StrictSax& sax, LoadError* error) : file_(file), sax_(sax), error_(error) {}
 
   bool Load(const Json& root, Scenario* s) {
     if (!root.is_object()) return Fail("", "expected a scenario object, got " + Got(root, ""));
     if (!CheckKeys(root, "",
-                   {"name", "description", "keys", "duration", "trials", "seed", "threads",
-                    "backends", "expect"},
+                   {"name", "description", "keys", "duration", "trials", "seed", "threads", "backends", "expect"},
                    {"name", "description", "keys", "threads"})) {
       return false;
     }
@@ -306,8 +301,8 @@ class Loader {
   }
 
   // An integer written as one (2.0 is not an integer here) in [lo, hi].
-  bool ReadUint(const Json& v, const std::string& pointer, uint64_t lo, uint64_t hi,
-                const std::string& hi_note, uint64_t* out) {
+  bool ReadUint(const Json& v, const std::string& pointer, uint64_t lo, uint64_t hi, const std::string& hi_note,
+                uint64_t* out) {
     std::string got = Got(v, pointer);
     if (v.is_number_float() && IsIntegerSyntax(got)) {  // beyond 64 bits
       if (got[0] == '-') return Fail(pointer, "expected an integer ≥ " + std::to_string(lo) + ", got " + got);
@@ -330,8 +325,7 @@ class Loader {
     return true;
   }
 
-  bool ReadEnum(const Json& v, const std::string& pointer, const std::vector<std::string>& names,
-                size_t* index) {
+  bool ReadEnum(const Json& v, const std::string& pointer, const std::vector<std::string>& names, size_t* index) {
     std::string list;
     for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
     if (v.is_string()) {
@@ -346,8 +340,8 @@ class Loader {
     return Fail(pointer, "expected one of " + list + ", got " + Got(v, pointer));
   }
 
-  bool ReadDuration(const Json& v, const std::string& pointer, Nanos lo, Nanos hi,
-                    const std::string& range, Nanos* out) {
+  bool ReadDuration(const Json& v, const std::string& pointer, Nanos lo, Nanos hi, const std::string& range,
+                    Nanos* out) {
     if (!v.is_string()) {
       return Fail(pointer, "expected a duration string such as \"2s\", got " + Got(v, pointer));
     }
@@ -486,8 +480,8 @@ class Loader {
       if (g->role != Role::kIterator && !(g->role == Role::kMixed && g->mix.iterate > 0)) {
         return Fail(ptr + "/visit_delay", "only allowed for role iterator, or mixed with iterate > 0");
       }
-      if (!ReadDuration(v["visit_delay"], ptr + "/visit_delay", Nanos(0), std::chrono::milliseconds(1),
-                        "in [0, 1ms]", &g->visit_delay)) {
+      if (!ReadDuration(v["visit_delay"], ptr + "/visit_delay", Nanos(0), std::chrono::milliseconds(1), "in [0, 1ms]",
+                        &g->visit_delay)) {
         return false;
       }
     }
@@ -647,8 +641,8 @@ bool LoadScenarioFile(const std::string& file, Scenario* out, LoadError* error) 
   return ParseScenario(text, file, out, error);
 }
 
-bool CollectScenarioFiles(const std::vector<std::string>& paths, bool recursive,
-                          std::vector<std::string>* files, LoadError* error) {
+bool CollectScenarioFiles(const std::vector<std::string>& paths, bool recursive, std::vector<std::string>* files,
+                          LoadError* error) {
   namespace fs = std::filesystem;
   auto is_scenario = [](const fs::path& p) {
     std::string name = p.filename().string();

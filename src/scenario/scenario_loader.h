@@ -25,8 +25,8 @@ bool LoadScenarioFile(const std::string& file, Scenario* out, LoadError* error);
 // Expands files and folders into scenario files: a folder means its *.json files, sorted,
 // recursing when `recursive`; *.schema.json files are never scenarios. A path that does
 // not exist is an error.
-bool CollectScenarioFiles(const std::vector<std::string>& paths, bool recursive,
-                          std::vector<std::string>* files, LoadError* error);
+bool CollectScenarioFiles(const std::vector<std::string>& paths, bool recursive, std::vector<std::string>* files,
+                          LoadError* error);
 
 // Parses "500ms", "2s", "1m", "250us", "1h" (a number and a unit; 0 is allowed).
 bool ParseDuration(std::string_view text, Nanos* out, std::string* error);

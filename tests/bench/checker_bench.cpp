@@ -114,13 +114,11 @@ void BM_Check(benchmark::State& state) {
   uint64_t wrong = 0;
   for (uint64_t n : last.anomalies) wrong += n;
   if (wrong != 0 || last.snapshot != last.iterations) state.SkipWithError("anomalies found");
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events),
-                                                  benchmark::Counter::kIsRate);
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
   state.counters["events"] = static_cast<double>(last.events);
   state.counters["iterations"] = static_cast<double>(last.iterations);
-  state.counters["history_MiB"] = static_cast<double>(h.ops.size() * sizeof(Op) +
-                                                      h.entries.size() * sizeof(Entry)) /
-                                  (1 << 20);
+  state.counters["history_MiB"] =
+      static_cast<double>(h.ops.size() * sizeof(Op) + h.entries.size() * sizeof(Entry)) / (1 << 20);
 }
 BENCHMARK(BM_Check)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
