@@ -72,18 +72,14 @@ using SplitListTraits = cc::split_list::make_traits<
     type;
 using SplitList = cc::SplitListMap<cds::gc::HP, uint64_t, uint64_t, SplitListTraits>;
 
-class CdsFeldmanMap final : public Map {
+// What both libcds maps share: guarded get, thread-safe iterators, HP-attached lifetime.
+template <typename LibMap>
+class CdsMap : public Map {
  public:
-  CdsFeldmanMap() {
-    CdsRuntime::EnsureStarted();
-    ScopedAttach attach;
-    map_ = std::make_unique<FeldmanMap>();
-  }
-  ~CdsFeldmanMap() override {
+  ~CdsMap() override {
     ScopedAttach attach;  // the map's destructor retires nodes through the HP GC
     map_.reset();
   }
-  void Store(uint64_t key, uint64_t value) override { map_->Upsert(key, value); }
   bool Erase(uint64_t key) override { return map_->erase(key); }
   bool Load(uint64_t key, uint64_t* value) override {
     auto guarded = map_->get(key);
@@ -99,39 +95,26 @@ class CdsFeldmanMap final : public Map {
   void AttachThread() override { cds::threading::Manager::attachThread(); }
   void DetachThread() override { cds::threading::Manager::detachThread(); }
 
- private:
-  std::unique_ptr<FeldmanMap> map_;
-};
-
-class CdsSplitListMap final : public Map {
- public:
-  explicit CdsSplitListMap(const BackendOptions& options) {
+ protected:
+  template <typename... Args>
+  explicit CdsMap(Args&&... args) {
     CdsRuntime::EnsureStarted();
     ScopedAttach attach;
-    map_ = std::make_unique<SplitList>(options.capacity_hint > 0 ? options.capacity_hint : 1024, 1);
+    map_ = std::make_unique<LibMap>(std::forward<Args>(args)...);
   }
-  ~CdsSplitListMap() override {
-    ScopedAttach attach;
-    map_.reset();
-  }
-  void Store(uint64_t key, uint64_t value) override { map_->upsert(key, value, true); }
-  bool Erase(uint64_t key) override { return map_->erase(key); }
-  bool Load(uint64_t key, uint64_t* value) override {
-    auto guarded = map_->get(key);
-    if (!guarded) return false;
-    *value = guarded->second;
-    return true;
-  }
-  void Iterate(const Visitor& visit) override {
-    for (auto it = map_->begin(), end = map_->end(); it != end; ++it) {
-      if (visit(it->first, it->second)) return;
-    }
-  }
-  void AttachThread() override { cds::threading::Manager::attachThread(); }
-  void DetachThread() override { cds::threading::Manager::detachThread(); }
+  std::unique_ptr<LibMap> map_;
+};
 
- private:
-  std::unique_ptr<SplitList> map_;
+class CdsFeldmanMap final : public CdsMap<FeldmanMap> {
+ public:
+  void Store(uint64_t key, uint64_t value) override { map_->Upsert(key, value); }
+};
+
+class CdsSplitListMap final : public CdsMap<SplitList> {
+ public:
+  explicit CdsSplitListMap(const BackendOptions& options)
+      : CdsMap(options.capacity_hint > 0 ? options.capacity_hint : 1024, 1) {}
+  void Store(uint64_t key, uint64_t value) override { map_->upsert(key, value, true); }
 };
 
 }  // namespace

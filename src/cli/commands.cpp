@@ -43,6 +43,13 @@ void InstallInterruptHandler() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+// The case line, and under a failing case its anomaly table: what `run` and `check` print.
+std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color) {
+  std::string text = RenderCaseLine(report, index, total, color);
+  if (report.status == CaseStatus::kFail) text += RenderFailureTable(report, color);
+  return text;
+}
+
 std::string IsoTimeNow() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -263,8 +270,7 @@ void RunSession::PrintSettings() {
 void RunSession::Record(CaseReport report) {
   cases_.push_back(std::move(report));
   const CaseReport& r = cases_.back();
-  std::string text = RenderCaseLine(r, cases_.size(), plan_.cases.size(), color_);
-  if (r.status == CaseStatus::kFail) text += RenderFailureTable(r, color_);
+  std::string text = RenderCaseResult(r, cases_.size(), plan_.cases.size(), color_);
   {
     std::unique_lock<std::mutex> hold;
     if (progress_line_) hold = progress_line_->Hold();
@@ -423,9 +429,7 @@ int CheckCommand(const Options& options) {
     report->status = Verdict(*report);
   }
   for (size_t i = 0; i < cases.size(); ++i) {
-    std::string text = RenderCaseLine(cases[i], i + 1, cases.size(), color);
-    if (cases[i].status == CaseStatus::kFail) text += RenderFailureTable(cases[i], color);
-    std::fputs(text.c_str(), stdout);
+    std::fputs(RenderCaseResult(cases[i], i + 1, cases.size(), color).c_str(), stdout);
   }
   std::fputs(("\n" + RenderMatrix(cases, color)).c_str(), stdout);
   if (!writer.Write(ReportInput{context, cases, false}, &error)) std::cerr << "warning: " << error << "\n";

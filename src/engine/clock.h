@@ -23,6 +23,13 @@ inline void FullFence() {
 #endif
 }
 uint64_t MonotonicTicks();  // clock_gettime(CLOCK_MONOTONIC) in ns
+// The fallback source with a full fence on both sides: serves as call, return and boundary read.
+inline uint64_t FencedMonotonicTicks() {
+  FullFence();
+  uint64_t t = MonotonicTicks();
+  FullFence();
+  return t;
+}
 }  // namespace clock_internal
 
 // Read before an operation: nothing after it (the op's loads and stores) starts before the
@@ -35,10 +42,7 @@ inline uint64_t ReadCallTicks() {
     return (uint64_t{hi} << 32) | lo;
   }
 #endif
-  clock_internal::FullFence();
-  uint64_t t = clock_internal::MonotonicTicks();
-  clock_internal::FullFence();
-  return t;
+  return clock_internal::FencedMonotonicTicks();
 }
 
 // Read after an operation: all its loads and stores are complete and globally visible first
@@ -52,10 +56,7 @@ inline uint64_t ReadReturnTicks() {
     return (uint64_t{hi} << 32) | lo;
   }
 #endif
-  clock_internal::FullFence();
-  uint64_t t = clock_internal::MonotonicTicks();
-  clock_internal::FullFence();
-  return t;
+  return clock_internal::FencedMonotonicTicks();
 }
 
 // One read that ends one operation and begins the next: everything before it is complete
