@@ -425,7 +425,6 @@ int CheckCommand(const Options& options) {
     report->trials = ++report->trials_completed;
     report->truncated |= h.truncated;
     for (const Op& op : h.ops) ++report->ops[static_cast<int>(op.kind)].count;
-    report->status = CaseStatus::kPass;
     report->status = Verdict(*report);
   }
   for (size_t i = 0; i < cases.size(); ++i) {

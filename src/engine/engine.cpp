@@ -339,7 +339,6 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
     if (report->truncated) message = "history buffers filled: some trials ended early (raise --max-history-mb)";
     if (!notes.empty()) message += (message.empty() ? "" : "; ") + notes;
     report->message = message;
-    report->status = CaseStatus::kPass;
     report->status = Verdict(*report);
     if (!clock.trusted && report->status != CaseStatus::kError) {
       report->status = CaseStatus::kInconclusive;
