@@ -7,6 +7,7 @@
 #include <set>
 
 #include "backend/backend_registry.h"
+#include "check/checker.h"
 #include "engine/clock.h"
 #include "engine/workload.h"
 
@@ -43,7 +44,9 @@ ClockCheck EngineTest::clock_;
 
 TEST_F(EngineTest, RecordsEveryOpKindWithOrderedIntervals) {
   Scenario s = SmallScenario();
-  History h = RunTrial(s, *registry_.Find("locked"), RunSettings{}, 0);
+  RunSettings settings;
+  settings.fence_window = Nanos{0};
+  History h = RunTrial(s, *registry_.Find("locked"), settings, 0);
   EXPECT_EQ(h.initial.size(), 100u);
   std::array<size_t, kOpKindCount> counts{};
   std::map<uint32_t, int64_t> last_ret;
@@ -51,7 +54,7 @@ TEST_F(EngineTest, RecordsEveryOpKindWithOrderedIntervals) {
     ++counts[static_cast<int>(op.kind)];
     EXPECT_LE(op.call, op.ret);
     EXPECT_GE(op.call, 0);
-    // Ops of one thread are recorded in program order and do not overlap.
+    // With no fence window, ops of one thread are recorded in program order and do not overlap.
     auto it = last_ret.find(op.thread);
     if (it != last_ret.end()) {
       EXPECT_LE(it->second, op.call);
@@ -60,6 +63,67 @@ TEST_F(EngineTest, RecordsEveryOpKindWithOrderedIntervals) {
   }
   for (int k = 0; k < kOpKindCount; ++k) EXPECT_GT(counts[k], 0u) << OpKindName(static_cast<OpKind>(k));
   EXPECT_EQ(h.thread_names, (std::vector<std::string>{"writer-1", "deleter-1", "reader-1", "iterator-1"}));
+}
+
+// A fence window batches fast point ops: consecutive ops of a thread either share one interval
+// or follow it; iterations never share one; no interval is much wider than the window.
+TEST_F(EngineTest, FenceWindowBatchesPointOpsButNotIterations) {
+  if (CurrentClockSource() != ClockSource::kTsc) GTEST_SKIP() << "fence batching needs the TSC";
+  Scenario s = SmallScenario();
+  ThreadGroup mixed;
+  mixed.role = Role::kMixed;
+  mixed.mix = OpMix{.store = 30, .update = 10, .erase = 10, .load = 49, .iterate = 1};
+  s.threads.push_back(mixed);
+  RunSettings settings;
+  settings.fence_window = std::chrono::microseconds(20);
+  History h = RunTrial(s, *registry_.Find("locked"), settings, 0);
+  std::map<uint32_t, const Op*> prev;
+  size_t shared = 0, point_ops = 0, wide = 0;
+  for (const Op& op : h.ops) {
+    ASSERT_LE(op.call, op.ret);
+    const Op* p = prev[op.thread];
+    if (p != nullptr) {
+      bool same_batch = p->call == op.call && p->ret == op.ret;
+      if (same_batch) {
+        ++shared;
+        EXPECT_NE(op.kind, OpKind::kIterate);
+        EXPECT_NE(p->kind, OpKind::kIterate);
+      } else {
+        EXPECT_LE(p->ret, op.call) << "ops of one thread overlap without sharing a batch";
+      }
+    }
+    if (op.kind != OpKind::kIterate) {
+      ++point_ops;
+      // A batch is its window plus its last op, unless the thread was preempted inside it
+      // (5 threads share the CPUs); a batch that never closed would make most ops wide.
+      wide += op.ret - op.call > 1'000'000;
+    }
+    prev[op.thread] = &op;
+  }
+  EXPECT_GT(shared, point_ops / 4) << "fast ops should share fenced intervals";
+  EXPECT_LT(wide, point_ops / 20) << "batches far wider than their window";
+  EXPECT_GT(h.ops.size(), 0u);
+}
+
+// Batching never changes what the checker concludes about a correct map.
+TEST_F(EngineTest, FenceWindowKeepsCorrectMapsClean) {
+  for (int64_t window_ns : {0, 1000, 50'000}) {
+    Scenario s = SmallScenario();
+    ThreadGroup mixed;
+    mixed.role = Role::kMixed;
+    mixed.mix = OpMix{.store = 30, .update = 10, .erase = 10, .load = 48, .iterate = 2};
+    s.threads.push_back(mixed);
+    RunSettings settings;
+    settings.fence_window = Nanos{window_ns};
+    for (const char* backend : {"locked", "sharded"}) {
+      CheckResult r = Check(RunTrial(s, *registry_.Find(backend), settings, 0));
+      EXPECT_GT(r.iterations, 0u);
+      EXPECT_EQ(r.anomalous, 0u) << backend << " window " << window_ns;
+      if (std::string(backend) == "locked") {
+        EXPECT_EQ(r.weak, 0u) << "window " << window_ns;  // its iteration is atomic
+      }
+    }
+  }
 }
 
 TEST_F(EngineTest, StoreValuesAreUniqueAndLoadsReturnWrittenValues) {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace mapstress {
@@ -151,6 +152,40 @@ TEST(JepsenExportTest, TiesKeepEachProcessSequentialAndOthersConcurrent) {
   EXPECT_EQ(ops[2].type + ops[2].value, ":ok11");
   EXPECT_EQ(ops[3].type + ops[3].value, ":invoke10");
   EXPECT_EQ(ops[4].type + ops[4].value, ":ok12");
+}
+
+// Ops of one thread that share an interval (a fence window's batch) become concurrent
+// processes: a Jepsen process must not have two ops outstanding, and no order may be invented.
+TEST(JepsenExportTest, BatchedOpsOfOneThreadGoToSeparateProcesses) {
+  History h;
+  h.initial.push_back(Entry{9, 90});
+  h.ops.push_back(MakeOp(OpKind::kStore, 0, 1, 10, false, 10, 20));  // A, B, C: one batch
+  h.ops.push_back(MakeOp(OpKind::kLoad, 0, 1, 10, true, 10, 20));    // B
+  h.ops.push_back(MakeOp(OpKind::kStore, 0, 2, 11, false, 10, 20));  // C
+  h.ops.push_back(MakeOp(OpKind::kStore, 0, 3, 12, false, 20, 25));  // D: after the batch
+  h.ops.push_back(MakeOp(OpKind::kStore, 1, 2, 13, false, 12, 15));  // E: another thread
+  std::vector<std::string> comments;
+  std::vector<EdnOp> ops = ParseExport(ExportJepsenEdn(h), &comments);
+  ASSERT_EQ(ops.size(), 12u);
+  std::map<std::string, uint64_t> process_of;  // by value written or read
+  std::map<uint64_t, int> open;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (i > 0) {
+      EXPECT_GE(ops[i].time, ops[i - 1].time);
+    }
+    if (ops[i].type == ":invoke") {
+      EXPECT_EQ(open[ops[i].process]++, 0) << "process " << ops[i].process << " invoked twice";
+    } else {
+      --open[ops[i].process];
+    }
+    process_of[ops[i].f + ops[i].value] = ops[i].process;
+  }
+  std::set<uint64_t> batch = {process_of[":write10"], process_of[":read10"], process_of[":write11"]};
+  EXPECT_EQ(batch.size(), 3u) << "each op of the batch has its own process";
+  EXPECT_EQ(process_of[":write12"], 0u);  // D follows on the thread's first lane
+  EXPECT_EQ(process_of[":write13"], 1u);
+  EXPECT_EQ(process_of[":write90"], 6u);  // the initial state's process comes after all lanes
+  EXPECT_EQ(batch.count(process_of[":write90"]), 0u);
 }
 
 // Random sequential threads with many equal timestamps: the export must stay well formed.

@@ -25,6 +25,7 @@ inline RunContext FixtureContext() {
   c.clock.source = "tsc";
   c.clock.resolution_ns = 0.4;
   c.clock.read_cost_ns = 21.5;
+  c.clock.fence_window_ns = 1000;
   c.clock.cross_core_samples = 10000;
   c.clock.trusted = true;
   c.command_line = "mapstress run scenarios --format json";

@@ -195,6 +195,13 @@ bool RunSession::Prepare(const Options& options) {
   Nanos grace;
   if (!ParseDuration(options.hang_grace, &grace, &error)) return fail("--hang-grace: " + error);
   settings_.hang_grace = grace;
+  if (options.fence_window == "0") {
+    settings_.fence_window = Nanos{0};
+  } else if (!ParseDuration(options.fence_window, &settings_.fence_window, &error)) {
+    return fail("--fence-window: " + error);
+  } else if (settings_.fence_window > std::chrono::milliseconds(100)) {
+    return fail("--fence-window: expected at most 100ms, got " + options.fence_window);
+  }
   settings_.trials = options.trials;
   settings_.seed = options.seed;
   settings_.max_history_bytes = options.max_history_mb << 20;
@@ -226,6 +233,8 @@ bool RunSession::Prepare(const Options& options) {
   color_ = !options.no_color && UseColor(stdout);
   context_ = MakeRunContext(options.command_line);
   context_.clock = InitClock();
+  context_.clock.fence_window_ns =
+      CurrentClockSource() == ClockSource::kTsc ? static_cast<uint64_t>(settings_.fence_window.count()) : 0;
   context_.seed = options.seed ? *options.seed : kDefaultSeed;
   context_.duration = settings_.duration ? FormatDuration(*settings_.duration) : "";
   context_.trials = options.trials ? *options.trials : 0;

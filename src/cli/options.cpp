@@ -70,6 +70,10 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   run->add_option("--hang-grace", o->hang_grace,
                   "An isolated case still running this long after its budget is killed and reported hung "
                   "(default 10s)");
+  run->add_option("--fence-window", o->fence_window,
+                  "Fast point ops of one thread share one fenced time interval for up to this long (0, 500ns, "
+                  "2us, ...; default 1us); iterations always get their own. 0 = fence every op: the tightest "
+                  "intervals, but fences make fast ops 2-3x slower (fewer ops racing)");
   run->add_option("--shards", o->shards, "Stripes of the `sharded` backend (1..4096, default 16)")
       ->check(CLI::Range(1u, 4096u));
   run->add_option("--redis", o->redis,

@@ -72,6 +72,19 @@ inline uint64_t ReadBoundaryTicks() {
   return ReadReturnTicks();
 }
 
+// A cheap unfenced read of the TSC: the CPU may take it early or late, so it only decides
+// when to take a fenced read and estimates latency; it never bounds an interval.
+// Only meaningful when CurrentClockSource() is kTsc.
+inline uint64_t ReadUnfencedTicks() {
+#if defined(__x86_64__)
+  uint32_t lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return (uint64_t{hi} << 32) | lo;
+#else
+  return clock_internal::MonotonicTicks();
+#endif
+}
+
 // Ticks per nanosecond of the selected source (1 for kMonotonic).
 double TicksPerNano();
 ClockSource CurrentClockSource();

@@ -63,6 +63,7 @@ struct TrialShared {
   std::atomic<uint32_t> bounded_running{0};
   uint64_t origin = 0;        // tick at which the gate opened
   uint64_t budget_ticks = 0;  // 0: op-bounded
+  uint64_t window_ticks = 0;  // fence window for fast point ops; 0: a fenced read after every op
 };
 
 struct WorkerSpec {
@@ -76,6 +77,8 @@ struct IterationSink {
   uint64_t visit_delay_ns;
   bool complete;
 };
+
+constexpr uint32_t kMaxStrideLog2 = 4;  // at most 16 point ops between clock reads
 
 bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
   auto* sink = static_cast<IterationSink*>(ctx);
@@ -106,11 +109,20 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   const uint64_t budget = shared->budget_ticks;
   if (group.start_delay.count() > 0) SpinFor(static_cast<uint64_t>(group.start_delay.count()));
 
-  // One timestamp ends an op and begins the next (the same fenced read), halving clock reads.
-  // Togglers and threads with think time read a fresh call time: the toggler's proof needs
-  // its erase to strictly precede its next store.
+  // One fenced timestamp ends an op and begins the next. Fast point ops go further and share
+  // one interval: after each, a cheap unfenced read tells whether the fence window has passed;
+  // if not, the op joins the open batch (its return is the batch's closing fenced read). Fences
+  // stop the op before and after from overlapping, which costs more than the op itself here.
+  // Togglers and threads with think time read a fresh call time and never batch: the toggler's
+  // proof needs its erase to strictly precede its next store.
   const bool fresh_calls = group.role == Role::kToggler || think_ns > 0;
-  uint64_t boundary = ReadBoundaryTicks();
+  const uint64_t window = fresh_calls ? 0 : shared->window_ticks;
+  uint64_t boundary = ReadBoundaryTicks();  // the last fenced read: the open batch's call
+  uint64_t mark = boundary;                 // unfenced read after the previous op (latency estimate)
+  bool pending = false;                     // the log's last record waits for the batch's return
+  uint32_t stride_log2 = 0;                 // read the clock every 2^stride_log2 point ops
+  uint32_t countdown = 1;                   // point ops until the next read
+  uint32_t unread = 0;                      // pending records since the last read (no estimate yet)
   while (!shared->stop.load(std::memory_order_relaxed)) {
     if (!log->HasRoom(4)) {
       shared->overflow.store(true, std::memory_order_relaxed);
@@ -119,26 +131,30 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     }
     PlannedOp op = stream.Next();
     uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
-    uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
+    if (op.kind == OpKind::kIterate && pending) {  // close the batch: its return is this call
+      boundary = ReadBoundaryTicks();
+      log->ClosePending(boundary - origin);
+      pending = false;
+      unread = 0;
+      countdown = 1u << stride_log2;
+    }
+    const uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
     uint64_t ret = call;
+    RecordKind kind = kRecLoad;
+    bool flag = false;
     switch (op.kind) {
       case OpKind::kStore:
         map->Store(op.key, value);
-        ret = ReadBoundaryTicks();
-        log->Point(kRecStore, op.key, value, false, call - origin, ret - origin);
+        kind = kRecStore;
         break;
-      case OpKind::kErase: {
-        bool removed = map->Erase(op.key);
-        ret = ReadBoundaryTicks();
-        log->Point(kRecErase, op.key, 0, removed, call - origin, ret - origin);
+      case OpKind::kErase:
+        flag = map->Erase(op.key);
+        kind = kRecErase;
         break;
-      }
-      case OpKind::kLoad: {
-        bool found = map->Load(op.key, &value);
-        ret = ReadBoundaryTicks();
-        log->Point(kRecLoad, op.key, found ? value : 0, found, call - origin, ret - origin);
+      case OpKind::kLoad:
+        flag = map->Load(op.key, &value);
+        if (!flag) value = 0;
         break;
-      }
       case OpKind::kIterate: {
         IterationSink sink{log, visit_delay_ns, true};
         LogRecord* begin = log->BeginIteration(call - origin);
@@ -152,13 +168,42 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
         break;
       }
     }
-    boundary = ret;
+    if (op.kind != OpKind::kIterate) {
+      if (window && --countdown != 0) {  // fast ops: read the clock every `stride` ops only
+        log->PendingPoint(kind, op.key, value, flag, call - origin, 0);
+        ++unread;
+        pending = true;
+      } else {
+        uint64_t now = window ? ReadUnfencedTicks() : 0;
+        // Ops since the last unfenced read share its latency estimate evenly.
+        uint64_t each = (now - mark) >> stride_log2;
+        if (window && now - call < window) {
+          log->PendingPoint(kind, op.key, value, flag, call - origin, each);
+          log->SetEstimates(unread, each);
+          // Double the stride while it would use at most a quarter of what is left of the
+          // window, halve it otherwise: a batch overshoots its window by little.
+          bool fast = (now - mark) * 4 <= window - (now - call);
+          stride_log2 = fast ? std::min(stride_log2 + 1, kMaxStrideLog2) : (stride_log2 ? stride_log2 - 1 : 0);
+          mark = ret = now;  // only decides the time budget below, never recorded as a bound
+          pending = true;
+        } else {
+          ret = ReadBoundaryTicks();
+          log->Point(kind, op.key, value, flag, call - origin, ret - origin);
+          if (window) log->SetEstimates(unread, each);
+          pending = false;
+        }
+        unread = 0;
+        countdown = 1u << stride_log2;
+      }
+    }
+    if (!pending) boundary = mark = ret;
     ++done;
     if (progress && (done & 63) == 0) progress->ops.fetch_add(64, std::memory_order_relaxed);
     if (group.ops > 0 && done >= group.ops) break;
     if (budget > 0 && ret - origin >= budget) break;
     if (think_ns) SpinFor(think_ns);
   }
+  if (pending) log->ClosePending(ReadReturnTicks() - origin);
   if (progress) progress->ops.fetch_add(done & 63, std::memory_order_relaxed);
   if (group.ops > 0 && shared->bounded_running.fetch_sub(1) == 1 && budget == 0) {
     shared->stop.store(true, std::memory_order_relaxed);  // the op-bounded threads are done
@@ -169,6 +214,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
 
 struct TrialOutput {
   History history;
+  std::array<LatencyHistogram, kOpKindCount> latency;  // per op kind, in ns
   double seconds = 0;
   std::string notes;
 };
@@ -212,6 +258,9 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   Nanos duration = EffectiveDuration(scenario, settings);
   shared.budget_ticks = static_cast<uint64_t>(static_cast<double>(duration.count()) * TicksPerNano());
   const uint64_t seed = EffectiveSeed(scenario, settings);
+  if (CurrentClockSource() == ClockSource::kTsc) {  // unfenced reads need the TSC
+    shared.window_ticks = static_cast<uint64_t>(static_cast<double>(settings.fence_window.count()) * TicksPerNano());
+  }
 
   // Workers inherit a mask without SIGINT/SIGTERM, so Ctrl-C always reaches this thread,
   // which watches for it below.
@@ -244,7 +293,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   size_t ops = 0;
   for (const auto& log : logs) ops += log->size();
   h.ops.reserve(ops);
-  for (const auto& spec : specs) AppendThreadLog(*logs[spec.global], spec.global, ns_per_tick, &h);
+  for (const auto& spec : specs) AppendThreadLog(*logs[spec.global], spec.global, ns_per_tick, &h, &out.latency);
   h.truncated = shared.overflow.load();
   return out;
 }
@@ -316,11 +365,8 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
       for (uint64_t c : check.anomalies) bad += c;
       settings.progress->anomalies.fetch_add(bad);
     }
-    for (const Op& op : out.history.ops) {
-      auto k = static_cast<int>(op.kind);
-      latency[k].Add(static_cast<uint64_t>(std::max<int64_t>(0, op.ret - op.call)));
-      ++counts[k];
-    }
+    for (const Op& op : out.history.ops) ++counts[static_cast<int>(op.kind)];
+    for (int k = 0; k < kOpKindCount; ++k) latency[k].Merge(out.latency[k]);
     seconds += out.seconds;
     report->truncated |= out.history.truncated;
     if (!out.notes.empty()) notes = out.notes;

@@ -23,6 +23,8 @@ struct LiveProgress {
   std::atomic<uint64_t> anomalies{0};
 };
 
+inline constexpr Nanos kDefaultFenceWindow{500};
+
 struct RunSettings {
   std::optional<Nanos> duration;                // overrides the scenario's per-trial duration
   std::optional<uint32_t> trials;               // overrides the scenario's trials
@@ -30,6 +32,9 @@ struct RunSettings {
   uint64_t max_history_bytes = 0;               // per case; 0 = automatic (a quarter of physical memory, ≤ 4 GiB)
   bool isolate = false;                         // fork a child per case even for backends that do not ask
   Nanos hang_grace = std::chrono::seconds(10);  // past the budget before a child is `hung`
+  // Fast point ops of one thread within this window share one fenced interval; 0 = a fenced
+  // timestamp after every op (tightest intervals, slowest ops). See Worker in engine.cpp.
+  Nanos fence_window = kDefaultFenceWindow;
   BackendOptions backend_options;
   GradeOverrides expect;                           // command-line re-grading, applied last
   bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)

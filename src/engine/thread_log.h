@@ -3,16 +3,20 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "engine/latency_histogram.h"
 #include "history/history.h"
 
 namespace mapstress {
 
-// One record. Point op: value, (call << 8 | kind << 1 | found), key, ret - call (0xFFFFFFFF
-// = the next record is an extension holding the full return tick in `value`).
+// One record. Point op: value, (call << 8 | kind << 1 | found), key, and `dur`: ret - call
+// below 2^31 - 1; 0xFFFFFFFF = the next record is an extension holding the full return tick in
+// `value`; kDurPending | estimate = the op shares the return tick of the next closed point
+// record (a fence batch, see Worker), and `estimate` is its unfenced latency in ticks.
 // Iteration: a begin record (value = entry count, patched when it ends), one record per entry
 // (value, full 64-bit key in `word`), then an end record (value = return tick).
 struct LogRecord {
@@ -25,6 +29,8 @@ static_assert(sizeof(LogRecord) == 24, "history records must stay 24 bytes");
 
 enum RecordKind : uint8_t { kRecStore = 0, kRecErase, kRecLoad, kRecIterBegin, kRecIterEnd, kRecExt };
 inline constexpr uint32_t kDurOverflow = 0xFFFFFFFFu;
+inline constexpr uint32_t kDurPending = 0x80000000u;
+inline constexpr uint32_t kDurMax = 0x7FFFFFFEu;  // largest duration or estimate stored inline
 inline constexpr size_t kPrefetchAhead = 2048;  // bytes
 
 class ThreadLog {
@@ -47,8 +53,27 @@ class ThreadLog {
     // Own the cache lines ahead, so the next op's fence does not wait for a log-line miss.
     __builtin_prefetch(reinterpret_cast<const char*>(next_) + kPrefetchAhead, 1, 3);
     *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key),
-                         dur >= kDurOverflow ? kDurOverflow : static_cast<uint32_t>(dur)};
-    if (dur >= kDurOverflow) *next_++ = LogRecord{ret, uint64_t{kRecExt} << 1, 0, 0};
+                         dur > kDurMax ? kDurOverflow : static_cast<uint32_t>(dur)};
+    if (dur > kDurMax) *next_++ = LogRecord{ret, uint64_t{kRecExt} << 1, 0, 0};
+  }
+  // A point op whose return tick is not known yet: the next closed point record's (or the
+  // one ClosePending gives) serves. `estimate`: unfenced latency in ticks.
+  void PendingPoint(RecordKind kind, uint64_t key, uint64_t value, bool flag, uint64_t call, uint64_t estimate) {
+    __builtin_prefetch(reinterpret_cast<const char*>(next_) + kPrefetchAhead, 1, 3);
+        *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key),
+                         kDurPending | static_cast<uint32_t>(std::min<uint64_t>(estimate, kDurMax))};
+  }
+  // Sets the latency estimate of the `count` pending records before the last one.
+  void SetEstimates(uint32_t count, uint64_t estimate) {
+    uint32_t dur = kDurPending | static_cast<uint32_t>(std::min<uint64_t>(estimate, kDurMax));
+    for (LogRecord* r = next_ - 1 - count; r < next_ - 1; ++r) r->dur = dur;
+  }
+  // Gives the last record (a pending point op) its return tick, closing its batch.
+  void ClosePending(uint64_t ret) {
+    LogRecord* last = next_ - 1;
+    uint64_t dur = ret - (last->word >> 8);
+    last->dur = dur > kDurMax ? kDurOverflow : static_cast<uint32_t>(dur);
+    if (dur > kDurMax) *next_++ = LogRecord{ret, uint64_t{kRecExt} << 1, 0, 0};
   }
   LogRecord* BeginIteration(uint64_t call) {
     LogRecord* begin = next_++;
@@ -81,7 +106,10 @@ class ThreadLog {
   LogRecord* end_;
 };
 
-// Converts one thread's records into Ops/Entries (ticks -> ns via ns_per_tick).
-void AppendThreadLog(const ThreadLog& log, uint32_t thread, double ns_per_tick, History* history);
+// Converts one thread's records into Ops/Entries (ticks -> ns via ns_per_tick). When
+// `latency` is given, adds each op's latency in ns (indexed by OpKind): an iteration's and an
+// unbatched op's interval, a batched op's unfenced estimate.
+void AppendThreadLog(const ThreadLog& log, uint32_t thread, double ns_per_tick, History* history,
+                     std::array<LatencyHistogram, kOpKindCount>* latency = nullptr);
 
 }  // namespace mapstress

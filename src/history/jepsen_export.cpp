@@ -84,16 +84,36 @@ std::string ExportJepsenEdn(const History& history) {
     if (x.ret != y.ret) return x.ret < y.ret;
     return a < b;
   });
+  // A Jepsen process has one op outstanding at a time, but a thread's ops overlap where a
+  // fence window gave several one shared interval. Such an op goes to another lane (process
+  // thread + lane * (max thread + 1)), so the export claims no order the timestamps lack.
+  std::vector<uint64_t> process(history.ops.size(), 0);
+  uint64_t lanes = 1;
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    std::vector<int64_t> lane_free;  // per lane: return of its last op
+    for (; j < order.size() && history.ops[order[j]].thread == history.ops[order[i]].thread; ++j) {
+      const Op& op = history.ops[order[j]];
+      size_t lane = 0;
+      while (lane < lane_free.size() && lane_free[lane] > op.call) ++lane;
+      if (lane == lane_free.size()) lane_free.push_back(op.ret);
+      lane_free[lane] = op.ret;
+      process[order[j]] = op.thread + lane * (max_thread + 1);
+    }
+    lanes = std::max<uint64_t>(lanes, lane_free.size());
+    i = j;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return process[a] < process[b]; });
   std::vector<Event> events;
   events.reserve(order.size() * 2);
   std::vector<size_t> group_start;  // index into `order` where each group begins
   for (size_t i = 0; i < order.size(); ++i) {
     const Op& op = history.ops[order[i]];
-    bool new_group = i == 0 || history.ops[order[i - 1]].thread != op.thread;
+    bool new_group = i == 0 || process[order[i - 1]] != process[order[i]];
     if (new_group) group_start.push_back(i);
     uint32_t group = static_cast<uint32_t>(group_start.size() - 1);
     uint32_t rank = static_cast<uint32_t>(i - group_start.back());
-    bool next_same_thread = i + 1 < order.size() && history.ops[order[i + 1]].thread == op.thread;
+    bool next_same_thread = i + 1 < order.size() && process[order[i + 1]] == process[order[i]];
     bool frees = next_same_thread && history.ops[order[i + 1]].call == op.ret;
     events.push_back({op.call, 0, group, 2 * rank, order[i]});
     events.push_back({op.ret, static_cast<uint8_t>(frees ? 1 : 2), group, 2 * rank + 1, order[i]});
@@ -115,7 +135,7 @@ std::string ExportJepsenEdn(const History& history) {
                  "; Iterations are omitted ({} in the recorded history).\n",
                  EdnString(history.scenario), EdnString(history.backend), GuaranteeName(history.guarantee),
                  history.trial, history.seed, iterations);
-  uint64_t init_process = order.empty() ? 0 : max_thread + 1;
+  uint64_t init_process = order.empty() ? 0 : (max_thread + 1) * lanes;
   int64_t init_time = first_time == INT64_MIN ? first_time : first_time - 1;
   if (!history.initial.empty()) {
     fmt::format_to(std::back_inserter(out), "; The initial state is written by process {} at time {}.\n", init_process,
@@ -145,7 +165,7 @@ std::string ExportJepsenEdn(const History& history) {
     const Op& op = history.ops[op_index];
     bool ok = (seq & 1) != 0;
     begin_line();
-    AppendEvent(&out, op, ok, op.thread, ok ? op.ret : op.call, index++);
+    AppendEvent(&out, op, ok, process[op_index], ok ? op.ret : op.call, index++);
   };
   for (const Event& ev : events) {
     size_t base = group_start[ev.group] * 2;

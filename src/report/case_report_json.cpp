@@ -363,6 +363,7 @@ json RunContextToJson(const RunContext& c) {
            {{"source", ValidUtf8(c.clock.source)},
             {"resolution_ns", c.clock.resolution_ns},
             {"read_cost_ns", c.clock.read_cost_ns},
+            {"fence_window_ns", c.clock.fence_window_ns},
             {"cross_core_samples", c.clock.cross_core_samples},
             {"cross_core_violations", c.clock.cross_core_violations},
             {"trusted", c.clock.trusted},
@@ -388,6 +389,7 @@ bool RunContextFromJson(const json& j, RunContext* context, std::string* error) 
     c.String("source", &out.clock.source);
     c.Double("resolution_ns", &out.clock.resolution_ns);
     c.Double("read_cost_ns", &out.clock.read_cost_ns);
+    c.U64("fence_window_ns", &out.clock.fence_window_ns, /*required=*/false);  // absent in older reports
     c.U64("cross_core_samples", &out.clock.cross_core_samples);
     c.U64("cross_core_violations", &out.clock.cross_core_violations);
     c.Bool("trusted", &out.clock.trusted);

@@ -334,6 +334,9 @@ std::vector<std::string> SettingsFacts(const RunContext& c) {
   std::string facts;
   for (const std::string& f : clock_facts) facts += (facts.empty() ? "" : ", ") + f;
   tokens.push_back("clock " + (c.clock.source.empty() ? std::string("?") : c.clock.source) + " (" + facts + ")");
+  tokens.push_back(c.clock.fence_window_ns == 0
+                       ? std::string("fence every op")
+                       : "fence window " + FormatNanos(static_cast<double>(c.clock.fence_window_ns)));
   return tokens;
 }
 
