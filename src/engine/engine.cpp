@@ -78,7 +78,7 @@ struct IterationSink {
   bool complete;
 };
 
-constexpr uint32_t kMaxStrideLog2 = 4;  // at most 16 point ops between clock reads
+constexpr uint32_t kFastStrideLog2 = 3;  // fast ops: 8 point ops between clock reads
 
 bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
   auto* sink = static_cast<IterationSink*>(ctx);
@@ -121,6 +121,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   uint64_t mark = boundary;                 // unfenced read after the previous op (latency estimate)
   bool pending = false;                     // the log's last record waits for the batch's return
   uint32_t stride_log2 = 0;                 // read the clock every 2^stride_log2 point ops
+  uint64_t typical = 0;                     // ticks per op over the last read's stride
   uint32_t countdown = 1;                   // point ops until the next read
   uint32_t unread = 0;                      // pending records since the last read (no estimate yet)
   while (!shared->stop.load(std::memory_order_relaxed)) {
@@ -175,21 +176,24 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
         pending = true;
       } else {
         uint64_t now = window ? ReadUnfencedTicks() : 0;
-        // Ops since the last unfenced read share its latency estimate evenly.
-        uint64_t each = (now - mark) >> stride_log2;
+        // Latency estimates: the unread ops since the last read get the typical op's time (at
+        // most an even share), this op the rest, so a spike keeps its size.
+        const uint64_t spent = now - mark;
+        const uint64_t share = std::min(typical, spent >> stride_log2);
+        const uint64_t own = spent - share * unread;
+        typical = spent >> stride_log2;
         if (window && now - call < window) {
-          log->PendingPoint(kind, op.key, value, flag, call - origin, each);
-          log->SetEstimates(unread, each);
-          // Double the stride while it would use at most a quarter of what is left of the
-          // window, halve it otherwise: a batch overshoots its window by little.
-          bool fast = (now - mark) * 4 <= window - (now - call);
-          stride_log2 = fast ? std::min(stride_log2 + 1, kMaxStrideLog2) : (stride_log2 ? stride_log2 - 1 : 0);
+          log->PendingPoint(kind, op.key, value, flag, call - origin, own);
+          log->SetEstimates(unread, share);
+          // Read every op while ops are slow, every 8th while 32 of them fit in the window: a
+          // batch overshoots its window by a quarter at most, unless an op slows down.
+          stride_log2 = (typical << (kFastStrideLog2 + 2)) < window ? kFastStrideLog2 : 0;
           mark = ret = now;  // only decides the time budget below, never recorded as a bound
           pending = true;
         } else {
           ret = ReadBoundaryTicks();
           log->Point(kind, op.key, value, flag, call - origin, ret - origin);
-          if (window) log->SetEstimates(unread, each);
+          if (window) log->SetEstimates(unread, share);
           pending = false;
         }
         unread = 0;

@@ -31,7 +31,7 @@ enum RecordKind : uint8_t { kRecStore = 0, kRecErase, kRecLoad, kRecIterBegin, k
 inline constexpr uint32_t kDurOverflow = 0xFFFFFFFFu;
 inline constexpr uint32_t kDurPending = 0x80000000u;
 inline constexpr uint32_t kDurMax = 0x7FFFFFFEu;  // largest duration or estimate stored inline
-inline constexpr size_t kPrefetchAhead = 2048;  // bytes
+inline constexpr size_t kPrefetchAhead = 2048;    // bytes
 
 class ThreadLog {
  public:
@@ -60,7 +60,7 @@ class ThreadLog {
   // one ClosePending gives) serves. `estimate`: unfenced latency in ticks.
   void PendingPoint(RecordKind kind, uint64_t key, uint64_t value, bool flag, uint64_t call, uint64_t estimate) {
     __builtin_prefetch(reinterpret_cast<const char*>(next_) + kPrefetchAhead, 1, 3);
-        *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key),
+    *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key),
                          kDurPending | static_cast<uint32_t>(std::min<uint64_t>(estimate, kDurMax))};
   }
   // Sets the latency estimate of the `count` pending records before the last one.

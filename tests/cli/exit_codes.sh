@@ -22,6 +22,15 @@ expect_exit 2 "$MS" run "$WORK/mixed.json" --format json --out /nonexistent-dir/
 expect_exit 2 "$MS" run "$WORK/missing.json"
 expect_exit 2 "$MS" run "$WORK/mixed.json" --duration 5parsecs
 expect_exit 2 "$MS" run "$WORK/mixed.json" --filter '('
+expect_exit 2 "$MS" run "$WORK/mixed.json" --fence-window 2furlongs
+expect_contains "$WORK/err" "--fence-window: "
+expect_exit 2 "$MS" run "$WORK/mixed.json" --fence-window 1s
+expect_contains "$WORK/err" "--fence-window: expected at most 100ms, got 1s"
+# Every op fenced, and a wide window: both run clean on a correct map.
+expect_exit 0 "$MS" run "$WORK/mixed.json" --backend locked --fence-window 0
+expect_contains "$WORK/out" "fence every op"
+expect_exit 0 "$MS" run "$WORK/mixed.json" --backend locked --fence-window 50us --format json --out "$WORK/fw.json"
+expect_contains "$WORK/fw.json" '"fence_window_ns": 50000'
 expect_exit 2 "$MS" run --no-such-flag
 expect_exit 0 "$MS" --version
 expect_exit 0 "$MS" run --help
