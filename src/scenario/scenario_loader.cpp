@@ -488,6 +488,10 @@ class Loader {
     if (g->role == Role::kUpdater && !g->key_lo && s.keys.prefill == 0) {
       return Fail(ptr, "role updater needs keys.prefill > 0 or an explicit \"keys\" range");
     }
+    if (g->role == Role::kMixed && g->mix.update > 0 && s.keys.prefill == 0) {
+      return Fail(ptr + "/mix/update", "update overwrites prefilled keys: needs keys.prefill > 0, got update " +
+                                           std::to_string(g->mix.update) + " with no prefill");
+    }
     if (g->role == Role::kToggler) {
       uint64_t size = g->key_hi.value_or(s.keys.count) - g->key_lo.value_or(0);
       if (size < uint64_t{2} * g->count) {
