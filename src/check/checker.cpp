@@ -115,10 +115,16 @@ class Checker {
       return idx;
     };
     prefill_.clear();
+    value_index_.SetLayout(options_.value_layout);
+    // Values enter the value index in ownership order: the prefill (first entry of each
+    // key), then stores in ops order.
     for (size_t i = 0; i < h_.initial.size(); ++i) {
       uint32_t k = add(h_.initial[i].key);
       if (prefill_.size() < keys_.size()) prefill_.resize(keys_.size(), kNone);
-      if (prefill_[k] == kNone) prefill_[k] = static_cast<uint32_t>(i);
+      if (prefill_[k] == kNone) {
+        prefill_[k] = static_cast<uint32_t>(i);
+        value_index_.Add(h_.initial[i].value);
+      }
     }
     int64_t t0 = kPosInf, t_min = kPosInf, t_max = kNegInf;
     for (const Op& op : h_.ops) {
@@ -126,7 +132,7 @@ class Checker {
       t_min = std::min({t_min, op.call, op.ret});
       t_max = std::max({t_max, op.call, op.ret});
       if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) ++offsets_[add(op.key) + 1];
-      stores_ += op.kind == OpKind::kStore;
+      if (op.kind == OpKind::kStore) value_index_.Add(op.value);
       if (op.kind == OpKind::kIterate) {
         iterations_.push_back(static_cast<uint32_t>(&op - h_.ops.data()));
       }
@@ -141,31 +147,30 @@ class Checker {
   }
 
   void BuildWrites() {
-    // Counting sort of writes by key; slot 0 of each key is its initial state. Stores enter
-    // the value index on the way, so the first store seen owns a value (prefill values
-    // first, then ops order); until the key is finished, a store's `key` field holds its
-    // value-index slot (kNone if another store owns the value).
+    // Counting sort of writes by key; slot 0 of each key is its initial state. Stores are
+    // claimed in the value index on the way, so the first store seen owns a value (prefill
+    // values first, then ops order); until the key is finished, a store's `key` field holds
+    // its value-index handle (kNone if another store owns the value).
     for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
     writes_.resize(offsets_[real_keys_]);
-    value_index_.Reserve(h_.initial.size() + stores_);
-    auto claim = [&](uint64_t value) {
-      bool inserted;
-      ValueIndex::Record* rec = value_index_.FindOrInsert(value, &inserted);
-      if (!inserted) return kNone;
-      rec->write = 0;  // claimed; filled in below
-      return value_index_.SlotOf(rec);
+    value_index_.Decide();
+    uint32_t ordinal = 0;
+    auto claim = [&](uint64_t value, uint64_t wi) {
+      uint32_t handle = value_index_.Claim(value, ordinal++);
+      if (handle != kNone) value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
+      return handle;
     };
     std::vector<uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (uint32_t k = 0; k < real_keys_; ++k) {
       bool prefilled = prefill_[k] != kNone;
-      uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value) : kNone;
+      uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value, fill[k]) : kNone;
       writes_[fill[k]++] = Write{kNegInf, kNegInf, kInitialOp | (prefilled ? kStoreBit : 0), slot};
     }
     constexpr size_t kAhead = 48;  // ops, of which about 40% are stores
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
       if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kStore) {
-        value_index_.Prefetch(h_.ops[i + kAhead].value);
+        value_index_.PrefetchClaim(h_.ops[i + kAhead].value);
       }
       const Op& op = h_.ops[i];
       if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
@@ -173,7 +178,8 @@ class Checker {
       bool store = op.kind == OpKind::kStore;
       uint32_t tag = static_cast<uint32_t>(i) | (store ? kStoreBit : 0);
       // `until` holds ret for now.
-      writes_[fill[k]++] = Write{op.call, op.ret, tag, store ? claim(op.value) : kNone};
+      uint64_t wi = fill[k]++;
+      writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, wi) : kNone};
     }
     std::vector<uint64_t>().swap(fill);
 
@@ -182,8 +188,12 @@ class Checker {
     for (uint32_t k = 0; k < real_keys_; ++k) {
       Write* begin = writes_.data() + offsets_[k];
       Write* end = writes_.data() + offsets_[k + 1];
-      SortByCall(begin, end);
       size_t n = end - begin;
+      if (SortByCall(begin, end)) {  // the writes moved: tell the value index where to
+        for (size_t i = 0; i < n; ++i) {
+          if (begin[i].key != kNone) value_index_.SetWrite(begin[i].key, static_cast<uint32_t>(offsets_[k] + i));
+        }
+      }
       suffix_min.resize(n + 1);
       suffix_min[n] = kPosInf;
       for (size_t i = n; i-- > 0;) suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
@@ -201,31 +211,18 @@ class Checker {
         size_t j =
             std::upper_bound(begin + lo, begin + hi, ret, [](int64_t t, const Write& w) { return t < w.call; }) - begin;
         begin[i].until = suffix_min[j];
-      }
-      // Fill in the value-index records of the stores that own their value.
-      constexpr size_t kSlotAhead = 8;
-      for (size_t i = 0; i < n; ++i) {
-        if (i + kSlotAhead < n && begin[i + kSlotAhead].key != kNone) {
-          value_index_.PrefetchSlot(begin[i + kSlotAhead].key);
-        }
-        Write& w = begin[i];
-        if (w.key != kNone) {
-          ValueIndex::Record& rec = value_index_.At(w.key);
-          rec.call = w.call;
-          rec.until = w.until;
-          rec.write = static_cast<uint32_t>(offsets_[k] + i);
-          rec.key = k;
-        }
-        w.key = k;
+        begin[i].key = k;
       }
     }
   }
 
   // Sorts one key's writes (after its initial state) by (call, op), which is usually already
-  // their order.
-  static void SortByCall(Write* begin, Write* end) {
+  // their order. Returns whether it moved any.
+  static bool SortByCall(Write* begin, Write* end) {
     auto less = [](const Write& a, const Write& b) { return std::tie(a.call, a.op) < std::tie(b.call, b.op); };
-    if (end - begin > 2 && !std::is_sorted(begin + 1, end, less)) std::sort(begin + 1, end, less);
+    if (end - begin <= 2 || std::is_sorted(begin + 1, end, less)) return false;
+    std::sort(begin + 1, end, less);
+    return true;
   }
 
   void BuildSpans() {
@@ -506,10 +503,7 @@ class Checker {
     for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
   }
 
-  uint32_t WriteOfValue(uint64_t value) const {
-    const ValueIndex::Record* rec = value_index_.Find(value);
-    return rec != nullptr ? rec->write : kNone;
-  }
+  uint32_t WriteOfValue(uint64_t value) const { return value_index_.Find(value); }
 
   // Per written key: the first span of A_k that ends at or after the last queried time,
   // with copies of what the next query needs so that it usually touches only this array.
@@ -614,17 +608,17 @@ class Checker {
         w_until = ls.until;
         known = true;
       } else {
-        const ValueIndex::Record* rec = value_index_.Find(entry.value);
-        if (rec != nullptr) wi = rec->write;
+        wi = value_index_.Find(entry.value);
+        const Write* w = wi != kNone ? &writes_[wi] : nullptr;
         if (k == kNone) {
           known = false;
           k = KeyIndexForVisit(entry.key);
         } else {
-          known = rec != nullptr && rec->key == k;
+          known = w != nullptr && w->key == k;
         }
         if (known) {
-          w_call = rec->call;
-          w_until = rec->until;
+          w_call = w->call;
+          w_until = w->until;
           last_seen_[k] = LastSeen{entry.value, w_call, w_until, wi};
         }
       }
@@ -913,13 +907,14 @@ class Checker {
       Anomaly kind;
       uint32_t wi = kNone;
       if (op.found) {
-        const ValueIndex::Record* rec = value_index_.Find(op.value);
-        if (rec == nullptr || keys_[rec->key] != op.key) {
+        uint32_t owner = value_index_.Find(op.value);
+        const Write* w = owner != kNone ? &writes_[owner] : nullptr;
+        if (w == nullptr || keys_[w->key] != op.key) {
           kind = Anomaly::kUnknownValue;
-        } else if (rec->call <= op.ret && rec->until >= op.call) {
+        } else if (w->call <= op.ret && w->until >= op.call) {
           continue;
         } else {
-          wi = rec->write;
+          wi = owner;
           kind = Anomaly::kStaleRead;
         }
       } else {
@@ -975,7 +970,6 @@ class Checker {
 
   FlatMap key_map_;                                      // key -> dense index (written/prefilled keys first)
   std::vector<uint64_t> keys_;                           // dense index -> key
-  size_t stores_ = 0;                                    // store ops
   std::vector<uint32_t> iterations_;                     // iterate ops, in ops order
   uint32_t real_keys_ = 0;                               // keys with writes or a prefill; later ones only visited
   std::vector<uint32_t> prefill_;                        // dense index -> index in History::initial, or kNone
