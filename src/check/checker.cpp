@@ -3,8 +3,12 @@
 #include "check/checker.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <limits>
 #include <tuple>
 #include <utility>
@@ -484,7 +488,7 @@ class Checker {
     uint32_t idx = key_map_.Insert(key, static_cast<uint32_t>(keys_.size()));
     if (idx == keys_.size()) {
       keys_.push_back(key);
-      stamp_.push_back(0);
+      state_.push_back(KeyState{});
       candidate_stamp_.push_back(0);
     }
     return idx;
@@ -496,34 +500,44 @@ class Checker {
     std::sort(order.begin(), order.end(),
               [&](uint32_t a, uint32_t b) { return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b); });
     std::vector<uint32_t> must = CountMustSee(order);
-    stamp_.assign(keys_.size(), 0);
+    state_.assign(keys_.size(), KeyState{});
     candidate_stamp_.assign(keys_.size(), 0);
     ResetCursors();
-    last_seen_.assign(real_keys_, LastSeen{0, 0, 0, kNone});
     for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
   }
 
   uint32_t WriteOfValue(uint64_t value) const { return value_index_.Find(value); }
 
-  // Per written key: the first span of A_k that ends at or after the last queried time,
-  // with copies of what the next query needs so that it usually touches only this array.
-  struct Cursor {
-    int64_t lo;  // of span idx (when idx < end)
-    int64_t hi;
-    int64_t prev_hi;  // of span idx - 1 (when idx > begin)
-    uint64_t idx;
+  // What checking needs per key, in one cache line: the value the key was last visited
+  // with and its write (wi == kNone: none; in a slowly changing map most entries repeat
+  // what the previous iteration saw), the last iteration that visited it, and (for keys
+  // with writes) a cursor: the first span of A_k that ends at or after the last queried
+  // time, with copies of what the next query needs.
+  struct alignas(64) KeyState {
+    uint64_t value = 0;
+    int64_t call = 0;
+    int64_t until = 0;
+    uint32_t wi = kNone;
+    uint32_t stamp = 0;  // iteration number that last visited the key
+    int64_t lo = 0;      // of span idx (when idx < end)
+    int64_t hi = 0;
+    int64_t prev_hi = 0;  // of span idx - 1 (when idx > begin)
+    uint64_t idx = 0;
   };
+  static_assert(sizeof(KeyState) == 64);
 
   void ResetCursors() {
-    cursors_.resize(real_keys_);
+    if (state_.size() < real_keys_) state_.resize(real_keys_);
     for (uint32_t k = 0; k < real_keys_; ++k) {
-      cursors_[k].idx = absent_off_[k];
+      state_[k].idx = absent_off_[k];
       LoadCursor(k);
     }
   }
 
   void LoadCursor(uint32_t k) {
-    Cursor& cur = cursors_[k];
+    KeyState& cur = state_[k];
+    cur.lo = cur.hi = kPosInf;  // past the end
+    cur.prev_hi = kNegInf;      // at the beginning
     if (cur.idx < absent_off_[k + 1]) {
       cur.lo = absent_[cur.idx].lo;
       cur.hi = absent_[cur.idx].hi;
@@ -533,10 +547,20 @@ class Checker {
   }
 
   // AbsentMeets(k, c, r), fast when c is close to the previous query's: the cursor walks a
-  // few spans, else binary search (queries come roughly in time order).
+  // few spans, else binary search (queries come roughly in time order). The usual case, the
+  // cursor already in place, needs only the key's state (the infinite stand-ins for "past the
+  // end" and "at the beginning" are exact for finite c and r; other queries take the long way).
   bool AbsentMeetsNear(uint32_t k, int64_t c, int64_t r) {
+    const KeyState& cur = state_[k];
+    if (c != kNegInf && r != kPosInf && cur.hi >= c && cur.prev_hi < c) [[likely]] {
+      return cur.lo <= r;
+    }
+    return MoveCursor(k, c, r);
+  }
+
+  [[gnu::noinline]] bool MoveCursor(uint32_t k, int64_t c, int64_t r) {
     constexpr int kMaxWalk = 8;
-    Cursor& cur = cursors_[k];
+    KeyState& cur = state_[k];
     const uint64_t begin = absent_off_[k], end = absent_off_[k + 1];
     uint64_t idx = cur.idx;
     int walked = 0;
@@ -575,24 +599,38 @@ class Checker {
     int64_t lo = c, hi = r;  // instants allowed by the visited entries
     uint32_t lo_write = kNone, hi_write = kNone;
     uint64_t seq = 0;
-    // Software pipeline over the entries, kAhead apart: prefetch the key's slot; find the
-    // key and try its last seen value (often unchanged since the previous iteration), else
-    // prefetch the value's slot; use it.
-    constexpr int64_t kAhead = 16;
+    // Software pipeline over the entries, kStep apart: prefetch the key's slot; find the
+    // key and prefetch its state; try its last seen value, else prefetch the value's index
+    // cell; find the value's write and prefetch it; use it.
+    constexpr int64_t kStep = 6;
+    constexpr int64_t kRing = 32;  // > 4 * kStep, a power of two
     struct Stage {
       uint32_t k;
+      uint32_t wi;
       bool hit;
     };
-    Stage ring[2 * kAhead];
-    auto slot = [&](int64_t e) -> Stage& { return ring[e % (2 * kAhead)]; };
+    Stage ring[kRing];
+    auto slot = [&](int64_t e) -> Stage& { return ring[e & (kRing - 1)]; };
     const int64_t total = static_cast<int64_t>(count);
-    for (int64_t e = -2 * kAhead; e < total; ++e) {
-      if (e + 2 * kAhead < total) key_map_.Prefetch(entries[e + 2 * kAhead].key);
-      if (int64_t b = e + kAhead; b >= 0 && b < total) {
+    for (int64_t e = -4 * kStep; e < total; ++e) {
+      if (e + 4 * kStep < total) key_map_.Prefetch(entries[e + 4 * kStep].key);
+      if (int64_t b = e + 3 * kStep; b >= 0 && b < total) {
         Stage& st = slot(b);
         st.k = key_map_.Find(entries[b].key);
-        st.hit = st.k < real_keys_ && last_seen_[st.k].wi != kNone && last_seen_[st.k].value == entries[b].value;
+        if (st.k != kNone) __builtin_prefetch(&state_[st.k]);
+      }
+      if (int64_t b = e + 2 * kStep; b >= 0 && b < total) {
+        Stage& st = slot(b);
+        st.hit = st.k != kNone && state_[st.k].wi != kNone && state_[st.k].value == entries[b].value;
         if (!st.hit) value_index_.Prefetch(entries[b].value);
+      }
+      if (int64_t b = e + kStep; b >= 0 && b < total) {
+        Stage& st = slot(b);
+        st.wi = kNone;
+        if (!st.hit) {
+          st.wi = value_index_.Find(entries[b].value);
+          if (st.wi != kNone) __builtin_prefetch(&writes_[st.wi]);
+        }
       }
       if (e < 0) continue;
       const Entry& entry = entries[e];
@@ -601,14 +639,14 @@ class Checker {
       uint32_t wi = kNone;
       int64_t w_call = 0, w_until = 0;
       bool known;
-      if (st.hit && last_seen_[k].value == entry.value) {  // may have changed on a repeat visit
-        const LastSeen& ls = last_seen_[k];
+      if (st.hit && state_[k].value == entry.value) {  // may have changed on a repeat visit
+        const KeyState& ls = state_[k];
         wi = ls.wi;
         w_call = ls.call;
         w_until = ls.until;
         known = true;
       } else {
-        wi = value_index_.Find(entry.value);
+        wi = st.hit ? value_index_.Find(entry.value) : st.wi;
         const Write* w = wi != kNone ? &writes_[wi] : nullptr;
         if (k == kNone) {
           known = false;
@@ -619,12 +657,16 @@ class Checker {
         if (known) {
           w_call = w->call;
           w_until = w->until;
-          last_seen_[k] = LastSeen{entry.value, w_call, w_until, wi};
+          KeyState& ls = state_[k];
+          ls.value = entry.value;
+          ls.call = w_call;
+          ls.until = w_until;
+          ls.wi = wi;
         }
       }
-      bool repeat = stamp_[k] == n;
+      bool repeat = state_[k].stamp == n;
       if (!repeat) {
-        stamp_[k] = n;
+        state_[k].stamp = n;
         if (k < real_keys_ && !AbsentMeetsNear(k, c, r)) ++seen_must;
       }
       Anomaly kind;
@@ -721,7 +763,7 @@ class Checker {
   void ExplainMissing(uint32_t op_index, uint32_t n, const Op& it, uint64_t missing) {
     uint64_t listed = 0;
     for (uint32_t k = 0; k < real_keys_ && listed < missing; ++k) {
-      if (stamp_[k] == n || AbsentMeets(k, it.call, it.ret)) continue;
+      if (state_[k].stamp == n || AbsentMeets(k, it.call, it.ret)) continue;
       uint64_t order = uint64_t{op_index} << 20 | (0x80000 + listed++);
       if (!Wants(Anomaly::kMissing, it.call, order)) break;
       Example ex;
@@ -749,7 +791,7 @@ class Checker {
     constrained_.clear();
     for (auto e = from; e != endpoints_.end() && e->time <= r; ++e) {
       uint32_t k = e->key;
-      if (stamp_[k] == n || candidate_stamp_[k] == n) continue;
+      if (state_[k].stamp == n || candidate_stamp_[k] == n) continue;
       candidate_stamp_[k] = n;
       uint64_t before = events_.size();
       bool covers = false;
@@ -895,37 +937,65 @@ class Checker {
 
   void CheckLoads() {
     ResetCursors();
-    constexpr size_t kAhead = 24;  // ops, of which about 45% are loads
+    // Blocks of ops: list the block's found and not-found loads without branching on the
+    // (unpredictable) op kinds, then run each list through a software pipeline, kStep
+    // apart: prefetch the value's index cell (or the key's slot); find the write (or the
+    // key) and prefetch it (or its state); judge the load.
+    constexpr size_t kBlock = 1024;
+    constexpr size_t kStep = 8;
+    const Op* ops = h_.ops.data();
     const size_t n_ops = h_.ops.size();
-    for (size_t i = 0; i < n_ops; ++i) {
-      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kLoad && h_.ops[i + kAhead].found) {
-        value_index_.Prefetch(h_.ops[i + kAhead].value);
+    std::vector<uint32_t> found(kBlock + 1), absent(kBlock + 1), stage(kBlock);
+    for (size_t base = 0; base < n_ops; base += kBlock) {
+      const size_t end = std::min(n_ops, base + kBlock);
+      size_t nf = 0, na = 0;
+      for (size_t i = base; i < end; ++i) {
+        const bool load = ops[i].kind == OpKind::kLoad;
+        found[nf] = static_cast<uint32_t>(i);
+        absent[na] = static_cast<uint32_t>(i);
+        nf += load & ops[i].found;
+        na += load & !ops[i].found;
       }
-      const Op& op = h_.ops[i];
-      if (op.kind != OpKind::kLoad) continue;
-      ++result_.loads;
-      Anomaly kind;
-      uint32_t wi = kNone;
-      if (op.found) {
-        uint32_t owner = value_index_.Find(op.value);
-        const Write* w = owner != kNone ? &writes_[owner] : nullptr;
-        if (w == nullptr || keys_[w->key] != op.key) {
-          kind = Anomaly::kUnknownValue;
-        } else if (w->call <= op.ret && w->until >= op.call) {
-          continue;
-        } else {
-          wi = owner;
-          kind = Anomaly::kStaleRead;
+      result_.loads += nf + na;
+      for (size_t j = 0; j < nf + 2 * kStep; ++j) {
+        if (j < nf) value_index_.Prefetch(ops[found[j]].value);
+        if (j >= kStep && j - kStep < nf) {
+          uint32_t wi = value_index_.Find(ops[found[j - kStep]].value);
+          stage[j - kStep] = wi;
+          if (wi != kNone) __builtin_prefetch(&writes_[wi]);
         }
-      } else {
-        uint32_t k = key_map_.Find(op.key);
-        if (k == kNone || k >= real_keys_ || AbsentMeetsNear(k, op.call, op.ret)) continue;
-        kind = Anomaly::kStaleRead;
+        if (j >= 2 * kStep) {
+          const size_t i = found[j - 2 * kStep];
+          const Op& op = ops[i];
+          const uint32_t wi = stage[j - 2 * kStep];
+          const Write* w = wi != kNone ? &writes_[wi] : nullptr;
+          if (w != nullptr && keys_[w->key] == op.key && w->call <= op.ret && w->until >= op.call) continue;
+          Anomaly kind = w == nullptr || keys_[w->key] != op.key ? Anomaly::kUnknownValue : Anomaly::kStaleRead;
+          LoadAnomaly(kind, i, kind == Anomaly::kStaleRead ? wi : kNone);
+        }
       }
-      ++result_.anomalies[static_cast<int>(kind)];
-      uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
-      if (Wants(kind, op.call, order)) Offer(op.call, order, LoadExample(kind, i, wi));
+      for (size_t j = 0; j < na + 2 * kStep; ++j) {
+        if (j < na) key_map_.Prefetch(ops[absent[j]].key);
+        if (j >= kStep && j - kStep < na) {
+          uint32_t k = key_map_.Find(ops[absent[j - kStep]].key);
+          stage[j - kStep] = k;
+          if (k < real_keys_) __builtin_prefetch(&state_[k]);
+        }
+        if (j >= 2 * kStep) {
+          const size_t i = absent[j - 2 * kStep];
+          const Op& op = ops[i];
+          const uint32_t k = stage[j - 2 * kStep];
+          if (k == kNone || k >= real_keys_ || AbsentMeetsNear(k, op.call, op.ret)) continue;
+          LoadAnomaly(Anomaly::kStaleRead, i, kNone);
+        }
+      }
     }
+  }
+
+  void LoadAnomaly(Anomaly kind, size_t i, uint32_t wi) {
+    ++result_.anomalies[static_cast<int>(kind)];
+    uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
+    if (Wants(kind, h_.ops[i].call, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
   }
 
   Example LoadExample(Anomaly kind, size_t i, uint32_t wi) const {
@@ -981,16 +1051,7 @@ class Checker {
   std::vector<uint64_t> absent_off_, present_off_;
   bool present_built_ = false;
   std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time
-  // Per written key, the value it was last visited with and its write (wi == kNone: none).
-  struct LastSeen {
-    uint64_t value;
-    int64_t call;
-    int64_t until;
-    uint32_t wi;
-  };
-  std::vector<LastSeen> last_seen_;
-  std::vector<Cursor> cursors_;  // per written key, for AbsentMeetsNear
-  std::vector<uint32_t> stamp_;  // iteration number that last visited the key
+  std::vector<KeyState> state_;      // per key
   std::vector<uint32_t> candidate_stamp_;
   std::vector<SweepEvent> events_;
   std::vector<uint32_t> constrained_;
