@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "check/flat_map.h"
-#include "check/huge_page_allocator.h"
 #include "check/radix_sort.h"
+#include "check/uninit_allocator.h"
 #include "check/value_index.h"
 
 namespace mapstress {
@@ -59,9 +59,11 @@ struct Span {
   int64_t hi;
 };
 
+// A finite end of an A_k span: its time, key, and (span index within the key) << 1 | is_hi.
 struct Endpoint {
   int64_t time;
   uint32_t key;
+  uint32_t span_end;
 };
 
 bool IsStore(const Write& w) { return (w.op & kStoreBit) != 0; }
@@ -246,8 +248,13 @@ class Checker {
     endpoints_.reserve(2 * absent_.size());
     for (uint32_t k = 0; k < real_keys_; ++k) {
       for (uint64_t i = absent_off_[k]; i < absent_off_[k + 1]; ++i) {
-        if (absent_[i].lo != kNegInf) endpoints_.push_back(Endpoint{absent_[i].lo, k});
-        if (absent_[i].hi != kPosInf) endpoints_.push_back(Endpoint{absent_[i].hi, k});
+        uint32_t rel = static_cast<uint32_t>(i - absent_off_[k]) << 1;
+        if (absent_[i].lo != kNegInf) {
+          endpoints_.push_back(Endpoint{absent_[i].lo, k, rel});
+        } else {
+          ++spans_from_neg_inf_;
+        }
+        if (absent_[i].hi != kPosInf) endpoints_.push_back(Endpoint{absent_[i].hi, k, rel | 1});
       }
     }
     RadixSortBy(endpoints_, [this](const Endpoint& e) { return TimeKey(e.time); });
@@ -285,38 +292,31 @@ class Checker {
     return Meets(present_.data() + present_off_[k], present_.data() + present_off_[k + 1], lo, hi);
   }
 
-  // For each iteration (in `order`), how many keys must be seen: the gaps of A_k that
-  // strictly contain the window, counted by binary searches over gap starts and ends.
-  std::vector<uint32_t> CountMustSee(const std::vector<uint32_t>& order) const {
-    std::vector<Span> gaps;
-    gaps.reserve(absent_.size() + real_keys_);
-    for (uint32_t k = 0; k < real_keys_; ++k) {
-      int64_t prev = kNegInf;
-      bool open = true;  // (-inf, first) is a gap unless A_k starts at -inf
-      for (const Span* s = AbsentBegin(k); s != AbsentEnd(k); ++s) {
-        if (!(open && s->lo == kNegInf)) gaps.push_back(Span{prev, s->lo});
-        open = false;
-        prev = s->hi;
-      }
-      if (prev != kPosInf) gaps.push_back(Span{prev, kPosInf});
+  // How many keys must be seen by an iteration [c, r] (A_k does not meet the window), for
+  // iterations in order of call: all written keys, less those whose A_k contains c (spans
+  // with lo <= c, less those with hi < c: counted by a sweep over the endpoints as c grows),
+  // less those with c outside A_k and a span starting in (c, r] (a walk over the endpoints
+  // inside the window).
+  uint32_t MustSee(int64_t c, int64_t r, uint32_t n) {
+    const size_t n_end = endpoints_.size();
+    while (sweep_le_ < n_end && endpoints_[sweep_le_].time <= c) {
+      los_le_ += (endpoints_[sweep_le_].span_end & 1) == 0;
+      ++sweep_le_;
     }
-    // M = #{lo < C} - #{hi <= R} + #{lo >= C and hi <= R}: gaps are non-empty open
-    // intervals, so the last term only needs the gaps that start inside [C, R).
-    RadixSortBy(gaps, [this](const Span& g) { return TimeKey(g.lo); });
-    std::vector<int64_t> his(gaps.size());
-    for (size_t i = 0; i < gaps.size(); ++i) his[i] = gaps[i].hi;
-    RadixSortBy(his, [this](int64_t t) { return TimeKey(t); });
-    std::vector<uint32_t> must(order.size(), 0);
-    for (uint32_t i = 0; i < order.size(); ++i) {
-      const int64_t c = h_.ops[order[i]].call, r = h_.ops[order[i]].ret;
-      auto first = std::lower_bound(gaps.begin(), gaps.end(), c, [](const Span& g, int64_t t) { return g.lo < t; });
-      uint64_t lo_before = first - gaps.begin();
-      uint64_t hi_within = std::upper_bound(his.begin(), his.end(), r) - his.begin();
-      uint64_t inside = 0;
-      for (auto g = first; g != gaps.end() && g->lo < r; ++g) inside += g->hi <= r;
-      must[i] = static_cast<uint32_t>(lo_before + inside - hi_within);
+    while (sweep_lt_ < n_end && endpoints_[sweep_lt_].time < c) {
+      his_lt_ += endpoints_[sweep_lt_].span_end & 1;
+      ++sweep_lt_;
     }
-    return must;
+    uint64_t meets = spans_from_neg_inf_ + los_le_ - his_lt_;
+    for (size_t e = sweep_le_; e < n_end && endpoints_[e].time <= r; ++e) {
+      const Endpoint& ep = endpoints_[e];
+      if ((ep.span_end & 1) != 0 || must_stamp_[ep.key] == n) continue;
+      must_stamp_[ep.key] = n;  // its first span starting in (c, r]
+      uint32_t rel = ep.span_end >> 1;
+      bool contains_c = rel > 0 && absent_[absent_off_[ep.key] + rel - 1].hi >= c;
+      meets += !contains_c;
+    }
+    return static_cast<uint32_t>(real_keys_ - meets);
   }
 
   // ---- examples ----
@@ -499,11 +499,13 @@ class Checker {
     order.swap(iterations_);
     std::sort(order.begin(), order.end(),
               [&](uint32_t a, uint32_t b) { return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b); });
-    std::vector<uint32_t> must = CountMustSee(order);
+    must_stamp_.assign(real_keys_, 0);
     state_.assign(keys_.size(), KeyState{});
     candidate_stamp_.assign(keys_.size(), 0);
     ResetCursors();
-    for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
+    for (uint32_t n = 0; n < order.size(); ++n) {
+      CheckIteration(order[n], n + 1, MustSee(h_.ops[order[n]].call, h_.ops[order[n]].ret, n + 1));
+    }
   }
 
   uint32_t WriteOfValue(uint64_t value) const { return value_index_.Find(value); }
@@ -1038,20 +1040,24 @@ class Checker {
   int64_t t_min_ = 0;    // earliest call or return
   uint64_t t_span_ = 0;  // latest call or return - t_min_
 
-  FlatMap key_map_;                                      // key -> dense index (written/prefilled keys first)
-  std::vector<uint64_t> keys_;                           // dense index -> key
-  std::vector<uint32_t> iterations_;                     // iterate ops, in ops order
-  uint32_t real_keys_ = 0;                               // keys with writes or a prefill; later ones only visited
-  std::vector<uint32_t> prefill_;                        // dense index -> index in History::initial, or kNone
-  std::vector<uint64_t> offsets_;                        // writes of key k: writes_[offsets_[k], offsets_[k+1])
-  std::vector<Write, HugePageAllocator<Write>> writes_;  // per key by call, via offsets_
-  ValueIndex value_index_;                               // stored value -> its write
-  std::vector<Span, HugePageAllocator<Span>> absent_;    // A_k, per key via absent_off_
-  std::vector<Span> present_;                            // P_k, per key via present_off_; built on first need
+  FlatMap key_map_;                   // key -> dense index (written/prefilled keys first)
+  std::vector<uint64_t> keys_;        // dense index -> key
+  std::vector<uint32_t> iterations_;  // iterate ops, in ops order
+  uint32_t real_keys_ = 0;            // keys with writes or a prefill; later ones only visited
+  std::vector<uint32_t> prefill_;     // dense index -> index in History::initial, or kNone
+  std::vector<uint64_t> offsets_;     // writes of key k: writes_[offsets_[k], offsets_[k+1])
+  UninitVector<Write> writes_;        // per key by call, via offsets_
+  ValueIndex value_index_;            // stored value -> its write
+  UninitVector<Span> absent_;         // A_k, per key via absent_off_
+  std::vector<Span> present_;         // P_k, per key via present_off_; built on first need
   std::vector<uint64_t> absent_off_, present_off_;
   bool present_built_ = false;
-  std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time
-  std::vector<KeyState> state_;      // per key
+  UninitVector<Endpoint> endpoints_;    // finite ends of every A_k span, by time
+  uint64_t spans_from_neg_inf_ = 0;     // A_k spans starting at -infinity
+  size_t sweep_le_ = 0, sweep_lt_ = 0;  // first endpoint after c, at or after c
+  uint64_t los_le_ = 0, his_lt_ = 0;    // span starts up to c, span ends before c
+  std::vector<uint32_t> must_stamp_;    // iteration whose must-see walk counted the key
+  std::vector<KeyState> state_;         // per key
   std::vector<uint32_t> candidate_stamp_;
   std::vector<SweepEvent> events_;
   std::vector<uint32_t> constrained_;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "check/checker.h"
-#include "check/huge_page_allocator.h"
+#include "check/uninit_allocator.h"
 
 namespace mapstress {
 
@@ -162,10 +162,10 @@ class ValueIndex {
   uint64_t last_ = 0;
   bool too_many_runs_ = false;
   bool use_runs_ = false;
-  std::vector<Run> runs_;                                      // by ownership order while adding, then by first value
-  std::vector<uint64_t> firsts_;                               // runs_[i].first, for the binary search
-  std::vector<uint32_t, HugePageAllocator<uint32_t>> writes_;  // runs: ordinal -> write
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;           // hash
+  std::vector<Run> runs_;          // by ownership order while adding, then by first value
+  std::vector<uint64_t> firsts_;   // runs_[i].first, for the binary search
+  UninitVector<uint32_t> writes_;  // runs: ordinal -> write
+  std::vector<Slot> slots_;        // hash
   size_t mask_ = 0;
 };
 
