@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -157,6 +158,44 @@ TEST(CheckerOrderTest, RepeatedVisitsWithChangingValues) {
   EXPECT_EQ(r.Count(Anomaly::kStaleValue), 2u);
   EXPECT_EQ(r.anomalous, 2u);
   EXPECT_EQ(r.snapshot, 2u);
+}
+
+// The per-key cursor's fast path stands in infinities for "no span before" and "no span
+// after"; queries reaching to the end of time must still be answered exactly.
+TEST(CheckerOrderTest, CursorQueriesAtTheEndsOfTime) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  History h;
+  h.initial.push_back(Entry{7, 1});
+  Op erase;
+  erase.kind = OpKind::kErase;
+  erase.key = 7;
+  erase.found = true;
+  erase.call = 10;
+  erase.ret = 20;
+  h.ops.push_back(erase);
+  h.ops.push_back(Store(7, 2, 30, 40));  // absent possible only during [10, 40]
+  for (int64_t call : {50, 60, 70}) {    // present throughout: each is a stale read
+    Op load;
+    load.kind = OpKind::kLoad;
+    load.key = 7;
+    load.call = call;
+    load.ret = kMax;
+    h.ops.push_back(load);
+  }
+  Op early;  // absent possible during [10, 40]: fine
+  early.kind = OpKind::kLoad;
+  early.key = 7;
+  early.call = kMin;
+  early.ret = 15;
+  h.ops.push_back(early);
+  Op before;  // before the erase was called: the prefill was in effect, a stale read
+  before = early;
+  before.ret = 5;
+  h.ops.push_back(before);
+  CheckResult r = Check(h);
+  EXPECT_EQ(r.loads, 5u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 4u);
 }
 
 }  // namespace

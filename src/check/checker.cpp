@@ -3,16 +3,20 @@
 #include "check/checker.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <limits>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "check/flat_map.h"
-#include "check/huge_page_allocator.h"
 #include "check/radix_sort.h"
+#include "check/uninit_allocator.h"
 #include "check/value_index.h"
 
 namespace mapstress {
@@ -55,9 +59,11 @@ struct Span {
   int64_t hi;
 };
 
+// A finite end of an A_k span: its time, key, and (span index within the key) << 1 | is_hi.
 struct Endpoint {
   int64_t time;
   uint32_t key;
+  uint32_t span_end;
 };
 
 bool IsStore(const Write& w) { return (w.op & kStoreBit) != 0; }
@@ -115,10 +121,16 @@ class Checker {
       return idx;
     };
     prefill_.clear();
+    value_index_.SetLayout(options_.value_layout);
+    // Values enter the value index in ownership order: the prefill (first entry of each
+    // key), then stores in ops order.
     for (size_t i = 0; i < h_.initial.size(); ++i) {
       uint32_t k = add(h_.initial[i].key);
       if (prefill_.size() < keys_.size()) prefill_.resize(keys_.size(), kNone);
-      if (prefill_[k] == kNone) prefill_[k] = static_cast<uint32_t>(i);
+      if (prefill_[k] == kNone) {
+        prefill_[k] = static_cast<uint32_t>(i);
+        value_index_.Add(h_.initial[i].value);
+      }
     }
     int64_t t0 = kPosInf, t_min = kPosInf, t_max = kNegInf;
     for (const Op& op : h_.ops) {
@@ -126,7 +138,7 @@ class Checker {
       t_min = std::min({t_min, op.call, op.ret});
       t_max = std::max({t_max, op.call, op.ret});
       if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) ++offsets_[add(op.key) + 1];
-      stores_ += op.kind == OpKind::kStore;
+      if (op.kind == OpKind::kStore) value_index_.Add(op.value);
       if (op.kind == OpKind::kIterate) {
         iterations_.push_back(static_cast<uint32_t>(&op - h_.ops.data()));
       }
@@ -141,31 +153,30 @@ class Checker {
   }
 
   void BuildWrites() {
-    // Counting sort of writes by key; slot 0 of each key is its initial state. Stores enter
-    // the value index on the way, so the first store seen owns a value (prefill values
-    // first, then ops order); until the key is finished, a store's `key` field holds its
-    // value-index slot (kNone if another store owns the value).
+    // Counting sort of writes by key; slot 0 of each key is its initial state. Stores are
+    // claimed in the value index on the way, so the first store seen owns a value (prefill
+    // values first, then ops order); until the key is finished, a store's `key` field holds
+    // its value-index handle (kNone if another store owns the value).
     for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
     writes_.resize(offsets_[real_keys_]);
-    value_index_.Reserve(h_.initial.size() + stores_);
-    auto claim = [&](uint64_t value) {
-      bool inserted;
-      ValueIndex::Record* rec = value_index_.FindOrInsert(value, &inserted);
-      if (!inserted) return kNone;
-      rec->write = 0;  // claimed; filled in below
-      return value_index_.SlotOf(rec);
+    value_index_.Decide();
+    uint32_t ordinal = 0;
+    auto claim = [&](uint64_t value, uint64_t wi) {
+      uint32_t handle = value_index_.Claim(value, ordinal++);
+      if (handle != kNone) value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
+      return handle;
     };
     std::vector<uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (uint32_t k = 0; k < real_keys_; ++k) {
       bool prefilled = prefill_[k] != kNone;
-      uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value) : kNone;
+      uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value, fill[k]) : kNone;
       writes_[fill[k]++] = Write{kNegInf, kNegInf, kInitialOp | (prefilled ? kStoreBit : 0), slot};
     }
     constexpr size_t kAhead = 48;  // ops, of which about 40% are stores
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
       if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kStore) {
-        value_index_.Prefetch(h_.ops[i + kAhead].value);
+        value_index_.PrefetchClaim(h_.ops[i + kAhead].value);
       }
       const Op& op = h_.ops[i];
       if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
@@ -173,7 +184,8 @@ class Checker {
       bool store = op.kind == OpKind::kStore;
       uint32_t tag = static_cast<uint32_t>(i) | (store ? kStoreBit : 0);
       // `until` holds ret for now.
-      writes_[fill[k]++] = Write{op.call, op.ret, tag, store ? claim(op.value) : kNone};
+      uint64_t wi = fill[k]++;
+      writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, wi) : kNone};
     }
     std::vector<uint64_t>().swap(fill);
 
@@ -182,8 +194,12 @@ class Checker {
     for (uint32_t k = 0; k < real_keys_; ++k) {
       Write* begin = writes_.data() + offsets_[k];
       Write* end = writes_.data() + offsets_[k + 1];
-      SortByCall(begin, end);
       size_t n = end - begin;
+      if (SortByCall(begin, end)) {  // the writes moved: tell the value index where to
+        for (size_t i = 0; i < n; ++i) {
+          if (begin[i].key != kNone) value_index_.SetWrite(begin[i].key, static_cast<uint32_t>(offsets_[k] + i));
+        }
+      }
       suffix_min.resize(n + 1);
       suffix_min[n] = kPosInf;
       for (size_t i = n; i-- > 0;) suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
@@ -201,31 +217,18 @@ class Checker {
         size_t j =
             std::upper_bound(begin + lo, begin + hi, ret, [](int64_t t, const Write& w) { return t < w.call; }) - begin;
         begin[i].until = suffix_min[j];
-      }
-      // Fill in the value-index records of the stores that own their value.
-      constexpr size_t kSlotAhead = 8;
-      for (size_t i = 0; i < n; ++i) {
-        if (i + kSlotAhead < n && begin[i + kSlotAhead].key != kNone) {
-          value_index_.PrefetchSlot(begin[i + kSlotAhead].key);
-        }
-        Write& w = begin[i];
-        if (w.key != kNone) {
-          ValueIndex::Record& rec = value_index_.At(w.key);
-          rec.call = w.call;
-          rec.until = w.until;
-          rec.write = static_cast<uint32_t>(offsets_[k] + i);
-          rec.key = k;
-        }
-        w.key = k;
+        begin[i].key = k;
       }
     }
   }
 
   // Sorts one key's writes (after its initial state) by (call, op), which is usually already
-  // their order.
-  static void SortByCall(Write* begin, Write* end) {
+  // their order. Returns whether it moved any.
+  static bool SortByCall(Write* begin, Write* end) {
     auto less = [](const Write& a, const Write& b) { return std::tie(a.call, a.op) < std::tie(b.call, b.op); };
-    if (end - begin > 2 && !std::is_sorted(begin + 1, end, less)) std::sort(begin + 1, end, less);
+    if (end - begin <= 2 || std::is_sorted(begin + 1, end, less)) return false;
+    std::sort(begin + 1, end, less);
+    return true;
   }
 
   void BuildSpans() {
@@ -245,8 +248,13 @@ class Checker {
     endpoints_.reserve(2 * absent_.size());
     for (uint32_t k = 0; k < real_keys_; ++k) {
       for (uint64_t i = absent_off_[k]; i < absent_off_[k + 1]; ++i) {
-        if (absent_[i].lo != kNegInf) endpoints_.push_back(Endpoint{absent_[i].lo, k});
-        if (absent_[i].hi != kPosInf) endpoints_.push_back(Endpoint{absent_[i].hi, k});
+        uint32_t rel = static_cast<uint32_t>(i - absent_off_[k]) << 1;
+        if (absent_[i].lo != kNegInf) {
+          endpoints_.push_back(Endpoint{absent_[i].lo, k, rel});
+        } else {
+          ++spans_from_neg_inf_;
+        }
+        if (absent_[i].hi != kPosInf) endpoints_.push_back(Endpoint{absent_[i].hi, k, rel | 1});
       }
     }
     RadixSortBy(endpoints_, [this](const Endpoint& e) { return TimeKey(e.time); });
@@ -284,38 +292,31 @@ class Checker {
     return Meets(present_.data() + present_off_[k], present_.data() + present_off_[k + 1], lo, hi);
   }
 
-  // For each iteration (in `order`), how many keys must be seen: the gaps of A_k that
-  // strictly contain the window, counted by binary searches over gap starts and ends.
-  std::vector<uint32_t> CountMustSee(const std::vector<uint32_t>& order) const {
-    std::vector<Span> gaps;
-    gaps.reserve(absent_.size() + real_keys_);
-    for (uint32_t k = 0; k < real_keys_; ++k) {
-      int64_t prev = kNegInf;
-      bool open = true;  // (-inf, first) is a gap unless A_k starts at -inf
-      for (const Span* s = AbsentBegin(k); s != AbsentEnd(k); ++s) {
-        if (!(open && s->lo == kNegInf)) gaps.push_back(Span{prev, s->lo});
-        open = false;
-        prev = s->hi;
-      }
-      if (prev != kPosInf) gaps.push_back(Span{prev, kPosInf});
+  // How many keys must be seen by an iteration [c, r] (A_k does not meet the window), for
+  // iterations in order of call: all written keys, less those whose A_k contains c (spans
+  // with lo <= c, less those with hi < c: counted by a sweep over the endpoints as c grows),
+  // less those with c outside A_k and a span starting in (c, r] (a walk over the endpoints
+  // inside the window).
+  uint32_t MustSee(int64_t c, int64_t r, uint32_t n) {
+    const size_t n_end = endpoints_.size();
+    while (sweep_le_ < n_end && endpoints_[sweep_le_].time <= c) {
+      los_le_ += (endpoints_[sweep_le_].span_end & 1) == 0;
+      ++sweep_le_;
     }
-    // M = #{lo < C} - #{hi <= R} + #{lo >= C and hi <= R}: gaps are non-empty open
-    // intervals, so the last term only needs the gaps that start inside [C, R).
-    RadixSortBy(gaps, [this](const Span& g) { return TimeKey(g.lo); });
-    std::vector<int64_t> his(gaps.size());
-    for (size_t i = 0; i < gaps.size(); ++i) his[i] = gaps[i].hi;
-    RadixSortBy(his, [this](int64_t t) { return TimeKey(t); });
-    std::vector<uint32_t> must(order.size(), 0);
-    for (uint32_t i = 0; i < order.size(); ++i) {
-      const int64_t c = h_.ops[order[i]].call, r = h_.ops[order[i]].ret;
-      auto first = std::lower_bound(gaps.begin(), gaps.end(), c, [](const Span& g, int64_t t) { return g.lo < t; });
-      uint64_t lo_before = first - gaps.begin();
-      uint64_t hi_within = std::upper_bound(his.begin(), his.end(), r) - his.begin();
-      uint64_t inside = 0;
-      for (auto g = first; g != gaps.end() && g->lo < r; ++g) inside += g->hi <= r;
-      must[i] = static_cast<uint32_t>(lo_before + inside - hi_within);
+    while (sweep_lt_ < n_end && endpoints_[sweep_lt_].time < c) {
+      his_lt_ += endpoints_[sweep_lt_].span_end & 1;
+      ++sweep_lt_;
     }
-    return must;
+    uint64_t meets = spans_from_neg_inf_ + los_le_ - his_lt_;
+    for (size_t e = sweep_le_; e < n_end && endpoints_[e].time <= r; ++e) {
+      const Endpoint& ep = endpoints_[e];
+      if ((ep.span_end & 1) != 0 || must_stamp_[ep.key] == n) continue;
+      must_stamp_[ep.key] = n;  // its first span starting in (c, r]
+      uint32_t rel = ep.span_end >> 1;
+      bool contains_c = rel > 0 && absent_[absent_off_[ep.key] + rel - 1].hi >= c;
+      meets += !contains_c;
+    }
+    return static_cast<uint32_t>(real_keys_ - meets);
   }
 
   // ---- examples ----
@@ -487,7 +488,7 @@ class Checker {
     uint32_t idx = key_map_.Insert(key, static_cast<uint32_t>(keys_.size()));
     if (idx == keys_.size()) {
       keys_.push_back(key);
-      stamp_.push_back(0);
+      state_.push_back(KeyState{});
       candidate_stamp_.push_back(0);
     }
     return idx;
@@ -498,38 +499,47 @@ class Checker {
     order.swap(iterations_);
     std::sort(order.begin(), order.end(),
               [&](uint32_t a, uint32_t b) { return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b); });
-    std::vector<uint32_t> must = CountMustSee(order);
-    stamp_.assign(keys_.size(), 0);
+    must_stamp_.assign(real_keys_, 0);
+    state_.assign(keys_.size(), KeyState{});
     candidate_stamp_.assign(keys_.size(), 0);
     ResetCursors();
-    last_seen_.assign(real_keys_, LastSeen{0, 0, 0, kNone});
-    for (uint32_t n = 0; n < order.size(); ++n) CheckIteration(order[n], n + 1, must[n]);
+    for (uint32_t n = 0; n < order.size(); ++n) {
+      CheckIteration(order[n], n + 1, MustSee(h_.ops[order[n]].call, h_.ops[order[n]].ret, n + 1));
+    }
   }
 
-  uint32_t WriteOfValue(uint64_t value) const {
-    const ValueIndex::Record* rec = value_index_.Find(value);
-    return rec != nullptr ? rec->write : kNone;
-  }
+  uint32_t WriteOfValue(uint64_t value) const { return value_index_.Find(value); }
 
-  // Per written key: the first span of A_k that ends at or after the last queried time,
-  // with copies of what the next query needs so that it usually touches only this array.
-  struct Cursor {
-    int64_t lo;  // of span idx (when idx < end)
-    int64_t hi;
-    int64_t prev_hi;  // of span idx - 1 (when idx > begin)
-    uint64_t idx;
+  // What checking needs per key, in one cache line: the value the key was last visited
+  // with and its write (wi == kNone: none; in a slowly changing map most entries repeat
+  // what the previous iteration saw), the last iteration that visited it, and (for keys
+  // with writes) a cursor: the first span of A_k that ends at or after the last queried
+  // time, with copies of what the next query needs.
+  struct alignas(64) KeyState {
+    uint64_t value = 0;
+    int64_t call = 0;
+    int64_t until = 0;
+    uint32_t wi = kNone;
+    uint32_t stamp = 0;  // iteration number that last visited the key
+    int64_t lo = 0;      // of span idx (when idx < end)
+    int64_t hi = 0;
+    int64_t prev_hi = 0;  // of span idx - 1 (when idx > begin)
+    uint64_t idx = 0;
   };
+  static_assert(sizeof(KeyState) == 64);
 
   void ResetCursors() {
-    cursors_.resize(real_keys_);
+    if (state_.size() < real_keys_) state_.resize(real_keys_);
     for (uint32_t k = 0; k < real_keys_; ++k) {
-      cursors_[k].idx = absent_off_[k];
+      state_[k].idx = absent_off_[k];
       LoadCursor(k);
     }
   }
 
   void LoadCursor(uint32_t k) {
-    Cursor& cur = cursors_[k];
+    KeyState& cur = state_[k];
+    cur.lo = cur.hi = kPosInf;  // past the end
+    cur.prev_hi = kNegInf;      // at the beginning
     if (cur.idx < absent_off_[k + 1]) {
       cur.lo = absent_[cur.idx].lo;
       cur.hi = absent_[cur.idx].hi;
@@ -539,10 +549,20 @@ class Checker {
   }
 
   // AbsentMeets(k, c, r), fast when c is close to the previous query's: the cursor walks a
-  // few spans, else binary search (queries come roughly in time order).
+  // few spans, else binary search (queries come roughly in time order). The usual case, the
+  // cursor already in place, needs only the key's state (the infinite stand-ins for "past the
+  // end" and "at the beginning" are exact for finite c and r; other queries take the long way).
   bool AbsentMeetsNear(uint32_t k, int64_t c, int64_t r) {
+    const KeyState& cur = state_[k];
+    if (c != kNegInf && r != kPosInf && cur.hi >= c && cur.prev_hi < c) [[likely]] {
+      return cur.lo <= r;
+    }
+    return MoveCursor(k, c, r);
+  }
+
+  [[gnu::noinline]] bool MoveCursor(uint32_t k, int64_t c, int64_t r) {
     constexpr int kMaxWalk = 8;
-    Cursor& cur = cursors_[k];
+    KeyState& cur = state_[k];
     const uint64_t begin = absent_off_[k], end = absent_off_[k + 1];
     uint64_t idx = cur.idx;
     int walked = 0;
@@ -581,24 +601,38 @@ class Checker {
     int64_t lo = c, hi = r;  // instants allowed by the visited entries
     uint32_t lo_write = kNone, hi_write = kNone;
     uint64_t seq = 0;
-    // Software pipeline over the entries, kAhead apart: prefetch the key's slot; find the
-    // key and try its last seen value (often unchanged since the previous iteration), else
-    // prefetch the value's slot; use it.
-    constexpr int64_t kAhead = 16;
+    // Software pipeline over the entries, kStep apart: prefetch the key's slot; find the
+    // key and prefetch its state; try its last seen value, else prefetch the value's index
+    // cell; find the value's write and prefetch it; use it.
+    constexpr int64_t kStep = 6;
+    constexpr int64_t kRing = 32;  // > 4 * kStep, a power of two
     struct Stage {
       uint32_t k;
+      uint32_t wi;
       bool hit;
     };
-    Stage ring[2 * kAhead];
-    auto slot = [&](int64_t e) -> Stage& { return ring[e % (2 * kAhead)]; };
+    Stage ring[kRing];
+    auto slot = [&](int64_t e) -> Stage& { return ring[e & (kRing - 1)]; };
     const int64_t total = static_cast<int64_t>(count);
-    for (int64_t e = -2 * kAhead; e < total; ++e) {
-      if (e + 2 * kAhead < total) key_map_.Prefetch(entries[e + 2 * kAhead].key);
-      if (int64_t b = e + kAhead; b >= 0 && b < total) {
+    for (int64_t e = -4 * kStep; e < total; ++e) {
+      if (e + 4 * kStep < total) key_map_.Prefetch(entries[e + 4 * kStep].key);
+      if (int64_t b = e + 3 * kStep; b >= 0 && b < total) {
         Stage& st = slot(b);
         st.k = key_map_.Find(entries[b].key);
-        st.hit = st.k < real_keys_ && last_seen_[st.k].wi != kNone && last_seen_[st.k].value == entries[b].value;
+        if (st.k != kNone) __builtin_prefetch(&state_[st.k]);
+      }
+      if (int64_t b = e + 2 * kStep; b >= 0 && b < total) {
+        Stage& st = slot(b);
+        st.hit = st.k != kNone && state_[st.k].wi != kNone && state_[st.k].value == entries[b].value;
         if (!st.hit) value_index_.Prefetch(entries[b].value);
+      }
+      if (int64_t b = e + kStep; b >= 0 && b < total) {
+        Stage& st = slot(b);
+        st.wi = kNone;
+        if (!st.hit) {
+          st.wi = value_index_.Find(entries[b].value);
+          if (st.wi != kNone) __builtin_prefetch(&writes_[st.wi]);
+        }
       }
       if (e < 0) continue;
       const Entry& entry = entries[e];
@@ -607,30 +641,34 @@ class Checker {
       uint32_t wi = kNone;
       int64_t w_call = 0, w_until = 0;
       bool known;
-      if (st.hit && last_seen_[k].value == entry.value) {  // may have changed on a repeat visit
-        const LastSeen& ls = last_seen_[k];
+      if (st.hit && state_[k].value == entry.value) {  // may have changed on a repeat visit
+        const KeyState& ls = state_[k];
         wi = ls.wi;
         w_call = ls.call;
         w_until = ls.until;
         known = true;
       } else {
-        const ValueIndex::Record* rec = value_index_.Find(entry.value);
-        if (rec != nullptr) wi = rec->write;
+        wi = st.hit ? value_index_.Find(entry.value) : st.wi;
+        const Write* w = wi != kNone ? &writes_[wi] : nullptr;
         if (k == kNone) {
           known = false;
           k = KeyIndexForVisit(entry.key);
         } else {
-          known = rec != nullptr && rec->key == k;
+          known = w != nullptr && w->key == k;
         }
         if (known) {
-          w_call = rec->call;
-          w_until = rec->until;
-          last_seen_[k] = LastSeen{entry.value, w_call, w_until, wi};
+          w_call = w->call;
+          w_until = w->until;
+          KeyState& ls = state_[k];
+          ls.value = entry.value;
+          ls.call = w_call;
+          ls.until = w_until;
+          ls.wi = wi;
         }
       }
-      bool repeat = stamp_[k] == n;
+      bool repeat = state_[k].stamp == n;
       if (!repeat) {
-        stamp_[k] = n;
+        state_[k].stamp = n;
         if (k < real_keys_ && !AbsentMeetsNear(k, c, r)) ++seen_must;
       }
       Anomaly kind;
@@ -727,7 +765,7 @@ class Checker {
   void ExplainMissing(uint32_t op_index, uint32_t n, const Op& it, uint64_t missing) {
     uint64_t listed = 0;
     for (uint32_t k = 0; k < real_keys_ && listed < missing; ++k) {
-      if (stamp_[k] == n || AbsentMeets(k, it.call, it.ret)) continue;
+      if (state_[k].stamp == n || AbsentMeets(k, it.call, it.ret)) continue;
       uint64_t order = uint64_t{op_index} << 20 | (0x80000 + listed++);
       if (!Wants(Anomaly::kMissing, it.call, order)) break;
       Example ex;
@@ -755,7 +793,7 @@ class Checker {
     constrained_.clear();
     for (auto e = from; e != endpoints_.end() && e->time <= r; ++e) {
       uint32_t k = e->key;
-      if (stamp_[k] == n || candidate_stamp_[k] == n) continue;
+      if (state_[k].stamp == n || candidate_stamp_[k] == n) continue;
       candidate_stamp_[k] = n;
       uint64_t before = events_.size();
       bool covers = false;
@@ -901,36 +939,65 @@ class Checker {
 
   void CheckLoads() {
     ResetCursors();
-    constexpr size_t kAhead = 24;  // ops, of which about 45% are loads
+    // Blocks of ops: list the block's found and not-found loads without branching on the
+    // (unpredictable) op kinds, then run each list through a software pipeline, kStep
+    // apart: prefetch the value's index cell (or the key's slot); find the write (or the
+    // key) and prefetch it (or its state); judge the load.
+    constexpr size_t kBlock = 1024;
+    constexpr size_t kStep = 8;
+    const Op* ops = h_.ops.data();
     const size_t n_ops = h_.ops.size();
-    for (size_t i = 0; i < n_ops; ++i) {
-      if (i + kAhead < n_ops && h_.ops[i + kAhead].kind == OpKind::kLoad && h_.ops[i + kAhead].found) {
-        value_index_.Prefetch(h_.ops[i + kAhead].value);
+    std::vector<uint32_t> found(kBlock + 1), absent(kBlock + 1), stage(kBlock);
+    for (size_t base = 0; base < n_ops; base += kBlock) {
+      const size_t end = std::min(n_ops, base + kBlock);
+      size_t nf = 0, na = 0;
+      for (size_t i = base; i < end; ++i) {
+        const bool load = ops[i].kind == OpKind::kLoad;
+        found[nf] = static_cast<uint32_t>(i);
+        absent[na] = static_cast<uint32_t>(i);
+        nf += load & ops[i].found;
+        na += load & !ops[i].found;
       }
-      const Op& op = h_.ops[i];
-      if (op.kind != OpKind::kLoad) continue;
-      ++result_.loads;
-      Anomaly kind;
-      uint32_t wi = kNone;
-      if (op.found) {
-        const ValueIndex::Record* rec = value_index_.Find(op.value);
-        if (rec == nullptr || keys_[rec->key] != op.key) {
-          kind = Anomaly::kUnknownValue;
-        } else if (rec->call <= op.ret && rec->until >= op.call) {
-          continue;
-        } else {
-          wi = rec->write;
-          kind = Anomaly::kStaleRead;
+      result_.loads += nf + na;
+      for (size_t j = 0; j < nf + 2 * kStep; ++j) {
+        if (j < nf) value_index_.Prefetch(ops[found[j]].value);
+        if (j >= kStep && j - kStep < nf) {
+          uint32_t wi = value_index_.Find(ops[found[j - kStep]].value);
+          stage[j - kStep] = wi;
+          if (wi != kNone) __builtin_prefetch(&writes_[wi]);
         }
-      } else {
-        uint32_t k = key_map_.Find(op.key);
-        if (k == kNone || k >= real_keys_ || AbsentMeetsNear(k, op.call, op.ret)) continue;
-        kind = Anomaly::kStaleRead;
+        if (j >= 2 * kStep) {
+          const size_t i = found[j - 2 * kStep];
+          const Op& op = ops[i];
+          const uint32_t wi = stage[j - 2 * kStep];
+          const Write* w = wi != kNone ? &writes_[wi] : nullptr;
+          if (w != nullptr && keys_[w->key] == op.key && w->call <= op.ret && w->until >= op.call) continue;
+          Anomaly kind = w == nullptr || keys_[w->key] != op.key ? Anomaly::kUnknownValue : Anomaly::kStaleRead;
+          LoadAnomaly(kind, i, kind == Anomaly::kStaleRead ? wi : kNone);
+        }
       }
-      ++result_.anomalies[static_cast<int>(kind)];
-      uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
-      if (Wants(kind, op.call, order)) Offer(op.call, order, LoadExample(kind, i, wi));
+      for (size_t j = 0; j < na + 2 * kStep; ++j) {
+        if (j < na) key_map_.Prefetch(ops[absent[j]].key);
+        if (j >= kStep && j - kStep < na) {
+          uint32_t k = key_map_.Find(ops[absent[j - kStep]].key);
+          stage[j - kStep] = k;
+          if (k < real_keys_) __builtin_prefetch(&state_[k]);
+        }
+        if (j >= 2 * kStep) {
+          const size_t i = absent[j - 2 * kStep];
+          const Op& op = ops[i];
+          const uint32_t k = stage[j - 2 * kStep];
+          if (k == kNone || k >= real_keys_ || AbsentMeetsNear(k, op.call, op.ret)) continue;
+          LoadAnomaly(Anomaly::kStaleRead, i, kNone);
+        }
+      }
     }
+  }
+
+  void LoadAnomaly(Anomaly kind, size_t i, uint32_t wi) {
+    ++result_.anomalies[static_cast<int>(kind)];
+    uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
+    if (Wants(kind, h_.ops[i].call, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
   }
 
   Example LoadExample(Anomaly kind, size_t i, uint32_t wi) const {
@@ -973,30 +1040,24 @@ class Checker {
   int64_t t_min_ = 0;    // earliest call or return
   uint64_t t_span_ = 0;  // latest call or return - t_min_
 
-  FlatMap key_map_;                                      // key -> dense index (written/prefilled keys first)
-  std::vector<uint64_t> keys_;                           // dense index -> key
-  size_t stores_ = 0;                                    // store ops
-  std::vector<uint32_t> iterations_;                     // iterate ops, in ops order
-  uint32_t real_keys_ = 0;                               // keys with writes or a prefill; later ones only visited
-  std::vector<uint32_t> prefill_;                        // dense index -> index in History::initial, or kNone
-  std::vector<uint64_t> offsets_;                        // writes of key k: writes_[offsets_[k], offsets_[k+1])
-  std::vector<Write, HugePageAllocator<Write>> writes_;  // per key by call, via offsets_
-  ValueIndex value_index_;                               // stored value -> its write
-  std::vector<Span, HugePageAllocator<Span>> absent_;    // A_k, per key via absent_off_
-  std::vector<Span> present_;                            // P_k, per key via present_off_; built on first need
+  FlatMap key_map_;                   // key -> dense index (written/prefilled keys first)
+  std::vector<uint64_t> keys_;        // dense index -> key
+  std::vector<uint32_t> iterations_;  // iterate ops, in ops order
+  uint32_t real_keys_ = 0;            // keys with writes or a prefill; later ones only visited
+  std::vector<uint32_t> prefill_;     // dense index -> index in History::initial, or kNone
+  std::vector<uint64_t> offsets_;     // writes of key k: writes_[offsets_[k], offsets_[k+1])
+  UninitVector<Write> writes_;        // per key by call, via offsets_
+  ValueIndex value_index_;            // stored value -> its write
+  UninitVector<Span> absent_;         // A_k, per key via absent_off_
+  std::vector<Span> present_;         // P_k, per key via present_off_; built on first need
   std::vector<uint64_t> absent_off_, present_off_;
   bool present_built_ = false;
-  std::vector<Endpoint> endpoints_;  // finite ends of every A_k span, by time
-  // Per written key, the value it was last visited with and its write (wi == kNone: none).
-  struct LastSeen {
-    uint64_t value;
-    int64_t call;
-    int64_t until;
-    uint32_t wi;
-  };
-  std::vector<LastSeen> last_seen_;
-  std::vector<Cursor> cursors_;  // per written key, for AbsentMeetsNear
-  std::vector<uint32_t> stamp_;  // iteration number that last visited the key
+  UninitVector<Endpoint> endpoints_;    // finite ends of every A_k span, by time
+  uint64_t spans_from_neg_inf_ = 0;     // A_k spans starting at -infinity
+  size_t sweep_le_ = 0, sweep_lt_ = 0;  // first endpoint after c, at or after c
+  uint64_t los_le_ = 0, his_lt_ = 0;    // span starts up to c, span ends before c
+  std::vector<uint32_t> must_stamp_;    // iteration whose must-see walk counted the key
+  std::vector<KeyState> state_;         // per key
   std::vector<uint32_t> candidate_stamp_;
   std::vector<SweepEvent> events_;
   std::vector<uint32_t> constrained_;

@@ -37,8 +37,16 @@ struct CheckResult {
   void Merge(const CheckResult& other, size_t max_examples);
 };
 
+// How the checker finds the store of a value. Results never depend on it; tests force each.
+enum class ValueLayout : uint8_t {
+  kAuto,  // runs of consecutive values when there are few and no value is stored twice, else hash
+  kRuns,  // runs whenever no value is stored twice, however many runs
+  kHash,  // always the hash table
+};
+
 struct CheckOptions {
   size_t max_examples = 3;  // per anomaly kind
+  ValueLayout value_layout = ValueLayout::kAuto;
 };
 
 CheckResult Check(const History& history, const CheckOptions& options = {});

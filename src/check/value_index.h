@@ -1,71 +1,154 @@
-// The checker's stored-value index: value -> the write that stored it, with the write's
-// possible interval inline, so that judging an entry or a load costs one memory access.
+// The checker's stored-value index: value -> the write that owns it (the first store of the
+// value, prefill values first, then History::ops order), so that judging an entry or a load
+// costs one or two memory accesses.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
-#include "check/huge_page_allocator.h"
+#include "check/checker.h"
+#include "check/uninit_allocator.h"
 
 namespace mapstress {
 
-// Open addressing with linear probing, power-of-two capacity at most 2/3 full, no erase.
-// Any uint64 value can be a key; empty slots are marked by write == kNone.
+// Two layouts behind one interface, chosen once all values are known:
+//
+// - Runs: stored values are usually self-describing counters (the engine stores
+//   EncodeValue(trial, writer, seq++), so one writer's stores, in ops order, are consecutive
+//   numbers). Values are numbered by ownership order (their ordinal); maximal stretches of
+//   consecutive values with consecutive ordinals form runs, and a value's ordinal is
+//   run.ordinal + (value - run.first). The index is then a small sorted table of runs plus
+//   one uint32 per value (ordinal -> write), filled in ops order and read near the time
+//   frontier. Used only when no two runs overlap (so every value is stored exactly once) and
+//   there are few runs (or when forced, for tests).
+// - Hash: open addressing with linear probing (power-of-two capacity, at most 2/3 full) from
+//   value to write, for arbitrary values and for histories that store a value twice (the
+//   first store claims it).
+//
+// Protocol: Add() every value in ownership order; Decide(); then, in the same order,
+// Claim(value, ordinal) each value, giving a handle (kNone: the value is already owned),
+// and SetWrite(handle, write) (again whenever that write moves); then Find().
 class ValueIndex {
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
+  // In kAuto, runs are used only while there are at most this many of them.
+  static constexpr size_t kMaxRuns = 4096;
 
-  struct Record {
-    uint64_t value;
-    int64_t call;    // the write's call
-    int64_t until;   // S(w): the end of its possible interval
-    uint32_t write;  // index of the write (kNone: empty slot)
-    uint32_t key;    // dense key index
-  };
-
-  // Sizes the table for `expected` values; call once, before inserting.
-  void Reserve(size_t expected) {
-    size_t want = 16;
-    while (want * 2 < expected * 3) want *= 2;
-    slots_.assign(want, Record{0, 0, 0, kNone, 0});
-    mask_ = want - 1;
+  void Add(uint64_t value) {
+    if (!runs_.empty() && value != 0 && value - 1 == last_) {
+      ++runs_.back().count;
+    } else if (runs_.size() < max_runs_) {
+      runs_.push_back(Run{value, 1, values_});
+    } else {
+      too_many_runs_ = true;
+      max_runs_ = 0;  // stop collecting
+      std::vector<Run>().swap(runs_);
+    }
+    last_ = value;
+    ++values_;
   }
 
-  // The record of `value`, or null.
-  const Record* Find(uint64_t value) const {
-    for (size_t i = Hash(value) & mask_;; i = (i + 1) & mask_) {
-      const Record& r = slots_[i];
-      if (r.write == kNone) return nullptr;
-      if (r.value == value) return &r;
+  // Call before the first Add.
+  void SetLayout(ValueLayout layout) {
+    layout_ = layout;
+    max_runs_ = layout == ValueLayout::kAuto ? kMaxRuns : layout == ValueLayout::kRuns ? ~size_t{0} : 0;
+  }
+
+  // Picks the layout and allocates it.
+  void Decide() {
+    bool runs = layout_ != ValueLayout::kHash && !too_many_runs_ && values_ < kNone;
+    if (runs) {
+      std::sort(runs_.begin(), runs_.end(), [](const Run& a, const Run& b) { return a.first < b.first; });
+      for (size_t i = 1; i < runs_.size() && runs; ++i) {
+        runs = runs_[i].first - runs_[i - 1].first >= runs_[i - 1].count;  // disjoint: no value twice
+      }
+    }
+    use_runs_ = runs;
+    if (use_runs_) {
+      firsts_.resize(runs_.size());
+      for (size_t i = 0; i < runs_.size(); ++i) firsts_[i] = runs_[i].first;
+      writes_.resize(values_);
+    } else {
+      std::vector<Run>().swap(runs_);
+      size_t want = 16;
+      while (want * 2 < values_ * 3) want *= 2;
+      slots_.assign(want, Slot{0, kNone});
+      mask_ = want - 1;
     }
   }
 
-  // The record of `value`, inserted empty-but-claimed (write == kNone is the caller's to
-  // fill) when absent; *inserted says which. Capacity must have been reserved.
-  Record* FindOrInsert(uint64_t value, bool* inserted) {
+  bool UsesRuns() const { return use_runs_; }
+
+  // A handle for filling in the value's write, or kNone if an earlier value claimed it.
+  uint32_t Claim(uint64_t value, uint32_t ordinal) {
+    if (use_runs_) return ordinal;  // values are distinct
     for (size_t i = Hash(value) & mask_;; i = (i + 1) & mask_) {
-      Record& r = slots_[i];
-      if (r.write == kNone) {
-        r.value = value;
-        *inserted = true;
-        return &r;
+      Slot& s = slots_[i];
+      if (s.write == kNone) {
+        s.value = value;
+        s.write = 0;  // claimed; SetWrite fills it in
+        return static_cast<uint32_t>(i);
       }
-      if (r.value == value) {
-        *inserted = false;
-        return &r;
-      }
+      if (s.value == value) return kNone;
     }
   }
 
-  // Slot positions, for filling a record in later without a second lookup.
-  uint32_t SlotOf(const Record* r) const { return static_cast<uint32_t>(r - slots_.data()); }
-  Record& At(uint32_t slot) { return slots_[slot]; }
-  void PrefetchSlot(uint32_t slot) const { __builtin_prefetch(&slots_[slot]); }
+  void SetWrite(uint32_t handle, uint32_t write) {
+    if (use_runs_) {
+      writes_[handle] = write;
+    } else {
+      slots_[handle].write = write;
+    }
+  }
 
-  // Hints the CPU to fetch the slot where a lookup of `value` starts.
-  void Prefetch(uint64_t value) const { __builtin_prefetch(&slots_[Hash(value) & mask_]); }
+  // The write owning `value`, or kNone.
+  uint32_t Find(uint64_t value) const {
+    if (use_runs_) {
+      uint32_t ordinal = Ordinal(value);
+      return ordinal == kNone ? kNone : writes_[ordinal];
+    }
+    for (size_t i = Hash(value) & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.write == kNone) return kNone;
+      if (s.value == value) return s.write;
+    }
+  }
+
+  // Hints the CPU to fetch what Find(value) reads.
+  void Prefetch(uint64_t value) const {
+    if (use_runs_) {
+      uint32_t ordinal = Ordinal(value);
+      if (ordinal != kNone) __builtin_prefetch(&writes_[ordinal]);
+    } else {
+      __builtin_prefetch(&slots_[Hash(value) & mask_]);
+    }
+  }
+
+  // Hints the CPU to fetch where Claim(value, ...) looks (hash layout only).
+  void PrefetchClaim(uint64_t value) const {
+    if (!use_runs_) __builtin_prefetch(&slots_[Hash(value) & mask_]);
+  }
 
  private:
+  struct Run {
+    uint64_t first;    // its first value
+    uint64_t count;    // consecutive values first, first + 1, ...
+    uint64_t ordinal;  // of `first`
+  };
+  struct Slot {
+    uint64_t value;
+    uint32_t write;  // kNone: empty
+  };
+
+  uint32_t Ordinal(uint64_t value) const {
+    size_t i = std::upper_bound(firsts_.begin(), firsts_.end(), value) - firsts_.begin();
+    if (i == 0) return kNone;
+    const Run& run = runs_[i - 1];
+    uint64_t offset = value - run.first;
+    return offset < run.count ? static_cast<uint32_t>(run.ordinal + offset) : kNone;
+  }
+
   static size_t Hash(uint64_t x) {
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
@@ -73,7 +156,16 @@ class ValueIndex {
     return static_cast<size_t>(x);
   }
 
-  std::vector<Record, HugePageAllocator<Record>> slots_;
+  ValueLayout layout_ = ValueLayout::kAuto;
+  size_t max_runs_ = kMaxRuns;
+  uint64_t values_ = 0;
+  uint64_t last_ = 0;
+  bool too_many_runs_ = false;
+  bool use_runs_ = false;
+  std::vector<Run> runs_;          // by ownership order while adding, then by first value
+  std::vector<uint64_t> firsts_;   // runs_[i].first, for the binary search
+  UninitVector<uint32_t> writes_;  // runs: ordinal -> write
+  std::vector<Slot> slots_;        // hash
   size_t mask_ = 0;
 };
 
