@@ -195,7 +195,9 @@ bool RunSession::Prepare(const Options& options) {
   Nanos grace;
   if (!ParseDuration(options.hang_grace, &grace, &error)) return fail("--hang-grace: " + error);
   settings_.hang_grace = grace;
-  if (options.fence_window == "0") {
+  if (options.fence_window.empty()) {
+    settings_.fence_window = kDefaultFenceWindow;
+  } else if (options.fence_window == "0") {
     settings_.fence_window = Nanos{0};
   } else if (!ParseDuration(options.fence_window, &settings_.fence_window, &error)) {
     return fail("--fence-window: " + error);

@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "cli/suggest.h"
+#include "engine/engine.h"
+#include "scenario/scenario_loader.h"
 
 namespace mapstress {
 namespace {
@@ -71,9 +73,10 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "An isolated case still running this long after its budget is killed and reported hung "
                   "(default 10s)");
   run->add_option("--fence-window", o->fence_window,
-                  "Fast point ops of one thread share one fenced time interval for up to this long (0, 500ns, "
-                  "2us, ...; default 1us); iterations always get their own. 0 = fence every op: the tightest "
-                  "intervals, but fences make fast ops 2-3x slower (fewer ops racing)");
+                  fmt::format("Fast point ops of one thread share one fenced time interval for up to this long "
+                              "(0, 500ns, 2us, ...; default {}); iterations always get their own. 0 = fence every "
+                              "op: the tightest intervals, but fences make fast ops 2-3x slower (fewer ops racing)",
+                              FormatDuration(kDefaultFenceWindow)));
   run->add_option("--shards", o->shards, "Stripes of the `sharded` backend (1..4096, default 16)")
       ->check(CLI::Range(1u, 4096u));
   run->add_option("--redis", o->redis,

@@ -25,7 +25,7 @@ struct Options {
   bool isolate = false;
   bool allow_unsafe = false;
   std::string hang_grace = "10s";
-  std::string fence_window = "1us";
+  std::string fence_window;  // "" = kDefaultFenceWindow
   uint32_t shards = 16;
   std::string redis = "auto";
   bool redis_force_hashtable = false;

@@ -23,7 +23,7 @@ struct LiveProgress {
   std::atomic<uint64_t> anomalies{0};
 };
 
-inline constexpr Nanos kDefaultFenceWindow{500};
+inline constexpr Nanos kDefaultFenceWindow{2000};
 
 struct RunSettings {
   std::optional<Nanos> duration;                // overrides the scenario's per-trial duration
