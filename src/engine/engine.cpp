@@ -99,6 +99,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   const uint64_t think_ns = static_cast<uint64_t>(group.think.count());
   const uint64_t visit_delay_ns = static_cast<uint64_t>(group.visit_delay.count());
   const uint32_t writer_id = spec.global + 1;
+  const uint64_t max_ops = group.ops;  // 0: until the budget or stop
   uint64_t seq = 1;
   uint64_t done = 0;
 
@@ -110,8 +111,9 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   if (group.start_delay.count() > 0) SpinFor(static_cast<uint64_t>(group.start_delay.count()));
 
   // One fenced timestamp ends an op and begins the next. Fast point ops go further and share
-  // one interval: after each, a cheap unfenced read tells whether the fence window has passed;
-  // if not, the op joins the open batch (its return is the batch's closing fenced read). Fences
+  // one interval: a cheap unfenced read after each (after every 8th while ops are fast) tells
+  // whether the fence window has passed; if not, the op joins the open batch (its return is the
+  // batch's closing fenced read). Fences
   // stop the op before and after from overlapping, which costs more than the op itself here.
   // Togglers and threads with think time read a fresh call time and never batch: the toggler's
   // proof needs its erase to strictly precede its next store.
@@ -203,7 +205,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     if (!pending) boundary = mark = ret;
     ++done;
     if (progress && (done & 63) == 0) progress->ops.fetch_add(64, std::memory_order_relaxed);
-    if (group.ops > 0 && done >= group.ops) break;
+    if (max_ops > 0 && done >= max_ops) break;
     if (budget > 0 && ret - origin >= budget) break;
     if (think_ns) SpinFor(think_ns);
   }
