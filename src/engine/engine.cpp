@@ -111,12 +111,11 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   if (group.start_delay.count() > 0) SpinFor(static_cast<uint64_t>(group.start_delay.count()));
 
   // One fenced timestamp ends an op and begins the next. Fast point ops go further and share
-  // one interval: a cheap unfenced read after each (after every 8th while ops are fast) tells
-  // whether the fence window has passed; if not, the op joins the open batch (its return is the
-  // batch's closing fenced read). Fences
-  // stop the op before and after from overlapping, which costs more than the op itself here.
-  // Togglers and threads with think time read a fresh call time and never batch: the toggler's
-  // proof needs its erase to strictly precede its next store.
+  // one interval, because a fence drains the pipeline and costs more than such an op: a cheap
+  // unfenced read after each (after every 8th while ops are fast) tells whether the fence
+  // window has passed; if not, the op joins the open batch, whose return is the fenced read
+  // that closes it. Togglers and threads with think time read a fresh call time and never
+  // batch: the toggler's proof needs its erase to strictly precede its next store.
   const bool fresh_calls = group.role == Role::kToggler || think_ns > 0;
   const uint64_t window = fresh_calls ? 0 : shared->window_ticks;
   uint64_t boundary = ReadBoundaryTicks();  // the last fenced read: the open batch's call
