@@ -787,8 +787,9 @@ class Checker {
       if (want) ExplainVisitedConflict(op_index, n, it, lo_write, hi_write);
       return false;
     }
-    auto from = std::lower_bound(endpoints_.begin(), endpoints_.end(), c,
-                                 [](const Endpoint& e, int64_t t) { return e.time < t; });
+    // The first endpoint at or after c: MustSee(c, ...) just swept there (iterations go in
+    // call order), so no search over all endpoints.
+    auto from = endpoints_.begin() + static_cast<std::ptrdiff_t>(sweep_lt_);
     events_.clear();
     constrained_.clear();
     for (auto e = from; e != endpoints_.end() && e->time <= r; ++e) {

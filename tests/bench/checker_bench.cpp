@@ -1,7 +1,10 @@
 // Checker throughput on a synthetic mixed history over a ~10k-key map.
 // Usage: checker_bench [--events=N] [benchmark flags]; N defaults to 50 million.
+// Also: per-iteration cost against the size of the key space (BM_IterationCostVsKeySpace).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -121,6 +124,88 @@ void BM_Check(benchmark::State& state) {
       static_cast<double>(h.ops.size() * sizeof(Op) + h.entries.size() * sizeof(Entry)) / (1 << 20);
 }
 BENCHMARK(BM_Check)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+// Per-iteration cost against the key space: `cold` keys are stored and erased before anything
+// else (absent from then on), then 10000 rounds of 20 stores to 1000 hot keys and one atomic
+// iteration over them. The same history without its iterations is checked too; the difference
+// per iteration must not grow with `cold`.
+History MakeSparseHistory(uint64_t cold, bool with_iterations) {
+  constexpr uint64_t kHot = 1000;
+  History h;
+  h.thread_names = {"writer-1", "iterator-1"};
+  std::vector<uint64_t> value(kHot);
+  uint64_t next_value = 1;
+  for (uint64_t k = 0; k < kHot; ++k) {
+    value[k] = next_value++;
+    h.initial.push_back(Entry{k, value[k]});
+  }
+  int64_t t = 0;
+  auto add = [&](OpKind kind, uint64_t key, uint64_t v, bool found) {
+    Op op;
+    op.kind = kind;
+    op.key = key;
+    op.value = v;
+    op.found = found;
+    op.call = t;
+    op.ret = t + 5;
+    t += 10;
+    h.ops.push_back(op);
+  };
+  for (uint64_t k = 0; k < cold; ++k) {
+    add(OpKind::kStore, (uint64_t{1} << 40) + k, next_value++, false);
+    add(OpKind::kErase, (uint64_t{1} << 40) + k, 0, true);
+  }
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 10000; ++round) {
+    for (int i = 0; i < 20; ++i) {
+      uint64_t k = rng() % kHot;
+      value[k] = next_value++;
+      add(OpKind::kStore, k, value[k], false);
+    }
+    if (!with_iterations) continue;
+    Op it;
+    it.kind = OpKind::kIterate;
+    it.thread = 1;
+    it.first_entry = h.entries.size();
+    for (uint64_t k = 0; k < kHot; ++k) h.entries.push_back(Entry{k, value[k]});
+    it.entry_count = static_cast<uint32_t>(kHot);
+    it.call = t;
+    it.ret = t + 5;
+    t += 10;
+    h.ops.push_back(it);
+  }
+  return h;
+}
+
+void BM_IterationCostVsKeySpace(benchmark::State& state) {
+  const auto cold = static_cast<uint64_t>(state.range(0));
+  History with = MakeSparseHistory(cold, true);
+  History without = MakeSparseHistory(cold, false);
+  double per_iteration_ns = 0;
+  CheckResult last;
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    last = Check(with);
+    auto t1 = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(Check(without));
+    auto t2 = std::chrono::steady_clock::now();
+    double diff = std::chrono::duration<double>((t1 - t0) - (t2 - t1)).count();
+    state.SetIterationTime(std::max(diff, 1e-9));
+    per_iteration_ns += diff * 1e9 / static_cast<double>(last.iterations);
+  }
+  if (last.snapshot != last.iterations || last.iterations != 10000) state.SkipWithError("not all snapshots");
+  state.counters["keys"] = static_cast<double>(cold + 1000);
+  state.counters["ns_per_iteration"] = per_iteration_ns / static_cast<double>(state.iterations());
+  state.counters["ns_per_entry"] = per_iteration_ns / static_cast<double>(state.iterations()) / 1000;
+}
+BENCHMARK(BM_IterationCostVsKeySpace)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->ArgName("cold_keys")
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime()
+    ->Iterations(5);
 
 }  // namespace
 }  // namespace mapstress
