@@ -126,10 +126,10 @@ void BM_Check(benchmark::State& state) {
 BENCHMARK(BM_Check)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 // Per-iteration cost against the key space: `cold` keys are stored and erased before anything
-// else (absent from then on), then 10000 rounds of 20 stores to 1000 hot keys and one atomic
+// else (absent from then on), then `rounds` rounds of 20 stores to 1000 hot keys and one atomic
 // iteration over them. The same history without its iterations is checked too; the difference
 // per iteration must not grow with `cold`.
-History MakeSparseHistory(uint64_t cold, bool with_iterations) {
+History MakeSparseHistory(uint64_t cold, int rounds, bool with_iterations) {
   constexpr uint64_t kHot = 1000;
   History h;
   h.thread_names = {"writer-1", "iterator-1"};
@@ -156,7 +156,7 @@ History MakeSparseHistory(uint64_t cold, bool with_iterations) {
     add(OpKind::kErase, (uint64_t{1} << 40) + k, 0, true);
   }
   std::mt19937_64 rng(7);
-  for (int round = 0; round < 10000; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     for (int i = 0; i < 20; ++i) {
       uint64_t k = rng() % kHot;
       value[k] = next_value++;
@@ -179,8 +179,9 @@ History MakeSparseHistory(uint64_t cold, bool with_iterations) {
 
 void BM_IterationCostVsKeySpace(benchmark::State& state) {
   const auto cold = static_cast<uint64_t>(state.range(0));
-  History with = MakeSparseHistory(cold, true);
-  History without = MakeSparseHistory(cold, false);
+  const auto rounds = static_cast<int>(state.range(1));
+  History with = MakeSparseHistory(cold, rounds, true);
+  History without = MakeSparseHistory(cold, rounds, false);
   double per_iteration_ns = 0;
   CheckResult last;
   for (auto _ : state) {
@@ -193,16 +194,19 @@ void BM_IterationCostVsKeySpace(benchmark::State& state) {
     state.SetIterationTime(std::max(diff, 1e-9));
     per_iteration_ns += diff * 1e9 / static_cast<double>(last.iterations);
   }
-  if (last.snapshot != last.iterations || last.iterations != 10000) state.SkipWithError("not all snapshots");
+  if (last.snapshot != last.iterations || last.iterations != static_cast<uint64_t>(rounds))
+    state.SkipWithError("not all snapshots");
   state.counters["keys"] = static_cast<double>(cold + 1000);
   state.counters["ns_per_iteration"] = per_iteration_ns / static_cast<double>(state.iterations());
   state.counters["ns_per_entry"] = per_iteration_ns / static_cast<double>(state.iterations()) / 1000;
 }
 BENCHMARK(BM_IterationCostVsKeySpace)
-    ->Arg(10'000)
-    ->Arg(100'000)
-    ->Arg(1'000'000)
-    ->ArgName("cold_keys")
+    ->Args({10'000, 10'000})
+    ->Args({100'000, 10'000})
+    ->Args({1'000'000, 10'000})
+    ->Args({10'000, 40'000})
+    ->Args({1'000'000, 40'000})
+    ->ArgNames({"cold_keys", "rounds"})
     ->Unit(benchmark::kMillisecond)
     ->UseManualTime()
     ->Iterations(5);
