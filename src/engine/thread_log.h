@@ -49,31 +49,22 @@ class ThreadLog {
 
   // ticks are relative to the trial origin.
   void Point(RecordKind kind, uint64_t key, uint64_t value, bool flag, uint64_t call, uint64_t ret) {
-    uint64_t dur = ret - call;
-    // Own the cache lines ahead, so the next op's fence does not wait for a log-line miss.
-    __builtin_prefetch(reinterpret_cast<const char*>(next_) + kPrefetchAhead, 1, 3);
-    *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key),
-                         dur > kDurMax ? kDurOverflow : static_cast<uint32_t>(dur)};
-    if (dur > kDurMax) *next_++ = LogRecord{ret, uint64_t{kRecExt} << 1, 0, 0};
+    SetReturn(Append(kind, key, value, flag, call, 0), call, ret);
   }
   // A point op whose return tick is not known yet: the next closed point record's (or the
   // one ClosePending gives) serves. `estimate`: unfenced latency in ticks.
   void PendingPoint(RecordKind kind, uint64_t key, uint64_t value, bool flag, uint64_t call, uint64_t estimate) {
-    __builtin_prefetch(reinterpret_cast<const char*>(next_) + kPrefetchAhead, 1, 3);
-    *next_++ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key),
-                         kDurPending | static_cast<uint32_t>(std::min<uint64_t>(estimate, kDurMax))};
+    Append(kind, key, value, flag, call, PendingDur(estimate));
   }
   // Sets the latency estimate of the `count` pending records before the last one.
   void SetEstimates(uint32_t count, uint64_t estimate) {
-    uint32_t dur = kDurPending | static_cast<uint32_t>(std::min<uint64_t>(estimate, kDurMax));
+    const uint32_t dur = PendingDur(estimate);
     for (LogRecord* r = next_ - 1 - count; r < next_ - 1; ++r) r->dur = dur;
   }
   // Gives the last record (a pending point op) its return tick, closing its batch.
   void ClosePending(uint64_t ret) {
     LogRecord* last = next_ - 1;
-    uint64_t dur = ret - (last->word >> 8);
-    last->dur = dur > kDurMax ? kDurOverflow : static_cast<uint32_t>(dur);
-    if (dur > kDurMax) *next_++ = LogRecord{ret, uint64_t{kRecExt} << 1, 0, 0};
+    SetReturn(last, last->word >> 8, ret);
   }
   LogRecord* BeginIteration(uint64_t call) {
     LogRecord* begin = next_++;
@@ -101,6 +92,22 @@ class ThreadLog {
   void Clear() { next_ = storage_.get(); }
 
  private:
+  LogRecord* Append(RecordKind kind, uint64_t key, uint64_t value, bool flag, uint64_t call, uint32_t dur) {
+    // Own the cache lines ahead, so the next op's fence does not wait for a log-line miss.
+    __builtin_prefetch(reinterpret_cast<const char*>(next_) + kPrefetchAhead, 1, 3);
+    *next_ = LogRecord{value, (call << 8) | (uint64_t{kind} << 1) | (flag ? 1u : 0u), static_cast<uint32_t>(key), dur};
+    return next_++;
+  }
+  // `r` is the last record: its duration, or an extension record when it does not fit.
+  void SetReturn(LogRecord* r, uint64_t call, uint64_t ret) {
+    uint64_t dur = ret - call;
+    r->dur = dur > kDurMax ? kDurOverflow : static_cast<uint32_t>(dur);
+    if (dur > kDurMax) *next_++ = LogRecord{ret, uint64_t{kRecExt} << 1, 0, 0};
+  }
+  static uint32_t PendingDur(uint64_t estimate) {
+    return kDurPending | static_cast<uint32_t>(std::min<uint64_t>(estimate, kDurMax));
+  }
+
   std::unique_ptr<LogRecord[]> storage_;
   LogRecord* next_;
   LogRecord* end_;
