@@ -13,7 +13,7 @@ struct ClockCheck {
   double read_cost_ns = 0;   // cost of one fenced read
   uint64_t cross_core_samples = 0;
   uint64_t cross_core_violations = 0;  // a later read on another core that went backwards
-  uint64_t fence_window_ns = 0;  // fast point ops share a fenced interval this long; 0 = every op fenced
+  uint64_t fence_window_ns = 0;        // fast point ops share a fenced interval this long; 0 = every op fenced
   bool trusted = false;
   std::string note;  // why not trusted, or what was weak
 };
