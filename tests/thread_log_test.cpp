@@ -45,8 +45,8 @@ TEST(ThreadLogTest, LongDurationUsesAnExtensionRecord) {
 TEST(ThreadLogTest, BatchSharesTheClosingReturn) {
   ThreadLog log(16);
   log.PendingPoint(kRecStore, 1, 10, false, 1000, 0);  // no clock read after it
-  log.PendingPoint(kRecLoad, 2, 0, false, 1000, 40);   // a read: 80 ticks for the two ops
-  log.SetEstimates(1, 40);                             // ... shared with the unread one
+  log.SetEstimates(1, 40);                             // a read: 80 ticks for the two ops,
+  log.PendingPoint(kRecLoad, 2, 0, false, 1000, 40);   // ... shared with the unread one
   log.PendingPoint(kRecLoad, 3, 30, true, 1000, 40);
   log.Point(kRecErase, 4, 0, true, 1000, 1200);
   std::array<LatencyHistogram, kOpKindCount> latency;
@@ -94,6 +94,22 @@ TEST(ThreadLogTest, ClosePendingWithALongWaitAppendsAnExtension) {
   History h = Decode(log);
   ASSERT_EQ(h.ops.size(), 1u);
   EXPECT_EQ(h.ops[0].ret, static_cast<int64_t>(ret));
+}
+
+// A batch closed by an op that waited past the inline duration: the extension record comes
+// after the estimates were set, so they stay on the pending ops.
+TEST(ThreadLogTest, LongClosingOpKeepsTheBatchEstimates) {
+  ThreadLog log(16);
+  log.PendingPoint(kRecStore, 1, 10, false, 500, 0);
+  log.SetEstimates(1, 7);
+  const uint64_t ret = 500 + (uint64_t{1} << 32);
+  log.Point(kRecLoad, 2, 0, false, 500, ret);
+  std::array<LatencyHistogram, kOpKindCount> latency;
+  History h = Decode(log, &latency);
+  ASSERT_EQ(h.ops.size(), 2u);
+  EXPECT_EQ(h.ops[0].ret, static_cast<int64_t>(ret));
+  EXPECT_EQ(h.ops[1].ret, static_cast<int64_t>(ret));
+  EXPECT_EQ(latency[static_cast<int>(OpKind::kStore)].Max(), 7u);
 }
 
 // A batch that was never closed has no provable return: decoding must refuse it rather than

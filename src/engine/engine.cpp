@@ -171,21 +171,24 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
       }
     }
     if (op.kind != OpKind::kIterate) {
-      if (window && --countdown != 0) {  // fast ops: read the clock every `stride` ops only
+      if (!window) {  // every op fenced
+        ret = ReadBoundaryTicks();
+        log->Point(kind, op.key, value, flag, call - origin, ret - origin);
+      } else if (--countdown != 0) {  // fast ops: read the clock every `stride` ops only
         log->PendingPoint(kind, op.key, value, flag, call - origin, 0);
         ++unread;
         pending = true;
       } else {
-        uint64_t now = window ? ReadUnfencedTicks() : 0;
+        const uint64_t now = ReadUnfencedTicks();
         // Latency estimates: the unread ops since the last read get the typical op's time (at
         // most an even share), this op the rest, so a spike keeps its size.
         const uint64_t spent = now - mark;
         const uint64_t share = std::min(typical, spent >> stride_log2);
         const uint64_t own = spent - share * unread;
         typical = spent >> stride_log2;
-        if (window && now - call < window) {
+        log->SetEstimates(unread, share);
+        if (now - call < window) {
           log->PendingPoint(kind, op.key, value, flag, call - origin, own);
-          log->SetEstimates(unread, share);
           // Read every op while ops are slow, every 8th while 32 of them fit in the window: a
           // batch overshoots its window by a quarter at most, unless an op slows down.
           stride_log2 = (typical << (kFastStrideLog2 + 2)) < window ? kFastStrideLog2 : 0;
@@ -194,7 +197,6 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
         } else {
           ret = ReadBoundaryTicks();
           log->Point(kind, op.key, value, flag, call - origin, ret - origin);
-          if (window) log->SetEstimates(unread, share);
           pending = false;
         }
         unread = 0;

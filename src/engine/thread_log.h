@@ -56,10 +56,11 @@ class ThreadLog {
   void PendingPoint(RecordKind kind, uint64_t key, uint64_t value, bool flag, uint64_t call, uint64_t estimate) {
     Append(kind, key, value, flag, call, PendingDur(estimate));
   }
-  // Sets the latency estimate of the `count` pending records before the last one.
+  // Sets the latency estimate of the last `count` records (pending point ops); call it before
+  // the next record is written.
   void SetEstimates(uint32_t count, uint64_t estimate) {
     const uint32_t dur = PendingDur(estimate);
-    for (LogRecord* r = next_ - 1 - count; r < next_ - 1; ++r) r->dur = dur;
+    for (LogRecord* r = next_ - count; r < next_; ++r) r->dur = dur;
   }
   // Gives the last record (a pending point op) its return tick, closing its batch.
   void ClosePending(uint64_t ret) {
