@@ -34,6 +34,16 @@ Scenario SmallScenario() {
   return s;
 }
 
+// SmallScenario plus one `mixed` thread with this mix.
+Scenario WithMixedThread(const OpMix& mix) {
+  Scenario s = SmallScenario();
+  ThreadGroup mixed;
+  mixed.role = Role::kMixed;
+  mixed.mix = mix;
+  s.threads.push_back(mixed);
+  return s;
+}
+
 class EngineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { clock_ = InitClock(); }
@@ -69,11 +79,7 @@ TEST_F(EngineTest, RecordsEveryOpKindWithOrderedIntervals) {
 // or follow it; iterations never share one; no interval is much wider than the window.
 TEST_F(EngineTest, FenceWindowBatchesPointOpsButNotIterations) {
   if (CurrentClockSource() != ClockSource::kTsc) GTEST_SKIP() << "fence batching needs the TSC";
-  Scenario s = SmallScenario();
-  ThreadGroup mixed;
-  mixed.role = Role::kMixed;
-  mixed.mix = OpMix{.store = 30, .update = 10, .erase = 10, .load = 49, .iterate = 1};
-  s.threads.push_back(mixed);
+  Scenario s = WithMixedThread(OpMix{.store = 30, .update = 10, .erase = 10, .load = 49, .iterate = 1});
   RunSettings settings;
   settings.fence_window = std::chrono::microseconds(20);
   History h = RunTrial(s, *registry_.Find("locked"), settings, 0);
@@ -108,11 +114,7 @@ TEST_F(EngineTest, FenceWindowBatchesPointOpsButNotIterations) {
 // Batching never changes what the checker concludes about a correct map.
 TEST_F(EngineTest, FenceWindowKeepsCorrectMapsClean) {
   for (int64_t window_ns : {0, 1000, 50'000}) {
-    Scenario s = SmallScenario();
-    ThreadGroup mixed;
-    mixed.role = Role::kMixed;
-    mixed.mix = OpMix{.store = 30, .update = 10, .erase = 10, .load = 48, .iterate = 2};
-    s.threads.push_back(mixed);
+    Scenario s = WithMixedThread(OpMix{.store = 30, .update = 10, .erase = 10, .load = 48, .iterate = 2});
     RunSettings settings;
     settings.fence_window = Nanos{window_ns};
     for (const char* backend : {"locked", "sharded"}) {
