@@ -226,7 +226,7 @@ std::string ParamName(const testing::TestParamInfo<std::string>& info) {
 
 INSTANTIATE_TEST_SUITE_P(All, LibraryBackend,
                          testing::Values("tbb-hash", "tbb-unordered", "cuckoo", "urcu-lfht", "cds-feldman",
-                                         "cds-splitlist", "ck-hs"),
+                                         "cds-splitlist", "ck-hs", "boost-cfm"),
                          ParamName);
 
 // Iterating concurrently is UB for this one, so only its sequential semantics are tested here.
@@ -282,8 +282,8 @@ TEST(LibraryBackendInfo, CkHsRefusesSeveralWriters) {
 }
 
 TEST(LibraryBackendInfo, DeclaredPromises) {
-  const std::vector<std::string> names = {"tbb-hash",  "tbb-hash-raw", "tbb-unordered", "cuckoo",
-                                          "urcu-lfht", "cds-feldman",  "cds-splitlist", "ck-hs"};
+  const std::vector<std::string> names = {"tbb-hash",    "tbb-hash-raw",  "tbb-unordered", "cuckoo",   "urcu-lfht",
+                                          "cds-feldman", "cds-splitlist", "ck-hs",         "boost-cfm"};
   int found = 0;
   for (const auto& name : names) {
     const BackendInfo* info = Registry().Find(name);
@@ -302,6 +302,12 @@ TEST(LibraryBackendInfo, DeclaredPromises) {
   if (const BackendInfo* s = Registry().Find("cds-splitlist")) {
     EXPECT_EQ(s->Profile().Of(Anomaly::kDuplicate), Grade::kInteresting);  // safety only is promised
     EXPECT_EQ(s->Profile().Of(Anomaly::kPhantom), Grade::kForbidden);
+  }
+  if (const BackendInfo* b = Registry().Find("boost-cfm")) {
+    EXPECT_EQ(b->guarantee, Guarantee::kWeak);
+    EXPECT_EQ(b->Profile().Of(Anomaly::kDuplicate), Grade::kInteresting);  // the docs are silent
+    EXPECT_EQ(b->Profile().Of(Anomaly::kMissing), Grade::kForbidden);      // "each of the elements"
+    EXPECT_EQ(b->Profile().Of(Anomaly::kNotSnapshot), Grade::kAcceptable);
   }
   for (const char* snapshot : {"tbb-hash", "cuckoo"}) {
     if (const BackendInfo* s = Registry().Find(snapshot)) {

@@ -35,6 +35,9 @@ const Factory kBuiltIns[] = {
 #ifdef MAPSTRESS_HAVE_CK
     CkHsBackend,
 #endif
+#ifdef MAPSTRESS_HAVE_BOOST_CFM
+    BoostCfmBackend,
+#endif
 #ifdef MAPSTRESS_HAVE_HIREDIS
     RedisHscanBackend,
     RedisHgetallBackend,

@@ -21,6 +21,7 @@ BackendInfo UrcuLfhtBackend();    // urcu_lfht_map.cpp (optional)
 BackendInfo CdsFeldmanBackend();  // cds_maps.cpp (optional)
 BackendInfo CdsSplitListBackend();
 BackendInfo CkHsBackend();        // ck_hs_map.cpp (optional)
+BackendInfo BoostCfmBackend();    // boost_cfm_map.cpp (optional)
 BackendInfo RedisHscanBackend();  // redis_maps.cpp (optional)
 BackendInfo RedisHgetallBackend();
 

@@ -1,4 +1,4 @@
-# Optional library backends (src/backend/{tbb_maps,cuckoo_map,urcu_lfht_map,cds_maps,ck_hs_map}.cpp).
+# Optional library backends (src/backend/{tbb_maps,cuckoo_map,urcu_lfht_map,cds_maps,ck_hs_map,boost_cfm_map}.cpp).
 # Each library found adds MAPSTRESS_HAVE_<LIB>=1 and its link to mapstress_core; a missing one is
 # only reported. The sources are wrapped in those #ifdefs. See src/backend/LIBRARIES.md.
 
@@ -87,6 +87,19 @@ if(MAPSTRESS_LIBRARY_BACKENDS)
   else()
     message(STATUS "Optional backend ck-hs: skipped (pkg-config ck not found; install libck-dev pkg-config)")
     list(APPEND _mapstress_skipped ck)
+  endif()
+
+  # Boost.Unordered concurrent_flat_map (header-only, Boost >= 1.83; Debian 12: libboost1.83-dev
+  # from bookworm-backports). Older Boosts have no concurrent_flat_map.hpp.
+  find_package(Boost 1.83 QUIET CONFIG)
+  if(Boost_FOUND AND TARGET Boost::headers AND EXISTS "${Boost_INCLUDE_DIRS}/boost/unordered/concurrent_flat_map.hpp")
+    target_link_libraries(mapstress_core PUBLIC Boost::headers)
+    target_compile_definitions(mapstress_core PUBLIC MAPSTRESS_HAVE_BOOST_CFM=1)
+    list(APPEND _mapstress_built boost-cfm)
+  else()
+    message(STATUS "Optional backend boost-cfm: skipped (Boost >= 1.83 not found; install libboost1.83-dev "
+                   "from bookworm-backports)")
+    list(APPEND _mapstress_skipped boost)
   endif()
 
   # hiredis (redis backends): only once their source exists, since the registry refers to them.

@@ -24,3 +24,13 @@ quick_scenario() {
  "duration": "40ms", "trials": 1, "threads": $2}
 JSON
 }
+# Exits 77 (CTest: skipped) with the reason the build wrote when a plugin was not built: $1 = its folder
+# under the binary's plugins/ (rust, java).
+plugin_or_skip() {
+  local dir
+  dir=$(dirname "$MS")/plugins/$1
+  if [ -f "$dir/SKIPPED" ]; then
+    echo "SKIP: $(cat "$dir/SKIPPED")"
+    exit 77
+  fi
+}
