@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "mapstress/plugin.h"
+#include "plugin/plugin_contract.h"
 
 namespace mapstress {
 namespace {
@@ -138,7 +139,8 @@ bool GetString(const std::string& in, size_t* pos, std::string* s) {
   return true;
 }
 
-// Runs in the probe child: "E" + message, or "O" + (name, description, guarantee) triples.
+// Runs in the probe child: "E" + message, or "O" + (name, description, guarantee, promise,
+// concurrency, grades) per backend; the last three come from the optional contract entry point.
 std::string Probe(const std::string& real_path, const std::string& shown_path) {
   std::string error;
   const mapstress_backend* const* list = OpenPlugin(real_path, shown_path, &error);
@@ -162,6 +164,12 @@ std::string Probe(const std::string& real_path, const std::string& shown_path) {
     PutString(&out, b->name);
     PutString(&out, b->description);
     PutString(&out, b->guarantee);
+    PluginContract contract = ReadPluginContract(real_path, b->name);
+    std::string bad = ValidatePluginContract(contract);
+    if (!bad.empty()) return Failure(Prefix(shown_path) + "backend '" + b->name + "': " + bad);
+    PutString(&out, contract.promise);
+    PutString(&out, contract.concurrency);
+    PutString(&out, contract.grades);
   }
   return out;
 }
@@ -304,8 +312,10 @@ bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std
   size_t pos = 1;
   while (pos < message.size()) {
     std::string name, description, guarantee;
+    PluginContract contract;
     if (!GetString(message, &pos, &name) || !GetString(message, &pos, &description) ||
-        !GetString(message, &pos, &guarantee)) {
+        !GetString(message, &pos, &guarantee) || !GetString(message, &pos, &contract.promise) ||
+        !GetString(message, &pos, &contract.concurrency) || !GetString(message, &pos, &contract.grades)) {
       *error = Prefix(path) + "garbled reply from the loading process";
       return false;
     }
@@ -313,8 +323,12 @@ bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std
     info.name = name;
     info.description = description;
     ParseGuarantee(guarantee, &info.guarantee);  // validated by the probe
-    info.promise = "declared by plugin " + path;
-    info.concurrency = "as documented by the plugin";
+    info.promise = contract.promise.empty() ? "declared by plugin " + path : contract.promise;
+    info.concurrency = contract.concurrency.empty() ? "as documented by the plugin" : contract.concurrency;
+    if (!contract.grades.empty()) {
+      info.profile = ProfileFor(info.guarantee);
+      ApplyContractGrades(contract.grades, &*info.profile);
+    }
     info.always_isolate = true;
     info.create = [real_path, path, name](const BackendOptions& options) -> std::unique_ptr<Map> {
       const mapstress_backend* backend = OpenBackend(real_path, path, name);
