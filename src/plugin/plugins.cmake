@@ -36,6 +36,9 @@ else()
   message(STATUS "Go plugins: skipped (no Go toolchain found; install golang-1.19-go)")
 endif()
 
+include(${PROJECT_SOURCE_DIR}/src/plugin/rust/rust_plugin.cmake)
+include(${PROJECT_SOURCE_DIR}/src/plugin/java/java_plugin.cmake)
+
 # Broken plugins for the loader's tests, one defect each (tests/data/plugins/bad_plugin.c).
 if(MAPSTRESS_BUILD_TESTS)
   set(MAPSTRESS_BAD_PLUGINS no_symbol wrong_abi null_store name guarantee empty duplicate
