@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "check/contract.h"
+#include "core/contract.h"
 
 namespace mapstress {
 
