@@ -1,6 +1,8 @@
 // The Java half of the JNI plugin (java_plugin.cpp): the maps, and loops that stay in Java so an
 // iteration costs one JNI call plus one native upcall per entry. Compiled by javac at build time
 // and embedded in the plugin; no inner classes or lambdas (one .class file).
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,8 +29,16 @@ final class MapstressJava {
 
   static boolean erase(Map<Long, Long> m, long key) { return m.remove(key) != null; }
 
-  // null when absent.
-  static Long load(Map<Long, Long> m, long key) { return m.get(key); }
+  // The calling thread's 8-byte slot (a direct buffer over native memory), in native byte order.
+  static void prepareSlot(ByteBuffer slot) { slot.order(ByteOrder.nativeOrder()); }
+
+  // Writes the value into the thread's slot: one JNI call per load, no object handed back.
+  static boolean load(Map<Long, Long> m, long key, ByteBuffer slot) {
+    Long v = m.get(key);
+    if (v == null) return false;
+    slot.putLong(0, v);
+    return true;
+  }
 
   // entrySet().iterator(), as the docs describe it; for a synchronizedMap this is the traversal
   // its docs say must hold the map's lock.

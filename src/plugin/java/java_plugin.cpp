@@ -23,12 +23,14 @@ namespace {
 struct Jvm {
   JavaVM* vm = nullptr;
   jclass cls = nullptr;  // global ref to MapstressJava
-  jmethodID create, store, erase, load, iterate, iterate_locked, native_loop, long_value;
+  jmethodID create, store, erase, load, iterate, iterate_locked, native_loop, prepare_slot;
   std::string error;  // why the JVM could not start, or ""
 };
 Jvm g_jvm;
 std::once_flag g_jvm_once;
 thread_local JNIEnv* t_env = nullptr;
+thread_local uint64_t t_slot = 0;           // where MapstressJava.load writes a found value
+thread_local jobject t_slot_buf = nullptr;  // global ref: a direct ByteBuffer over t_slot
 
 // Prints the pending Java exception (or `what` alone) as a fatal error and aborts.
 [[noreturn]] void Fatal(JNIEnv* env, const char* backend, const char* what) {
@@ -91,11 +93,11 @@ void StartJvm() {
   g_jvm.create = env->GetStaticMethodID(cls, "create", (std::string("(II)") + map).c_str());
   g_jvm.store = env->GetStaticMethodID(cls, "store", (std::string("(") + map + "JJ)V").c_str());
   g_jvm.erase = env->GetStaticMethodID(cls, "erase", (std::string("(") + map + "J)Z").c_str());
-  g_jvm.load = env->GetStaticMethodID(cls, "load", (std::string("(") + map + "J)Ljava/lang/Long;").c_str());
+  g_jvm.load = env->GetStaticMethodID(cls, "load", (std::string("(") + map + "JLjava/nio/ByteBuffer;)Z").c_str());
+  g_jvm.prepare_slot = env->GetStaticMethodID(cls, "prepareSlot", "(Ljava/nio/ByteBuffer;)V");
   g_jvm.iterate = env->GetStaticMethodID(cls, "iterate", (std::string("(") + map + "J)V").c_str());
   g_jvm.iterate_locked = env->GetStaticMethodID(cls, "iterateLocked", (std::string("(") + map + "J)V").c_str());
   g_jvm.native_loop = env->GetStaticMethodID(cls, "nativeLoop", (std::string("(") + map + "J)J").c_str());
-  g_jvm.long_value = env->GetMethodID(env->FindClass("java/lang/Long"), "longValue", "()J");
   if (env->ExceptionCheck()) {
     env->ExceptionDescribe();
     g_jvm.error = "MapstressJava lacks a method";
@@ -112,7 +114,13 @@ JNIEnv* Env(const char* backend) {
       g_jvm.vm->AttachCurrentThreadAsDaemon(&env, nullptr) != JNI_OK) {
     Fatal(nullptr, backend, "AttachCurrentThread failed");
   }
-  t_env = static_cast<JNIEnv*>(env);
+  JNIEnv* e = static_cast<JNIEnv*>(env);
+  jobject buf = e->NewDirectByteBuffer(&t_slot, sizeof t_slot);
+  if (buf != nullptr) e->CallStaticVoidMethod(g_jvm.cls, g_jvm.prepare_slot, buf);
+  if (buf == nullptr || e->ExceptionCheck()) Fatal(e, backend, "NewDirectByteBuffer");
+  t_slot_buf = e->NewGlobalRef(buf);
+  e->DeleteLocalRef(buf);
+  t_env = e;
   return t_env;
 }
 
@@ -149,6 +157,8 @@ void ThreadAttach(void* m) { Env(AsMap(m)->backend); }
 
 void ThreadDetach(void*) {
   if (t_env == nullptr) return;
+  t_env->DeleteGlobalRef(t_slot_buf);
+  t_slot_buf = nullptr;
   g_jvm.vm->DetachCurrentThread();
   t_env = nullptr;
 }
@@ -171,11 +181,10 @@ int Erase(void* m, uint64_t key) {
 int Load(void* m, uint64_t key, uint64_t* value_out) {
   JavaMap* map = AsMap(m);
   JNIEnv* env = Env(map->backend);
-  jobject boxed = env->CallStaticObjectMethod(g_jvm.cls, g_jvm.load, map->map, static_cast<jlong>(key));
+  jboolean found = env->CallStaticBooleanMethod(g_jvm.cls, g_jvm.load, map->map, static_cast<jlong>(key), t_slot_buf);
   if (env->ExceptionCheck()) Fatal(env, map->backend, "get");
-  if (boxed == nullptr) return 0;
-  *value_out = static_cast<uint64_t>(env->CallLongMethod(boxed, g_jvm.long_value));
-  env->DeleteLocalRef(boxed);  // attached native threads have no frame that would free it
+  if (!found) return 0;
+  *value_out = t_slot;
   return 1;
 }
 
