@@ -18,6 +18,7 @@
 #include "engine/clock.h"
 #include "history/history_file.h"
 #include "history/jepsen_export.h"
+#include "plugin/bundled_plugins.h"
 #include "plugin/plugin_loader.h"
 #include "report/exit_code.h"
 #include "report/progress_line.h"
@@ -99,9 +100,14 @@ bool LoadScenarios(const std::vector<std::string>& paths, bool recursive, std::v
   return ok;
 }
 
-bool BuildRegistry(const std::vector<std::string>& plugins, BackendRegistry* registry) {
+bool BuildRegistry(const Options& options, BackendRegistry* registry) {
   *registry = BackendRegistry::BuiltIn();
-  for (const auto& path : plugins) {
+  if (!options.no_bundled_plugins) {
+    std::vector<std::string> warnings;
+    AddBundledPlugins(options.plugins, registry, &warnings);
+    for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
+  }
+  for (const auto& path : options.plugins) {
     std::string error = AddPluginBackends(path, registry);
     if (!error.empty()) {
       std::cerr << "error: " << error << "\n";
@@ -166,7 +172,7 @@ bool RunSession::Prepare(const Options& options) {
     std::cerr << "error: " << message << "\n";
     return false;
   };
-  if (!BuildRegistry(options.plugins, &registry_)) return false;
+  if (!BuildRegistry(options, &registry_)) return false;
   std::vector<std::string> paths = options.paths;
   if (paths.empty()) paths.push_back(DefaultScenarioDir());
   if (!LoadScenarios(paths, options.recursive, &scenarios_)) return false;
@@ -240,6 +246,10 @@ bool RunSession::Prepare(const Options& options) {
   context_.seed = options.seed ? *options.seed : kDefaultSeed;
   context_.duration = settings_.duration ? FormatDuration(*settings_.duration) : "";
   context_.trials = options.trials ? *options.trials : 0;
+  for (const auto& c : plan_.cases) {
+    const BackendInfo* b = registry_.Find(c.backend);
+    if (b != nullptr && !b->build.empty()) context_.backend_builds[b->name] = b->build;
+  }
 
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());
@@ -351,7 +361,7 @@ int ListCommand(const Options& options) {
     return 0;
   }
   BackendRegistry registry;
-  if (!BuildRegistry(options.plugins, &registry)) return kExitError;
+  if (!BuildRegistry(options, &registry)) return kExitError;
   std::vector<std::string> defaults = registry.DefaultSet();
   for (const auto& b : registry.All()) {
     if (b.testing_only && !options.verbose) continue;
@@ -368,6 +378,7 @@ int ListCommand(const Options& options) {
       grades += fmt::format("crashed={} hung={}", GradeName(p.crashed), GradeName(p.hung));
       std::printf("    promise: %s\n    concurrency: %s\n    grading: %s\n", b.promise.c_str(),
                   b.concurrency.empty() ? "-" : b.concurrency.c_str(), grades.c_str());
+      if (!b.build.empty()) std::printf("    built with: %s\n", b.build.c_str());
     }
   }
   if (!options.verbose)

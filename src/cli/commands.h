@@ -69,7 +69,7 @@ std::string DefaultScenarioDir();
 bool LoadScenarios(const std::vector<std::string>& paths, bool recursive, std::vector<Scenario>* scenarios);
 
 // A registry of built-ins plus the plugins; prints the error and returns false on failure.
-bool BuildRegistry(const std::vector<std::string>& plugins, BackendRegistry* registry);
+bool BuildRegistry(const Options& options, BackendRegistry* registry);
 
 // Facts about this machine and build for the run context.
 RunContext MakeRunContext(const std::string& command_line);
