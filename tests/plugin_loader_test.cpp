@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backend/backend_registry.h"
+#include "core/history.h"
 #include "go_plugin_list.h"
 
 namespace mapstress {
