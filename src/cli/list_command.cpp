@@ -13,7 +13,7 @@ namespace mapstress {
 
 int ListCommand(const Options& options) {
   if (options.list_what == "formats") {
-    for (const auto& r : Reporters()) std::printf("%-10s .%-5s %s\n", r.name, r.extension, r.description);
+    for (const auto& r : Reporters()) std::printf("%-10s .%-10s %s\n", r.name, r.extension, r.description);
     return 0;
   }
   if (options.list_what == "scenarios") {

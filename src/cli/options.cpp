@@ -19,7 +19,7 @@ constexpr const char* kExitCodes =
 
 void AddReportFlags(CLI::App* cmd, Options* o) {
   cmd->add_option("--format", o->formats,
-                  "Report file format, repeatable: json, junit, markdown, tsv (see `mapstress list formats`)");
+                  "Report file format, repeatable: json, junit, markdown, matrix, tsv (see `mapstress list formats`)");
   cmd->add_option("--out", o->outs,
                   "Path of the report for the --format in the same position, repeatable "
                   "(default: mapstress.<ext> in the current folder)");
