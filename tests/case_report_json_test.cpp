@@ -223,6 +223,21 @@ TEST(CaseReportJsonTest, RunContextRoundTrips) {
   EXPECT_NE(error.find("context.clock.trusted: missing"), std::string::npos) << error;
 }
 
+TEST(CaseReportJsonTest, BackendBuildsRoundTripAndAreLeftOutWhenEmpty) {
+  RunContext c = fixtures::FixtureContext();
+  EXPECT_FALSE(RunContextToJson(c).contains("backend_builds")) << "older readers and golden files unchanged";
+  c.backend_builds = {{"go1.19-syncmap", "go1.19.8 linux/amd64"}, {"go1.23-map", "go1.23.5 linux/amd64"}};
+  json j = RunContextToJson(c);
+  EXPECT_EQ(j["backend_builds"]["go1.23-map"], "go1.23.5 linux/amd64");
+  RunContext back;
+  std::string error;
+  ASSERT_TRUE(RunContextFromJson(json::parse(j.dump()), &back, &error)) << error;
+  EXPECT_EQ(back.backend_builds, c.backend_builds);
+  j["backend_builds"]["go1.23-map"] = 5;
+  EXPECT_FALSE(RunContextFromJson(j, &back, &error));
+  EXPECT_EQ(error, "context.backend_builds.go1.23-map: expected a string");
+}
+
 TEST(CaseReportJsonTest, CheckResultRoundTrips) {
   CheckResult check = fixtures::FixtureFailingCase().check;
   CheckResult back;

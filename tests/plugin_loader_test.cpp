@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -14,6 +15,7 @@
 
 #include "backend/backend_registry.h"
 #include "core/history.h"
+#include "go_plugin_list.h"
 
 namespace mapstress {
 namespace {
@@ -144,6 +146,7 @@ TEST(PluginLoaderTest, ListsTheCExampleBackend) {
   EXPECT_EQ(b.promise, "declared by plugin " + kCTable);
   EXPECT_TRUE(b.always_isolate);
   EXPECT_FALSE(b.in_default_set);
+  EXPECT_EQ(b.build, "") << "the C example does not export mapstress_plugin_build()";
   EXPECT_TRUE(static_cast<bool>(b.create));
 }
 
@@ -214,9 +217,14 @@ TEST(PluginLoaderTest, NullRequiredFunction) {
   EXPECT_EQ(LoadError(path), "plugin " + path + ": backend 'x': required function 'store' is NULL");
 }
 
+TEST(PluginLoaderTest, BuildLineOfTwoLines) {
+  std::string path = BadPlugin("build");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": mapstress_plugin_build() must return one line of at most 200 bytes");
+}
+
 TEST(PluginLoaderTest, BadName) {
   std::string path = BadPlugin("name");
-  EXPECT_EQ(LoadError(path), "plugin " + path + ": backend name 'Bad Name' must match [a-z0-9_-]+");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": backend name 'Bad Name' must match [a-z0-9][a-z0-9._-]*");
 }
 
 TEST(PluginLoaderTest, UnknownGuarantee) {
@@ -301,40 +309,56 @@ TEST(PluginLoaderTest, CreateFailsClearlyWhenThePluginDisappeared) {
             "");
 }
 
-TEST(PluginLoaderTest, GoPluginListsThreeBackends) {
-  if (kGoPlugin.empty()) GTEST_SKIP() << "Go plugins not built (no Go toolchain found by CMake)";
-  std::vector<BackendInfo> backends = LoadOrDie(kGoPlugin);
-  std::map<std::string, Guarantee> listed;
-  for (const auto& b : backends) {
-    listed[b.name] = b.guarantee;
-    EXPECT_TRUE(b.always_isolate) << b.name;
-  }
-  std::map<std::string, Guarantee> expected = {
-      {"go-syncmap", Guarantee::kWeak},
-      {"go-rwmutex-map", Guarantee::kSnapshot},
-      {"go-map", Guarantee::kNone},
-  };
-  EXPECT_EQ(listed, expected);
-  for (const auto& b : backends) {
-    if (b.name == "go-syncmap") {
-      EXPECT_NE(b.description.find("Range"), std::string::npos) << b.description;
+// "go1.22" from ".../libmapstress_go1.22.so".
+std::string ToolchainOf(const std::string& plugin) {
+  std::string file = std::filesystem::path(plugin).stem().string();  // libmapstress_go1.22
+  return file.substr(file.find("go"));
+}
+
+TEST(PluginLoaderTest, EachGoToolchainListsThreeBackendsNamedAfterIt) {
+  if (GoPluginList().empty()) GTEST_SKIP() << "Go plugins not built (no Go toolchain found by CMake)";
+  EXPECT_EQ(GoPluginList().back(), kGoPlugin) << "MAPSTRESS_GO_PLUGIN is the newest toolchain's";
+  for (const std::string& plugin : GoPluginList()) {
+    std::string t = ToolchainOf(plugin);
+    std::vector<BackendInfo> backends = LoadOrDie(plugin);
+    std::map<std::string, Guarantee> listed;
+    for (const auto& b : backends) {
+      listed[b.name] = b.guarantee;
+      EXPECT_TRUE(b.always_isolate) << b.name;
+      // runtime.Version() of the toolchain that built it, e.g. "go1.22.12 linux/amd64".
+      EXPECT_EQ(b.build.rfind(t + ".", 0), 0u) << plugin << ": " << b.build;
+      EXPECT_NE(b.build.find(" linux/"), std::string::npos) << b.build;
+    }
+    std::map<std::string, Guarantee> expected = {
+        {t + "-syncmap", Guarantee::kWeak},
+        {t + "-rwmutex-map", Guarantee::kSnapshot},
+        {t + "-map", Guarantee::kNone},
+    };
+    EXPECT_EQ(listed, expected) << plugin;
+    for (const auto& b : backends) {
+      if (b.name == t + "-syncmap") {
+        EXPECT_NE(b.description.find("Range"), std::string::npos) << b.description;
+      }
     }
   }
 }
 
-TEST(PluginLoaderTest, GoBackendsHaveMapSemanticsInForkedChild) {
-  if (kGoPlugin.empty()) GTEST_SKIP() << "Go plugins not built (no Go toolchain found by CMake)";
-  std::vector<BackendInfo> backends = LoadOrDie(kGoPlugin);
-  ASSERT_EQ(backends.size(), 3u);
-  // One child for all three: the Go runtime starts once per process.
-  EXPECT_EQ(InChild([&]() -> std::string {
-              for (const auto& b : backends) {
-                std::string failure = CheckSequentialSemantics(b);
-                if (!failure.empty()) return b.name + ": " + failure;
-              }
-              return "";
-            }),
-            "");
+TEST(PluginLoaderTest, GoBackendsOfEachToolchainHaveMapSemanticsInForkedChild) {
+  if (GoPluginList().empty()) GTEST_SKIP() << "Go plugins not built (no Go toolchain found by CMake)";
+  for (const std::string& plugin : GoPluginList()) {
+    std::vector<BackendInfo> backends = LoadOrDie(plugin);
+    ASSERT_EQ(backends.size(), 3u) << plugin;
+    // One child per toolchain: one Go runtime per process, as in the engine's isolated cases.
+    EXPECT_EQ(InChild([&]() -> std::string {
+                for (const auto& b : backends) {
+                  std::string failure = CheckSequentialSemantics(b);
+                  if (!failure.empty()) return b.name + ": " + failure;
+                }
+                return "";
+              }),
+              "")
+        << plugin;
+  }
 }
 
 }  // namespace

@@ -40,14 +40,15 @@ size_t CountOf(const std::string& text, const std::string& needle) {
   return n;
 }
 
-TEST(ReporterRegistryTest, HasTheFourFormats) {
+TEST(ReporterRegistryTest, HasTheFiveFormats) {
   std::vector<std::string> names;
   for (const ReporterInfo& r : Reporters()) {
     names.push_back(r.name);
     EXPECT_NE(r.render, nullptr);
     EXPECT_GT(std::string(r.description).size(), 10u);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"json", "junit", "markdown", "tsv"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"json", "junit", "markdown", "matrix", "tsv"}));
+  EXPECT_STREQ(FindReporter("matrix")->extension, "matrix.md") << "must not clash with markdown's in --report-dir";
   EXPECT_STREQ(FindReporter("junit")->extension, "xml");
   EXPECT_STREQ(FindReporter("markdown")->extension, "md");
   EXPECT_EQ(FindReporter("html"), nullptr);
@@ -162,6 +163,29 @@ TEST(MarkdownReporterTest, MatrixCellsAndFailureSections) {
   EXPECT_NE(md.find("1. **missing**, key 17:"), std::string::npos);  // FORBIDDEN kinds first
   EXPECT_NE(md.find("free(): invalid pointer \\<0x55d0\\> & \"bad\"\\x01 end"), std::string::npos) << md;
   EXPECT_NE(Render("markdown", fixtures::FixtureCases(), true).find("**Interrupted:**"), std::string::npos);
+}
+
+TEST(MatrixReporterTest, CellsShowVerdictSnapshotDeviationAnomalyKindsAndTheRuntimesReason) {
+  std::vector<CaseReport> cases = fixtures::FixtureCases();
+  CaseReport go = fixtures::FixtureBase("02-iterate-while-deleting", "go1.22-map", Guarantee::kNone);
+  go.outcome = Outcome::kCrashed;
+  go.signal = "SIGABRT";
+  go.message = "exited 2: fatal error: concurrent map iteration and map write\ngoroutine 5 [running]:";
+  cases.push_back(go);
+  RunContext context = fixtures::FixtureContext();
+  context.backend_builds["go1.22-map"] = "go1.22.12 linux/amd64";
+  std::string md = FindReporter("matrix")->render(ReportInput{context, cases});
+  std::vector<std::string> lines = Lines(md);
+  ASSERT_GE(lines.size(), 6u) << md;
+  EXPECT_EQ(lines[2], "| scenario | locked | sharded | unsafe | go1.22-map |");
+  // sharded: 412 of 1000 iterations not a snapshot, and the kind seen.
+  EXPECT_EQ(lines[4],
+            "| 01-basic-iterate | ✅ pass 0.0% | ✅ pass 41.2% not\\_snapshot | ❌ fail 12.5% missing, duplicate, "
+            "stale\\_read, not\\_snapshot | – |");
+  EXPECT_NE(md.find("💥 crashed: concurrent map iteration and map write |"), std::string::npos) << md;
+  EXPECT_NE(md.find("💥 crashed: SIGSEGV |"), std::string::npos) << "no runtime reason: the signal\n" << md;
+  EXPECT_NE(md.find("Built with: go1.22-map: go1.22.12 linux/amd64."), std::string::npos) << md;
+  EXPECT_EQ(md.find("## "), std::string::npos) << "the table alone, no sections";
 }
 
 TEST(MarkdownReporterTest, EscapesTableBreakingCharacters) {

@@ -44,12 +44,13 @@ struct BackendOptions {
 };
 
 struct BackendInfo {
-  std::string name;         // [a-z0-9_-]+
+  std::string name;         // [a-z0-9][a-z0-9._-]*, e.g. go1.22-syncmap
   std::string description;  // one line
   Guarantee guarantee = Guarantee::kWeak;
   std::string promise;                     // the promise in words, with its source (doc, header, man page)
   std::string concurrency;                 // which ops may overlap iteration, e.g. "erase during iteration is UB"
   std::optional<ContractProfile> profile;  // how each anomaly is graded; unset: ProfileFor(guarantee)
+  std::string build;                       // plugins: what built the library ("go1.22.12 linux/amd64"), or ""
   bool always_isolate = false;             // run each case in a forked child (unsafe by design)
   bool in_default_set = false;             // part of the default comparison
   bool testing_only = false;               // deliberately faulty; hidden from `all` and the default set

@@ -1,5 +1,7 @@
 #include "backend/backend_registry.h"
 
+#include <fnmatch.h>
+
 #include <regex>
 
 #include "backend/builtin_backends.h"
@@ -61,9 +63,9 @@ BackendRegistry BackendRegistry::BuiltIn() {
 }
 
 std::string BackendRegistry::Add(BackendInfo info) {
-  static const std::regex kName("[a-z0-9_-]+");
+  static const std::regex kName("[a-z0-9][a-z0-9._-]*");
   if (!std::regex_match(info.name, kName)) {
-    return "backend name '" + info.name + "' must match [a-z0-9_-]+";
+    return "backend name '" + info.name + "' must match [a-z0-9][a-z0-9._-]*";
   }
   if (Find(info.name) != nullptr) {
     return "backend name '" + info.name + "' is already taken by another backend";
@@ -97,7 +99,14 @@ std::vector<std::string> BackendRegistry::DefaultSet() const {
 
 std::vector<std::string> BackendRegistry::Expand(const std::string& name_or_all) const {
   if (name_or_all == "all") return Names(false);
-  return {name_or_all};
+  if (!IsPattern(name_or_all)) return {name_or_all};
+  std::vector<std::string> matches;
+  for (const auto& name : Names(false)) {
+    if (fnmatch(name_or_all.c_str(), name.c_str(), 0) == 0) matches.push_back(name);
+  }
+  return matches;
 }
+
+bool BackendRegistry::IsPattern(const std::string& name) { return name.find_first_of("*?[") != std::string::npos; }
 
 }  // namespace mapstress

@@ -19,7 +19,10 @@ class BackendRegistry {
   const std::vector<BackendInfo>& All() const { return backends_; }
   std::vector<std::string> Names(bool include_testing) const;
   std::vector<std::string> DefaultSet() const;
-  std::vector<std::string> Expand(const std::string& name_or_all) const;  // "all" -> every non-testing
+  // "all" -> every non-testing backend; a shell pattern ("go*-syncmap") -> the non-testing
+  // backends it matches, in registry order; any other name -> itself.
+  std::vector<std::string> Expand(const std::string& name_or_all) const;
+  static bool IsPattern(const std::string& name);  // has * ? or [
 
  private:
   std::vector<BackendInfo> backends_;

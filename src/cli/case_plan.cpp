@@ -13,7 +13,14 @@ namespace {
 bool ResolveBackends(const std::vector<std::string>& requested, const BackendRegistry& registry,
                      const std::string& where, std::vector<std::string>* out, std::string* error) {
   for (const auto& name : requested) {
-    if (name != "all" && registry.Find(name) == nullptr) {
+    if (BackendRegistry::IsPattern(name) && registry.Expand(name).empty()) {
+      *error = fmt::format(
+          "{}no backend matches '{}'; see `mapstress list backends` (the Go backends, go1.NN-*, are built "
+          "with mapstress when a Go toolchain is installed)",
+          where, name);
+      return false;
+    }
+    if (name != "all" && !BackendRegistry::IsPattern(name) && registry.Find(name) == nullptr) {
       std::vector<std::string> known = registry.Names(true);
       known.push_back("all");
       *error = fmt::format(

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/suggest.h"
+#include "plugin/bundled_plugins.h"
 #include "plugin/plugin_loader.h"
 #include "report/terminal.h"
 #include "scenario/scenario_loader.h"
@@ -65,8 +66,13 @@ bool LoadScenarios(const std::vector<std::string>& paths, bool recursive, std::v
   return ok;
 }
 
-bool BuildRegistry(const std::vector<std::string>& plugins, BackendRegistry* registry) {
+bool BuildRegistry(const std::vector<std::string>& plugins, bool bundled, BackendRegistry* registry) {
   *registry = BackendRegistry::BuiltIn();
+  if (bundled) {
+    std::vector<std::string> warnings;
+    AddBundledPlugins(plugins, registry, &warnings);
+    for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
+  }
   for (const auto& path : plugins) {
     std::string error = AddPluginBackends(path, registry);
     if (!error.empty()) {

@@ -22,8 +22,9 @@ std::string DefaultScenarioDir();
 // false if any failed.
 bool LoadScenarios(const std::vector<std::string>& paths, bool recursive, std::vector<Scenario>* scenarios);
 
-// A registry of built-ins plus the plugins; prints the error and returns false on failure.
-bool BuildRegistry(const std::vector<std::string>& plugins, BackendRegistry* registry);
+// A registry of built-ins, the bundled plugins (unless `bundled` is false; one that fails to
+// load is a warning) and the user's plugins; prints the error and returns false on failure.
+bool BuildRegistry(const std::vector<std::string>& plugins, bool bundled, BackendRegistry* registry);
 
 // Facts about this machine and build for the run context.
 RunContext MakeRunContext(const std::string& command_line);

@@ -13,7 +13,7 @@ namespace mapstress {
 
 int ListCommand(const Options& options) {
   if (options.list_what == "formats") {
-    for (const auto& r : Reporters()) std::printf("%-10s .%-5s %s\n", r.name, r.extension, r.description);
+    for (const auto& r : Reporters()) std::printf("%-10s .%-10s %s\n", r.name, r.extension, r.description);
     return 0;
   }
   if (options.list_what == "scenarios") {
@@ -28,7 +28,7 @@ int ListCommand(const Options& options) {
     return 0;
   }
   BackendRegistry registry;
-  if (!BuildRegistry(options.plugins, &registry)) return kExitError;
+  if (!BuildRegistry(options.plugins, !options.no_bundled_plugins, &registry)) return kExitError;
   std::vector<std::string> defaults = registry.DefaultSet();
   for (const auto& b : registry.All()) {
     if (b.testing_only && !options.verbose) continue;
@@ -45,6 +45,7 @@ int ListCommand(const Options& options) {
       grades += fmt::format("crashed={} hung={}", GradeName(p.crashed), GradeName(p.hung));
       std::printf("    promise: %s\n    concurrency: %s\n    grading: %s\n", b.promise.c_str(),
                   b.concurrency.empty() ? "-" : b.concurrency.c_str(), grades.c_str());
+      if (!b.build.empty()) std::printf("    built with: %s\n", b.build.c_str());
     }
   }
   if (!options.verbose)

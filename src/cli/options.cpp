@@ -19,7 +19,7 @@ constexpr const char* kExitCodes =
 
 void AddReportFlags(CLI::App* cmd, Options* o) {
   cmd->add_option("--format", o->formats,
-                  "Report file format, repeatable: json, junit, markdown, tsv (see `mapstress list formats`)");
+                  "Report file format, repeatable: json, junit, markdown, matrix, tsv (see `mapstress list formats`)");
   cmd->add_option("--out", o->outs,
                   "Path of the report for the --format in the same position, repeatable "
                   "(default: mapstress.<ext> in the current folder)");
@@ -91,6 +91,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "(kinds: missing phantom duplicate stale_value unknown_value stale_read not_snapshot crashed "
                   "hung; grades: ACCEPTABLE INTERESTING FORBIDDEN)");
   run->add_option("--plugin", o->plugins, "Load backends from a plugin shared library, repeatable");
+  run->add_flag("--no-bundled-plugins", o->no_bundled_plugins,
+                "Do not load the plugins built with mapstress (the Go backends of each Go toolchain)");
   run->add_flag("--no-progress", o->no_progress, "No live status line on stderr (it is only shown on a TTY)");
   AddReportFlags(run, o);
 
@@ -106,6 +108,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   list->add_flag("-r,--recursive", o->recursive, "Include subfolders");
   list->add_flag("-v,--verbose", o->verbose, "Backends: the promise with its source, and what may overlap iteration");
   list->add_option("--plugin", o->plugins, "Load backends from a plugin shared library, repeatable");
+  list->add_flag("--no-bundled-plugins", o->no_bundled_plugins,
+                 "Do not load the plugins built with mapstress (the Go backends of each Go toolchain)");
 
   CLI::App* check = app.add_subcommand("check", "Check saved history files (.jsonl or .jsonl.gz) again");
   check->add_option("files", o->paths, "History files or folders of them")->required();

@@ -35,6 +35,7 @@ struct Options {
   std::string guarantee;            // check: re-grade as this promise
   // run, list
   std::vector<std::string> plugins;
+  bool no_bundled_plugins = false;  // skip the Go plugins built with mapstress
   // reports (run, check, merge)
   std::vector<std::string> formats;
   std::vector<std::string> outs;

@@ -55,7 +55,7 @@ bool RunSession::Prepare(const Options& options) {
     std::cerr << "error: " << message << "\n";
     return false;
   };
-  if (!BuildRegistry(options.plugins, &registry_)) return false;
+  if (!BuildRegistry(options.plugins, !options.no_bundled_plugins, &registry_)) return false;
   std::vector<std::string> paths = options.paths;
   if (paths.empty()) paths.push_back(DefaultScenarioDir());
   if (!LoadScenarios(paths, options.recursive, &scenarios_)) return false;
@@ -129,6 +129,10 @@ bool RunSession::Prepare(const Options& options) {
   context_.seed = options.seed ? *options.seed : kDefaultSeed;
   context_.duration = settings_.duration ? FormatDuration(*settings_.duration) : "";
   context_.trials = options.trials ? *options.trials : 0;
+  for (const auto& c : plan_.cases) {
+    const BackendInfo* b = registry_.Find(c.backend);
+    if (b != nullptr && !b->build.empty()) context_.backend_builds[b->name] = b->build;
+  }
 
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());

@@ -304,27 +304,35 @@ bool CaseReportFromJson(const json& j, CaseReport* report, std::string* error) {
   return true;
 }
 
+json BuildsToJson(const std::map<std::string, std::string>& builds) {
+  json out = json::object();
+  for (const auto& [backend, build] : builds) out[ValidUtf8(backend)] = ValidUtf8(build);
+  return out;
+}
+
 json RunContextToJson(const RunContext& c) {
-  return {{"tool_version", ValidUtf8(c.tool_version)},
-          {"host", ValidUtf8(c.host)},
-          {"cpus", c.cpus},
-          {"compiler", ValidUtf8(c.compiler)},
-          {"build_type", ValidUtf8(c.build_type)},
-          {"sanitized", c.sanitized},
-          {"seed", c.seed},
-          {"start_time", ValidUtf8(c.start_time)},
-          {"duration", ValidUtf8(c.duration)},
-          {"trials", c.trials},
-          {"command_line", ValidUtf8(c.command_line)},
-          {"clock",
-           {{"source", ValidUtf8(c.clock.source)},
-            {"resolution_ns", c.clock.resolution_ns},
-            {"read_cost_ns", c.clock.read_cost_ns},
-            {"fence_window_ns", c.clock.fence_window_ns},
-            {"cross_core_samples", c.clock.cross_core_samples},
-            {"cross_core_violations", c.clock.cross_core_violations},
-            {"trusted", c.clock.trusted},
-            {"note", ValidUtf8(c.clock.note)}}}};
+  json j = {{"tool_version", ValidUtf8(c.tool_version)},
+            {"host", ValidUtf8(c.host)},
+            {"cpus", c.cpus},
+            {"compiler", ValidUtf8(c.compiler)},
+            {"build_type", ValidUtf8(c.build_type)},
+            {"sanitized", c.sanitized},
+            {"seed", c.seed},
+            {"start_time", ValidUtf8(c.start_time)},
+            {"duration", ValidUtf8(c.duration)},
+            {"trials", c.trials},
+            {"command_line", ValidUtf8(c.command_line)},
+            {"clock",
+             {{"source", ValidUtf8(c.clock.source)},
+              {"resolution_ns", c.clock.resolution_ns},
+              {"read_cost_ns", c.clock.read_cost_ns},
+              {"fence_window_ns", c.clock.fence_window_ns},
+              {"cross_core_samples", c.clock.cross_core_samples},
+              {"cross_core_violations", c.clock.cross_core_violations},
+              {"trusted", c.clock.trusted},
+              {"note", ValidUtf8(c.clock.note)}}}};
+  if (!c.backend_builds.empty()) j["backend_builds"] = BuildsToJson(c.backend_builds);  // plugins only
+  return j;
 }
 
 bool RunContextFromJson(const json& j, RunContext* context, std::string* error) {
@@ -341,6 +349,13 @@ bool RunContextFromJson(const json& j, RunContext* context, std::string* error) 
   r.String("duration", &out.duration);
   r.U32("trials", &out.trials);
   r.String("command_line", &out.command_line);
+  if (const json* builds = r.Get("backend_builds", /*required=*/false)) {  // absent in older reports
+    if (!builds->is_object()) r.Fail("context.backend_builds: expected an object");
+    for (auto it = builds->begin(); r.ok() && it != builds->end(); ++it) {
+      if (!it->is_string()) r.Fail("context.backend_builds." + it.key() + ": expected a string");
+      if (r.ok()) out.backend_builds[it.key()] = it->get<std::string>();
+    }
+  }
   if (const json* clock = r.Get("clock")) {
     FieldReader c(*clock, "context.clock", error);
     c.String("source", &out.clock.source);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct RunContext {
   uint32_t trials = 0;     // override, 0 = scenario's own
   ClockCheck clock;
   std::string command_line;
+  std::map<std::string, std::string> backend_builds;  // plugin backend -> what built it ("go1.22.12 linux/amd64")
 };
 
 }  // namespace mapstress

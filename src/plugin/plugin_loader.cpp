@@ -25,15 +25,18 @@ namespace mapstress {
 namespace {
 
 constexpr const char* kEntryPoint = "mapstress_backends";
+constexpr const char* kBuildEntryPoint = "mapstress_plugin_build";  // optional
+constexpr size_t kMaxBuildLine = 200;
 constexpr int kMaxBackends = 4096;  // a longer list is taken as a missing NULL terminator
 
 std::string Prefix(const std::string& path) { return "plugin " + path + ": "; }
 
+// [a-z0-9][a-z0-9._-]*: the dot is for toolchain names (go1.22-syncmap); no leading dot or dash.
 bool ValidName(const char* name) {
   if (*name == '\0') return false;
   for (const char* c = name; *c != '\0'; ++c) {
-    bool ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-';
-    if (!ok) return false;
+    bool alnum = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9');
+    if (!alnum && (c == name || (*c != '_' && *c != '-' && *c != '.'))) return false;
   }
   return true;
 }
@@ -47,7 +50,7 @@ std::string ValidateBackend(const mapstress_backend* b, int index) {
            std::to_string(MAPSTRESS_PLUGIN_ABI);
   }
   if (b->name == nullptr) return label + ": required field 'name' is NULL";
-  if (!ValidName(b->name)) return "backend name '" + std::string(b->name) + "' must match [a-z0-9_-]+";
+  if (!ValidName(b->name)) return "backend name '" + std::string(b->name) + "' must match [a-z0-9][a-z0-9._-]*";
   if (b->description == nullptr) return label + ": required field 'description' is NULL";
   if (std::strchr(b->description, '\n') != nullptr) return label + ": description must be one line";
   if (b->guarantee == nullptr) return label + ": required field 'guarantee' is NULL";
@@ -82,8 +85,9 @@ bool LooksLikeElf(const std::string& path) {
 }
 
 // dlopen()s the plugin in this process and returns its backend list, or nullptr and *error.
+// *handle (when given) receives the library handle.
 const mapstress_backend* const* OpenPlugin(const std::string& real_path, const std::string& shown_path,
-                                           std::string* error) {
+                                           std::string* error, void** handle_out = nullptr) {
   if (access(real_path.c_str(), F_OK) != 0) {
     *error = Prefix(shown_path) + "no such file";
     return nullptr;
@@ -97,6 +101,7 @@ const mapstress_backend* const* OpenPlugin(const std::string& real_path, const s
     *error = Prefix(shown_path) + (LooksLikeElf(real_path) ? "cannot be loaded: " : "not a shared library: ") + text;
     return nullptr;
   }
+  if (handle_out != nullptr) *handle_out = handle;
   using EntryFn = const mapstress_backend* const* (*)();
   auto entry = reinterpret_cast<EntryFn>(dlsym(handle, kEntryPoint));
   if (entry == nullptr) {
@@ -139,13 +144,31 @@ bool GetString(const std::string& in, size_t* pos, std::string* s) {
   return true;
 }
 
-// Runs in the probe child: "E" + message, or "O" + (name, description, guarantee, promise,
+// The line from the optional mapstress_plugin_build(): "" when absent; false (and *error) when invalid.
+bool ReadBuildLine(void* handle, const std::string& shown_path, std::string* line, std::string* error) {
+  using BuildFn = const char* (*)();
+  auto build = reinterpret_cast<BuildFn>(dlsym(handle, kBuildEntryPoint));
+  const char* text = build != nullptr ? build() : nullptr;
+  *line = text != nullptr ? text : "";
+  if (line->size() > kMaxBuildLine || line->find('\n') != std::string::npos) {
+    *error = Prefix(shown_path) + "mapstress_plugin_build() must return one line of at most " +
+             std::to_string(kMaxBuildLine) + " bytes";
+    return false;
+  }
+  return true;
+}
+
+// Runs in the probe child: "E" + message, or "O" + the build line + (name, description, guarantee, promise,
 // concurrency, grades) per backend; the last three come from the optional contract entry point.
 std::string Probe(const std::string& real_path, const std::string& shown_path) {
   std::string error;
-  const mapstress_backend* const* list = OpenPlugin(real_path, shown_path, &error);
+  void* handle = nullptr;
+  const mapstress_backend* const* list = OpenPlugin(real_path, shown_path, &error, &handle);
   if (list == nullptr) return Failure(error);
+  std::string build;
+  if (!ReadBuildLine(handle, shown_path, &build, &error)) return Failure(error);
   std::string out = "O";
+  PutString(&out, build);
   std::vector<std::string> names;
   for (int i = 0; list[i] != nullptr; ++i) {
     if (i == kMaxBackends) {
@@ -310,6 +333,11 @@ bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std
   }
   std::vector<BackendInfo> found;
   size_t pos = 1;
+  std::string build;
+  if (!GetString(message, &pos, &build)) {
+    *error = Prefix(path) + "garbled reply from the loading process";
+    return false;
+  }
   while (pos < message.size()) {
     std::string name, description, guarantee;
     PluginContract contract;
@@ -324,6 +352,7 @@ bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std
     info.description = description;
     ParseGuarantee(guarantee, &info.guarantee);  // validated by the probe
     info.promise = contract.promise.empty() ? "declared by plugin " + path : contract.promise;
+    info.build = build;
     info.concurrency = contract.concurrency.empty() ? "as documented by the plugin" : contract.concurrency;
     if (!contract.grades.empty()) {
       info.profile = ProfileFor(info.guarantee);

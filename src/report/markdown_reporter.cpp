@@ -60,7 +60,27 @@ std::string Cell(const CaseReport& c) {
   return c.status == CaseStatus::kFail ? "❌ fail " + rate : "✅ pass " + rate;
 }
 
-std::string Matrix(const std::vector<CaseReport>& cases) {
+// The `matrix` report's cell: the verdict, the snapshot deviation and every anomaly kind seen;
+// a crash shows the runtime's reason ("concurrent map writes") when it printed one.
+std::string DetailedCell(const CaseReport& c) {
+  if (c.outcome == Outcome::kCrashed) {
+    size_t fatal = c.message.find("fatal error: ");
+    std::string why = fatal != std::string::npos ? c.message.substr(fatal + 13) : c.signal;
+    why = why.substr(0, why.find_first_of("\n;("));
+    while (!why.empty() && why.back() == ' ') why.pop_back();
+    return why.empty() ? "💥 crashed" : "💥 crashed: " + Md(why);
+  }
+  if (c.status != CaseStatus::kPass && c.status != CaseStatus::kFail) return Cell(c);
+  std::string out = fmt::format("{} {}", c.status == CaseStatus::kFail ? "❌ fail" : "✅ pass",
+                                FormatPercent(ComputeRates(c.check).snapshot_deviation.value));
+  std::string kinds;
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    if (c.check.anomalies[i] > 0) kinds += (kinds.empty() ? "" : ", ") + Md(AnomalyName(static_cast<Anomaly>(i)));
+  }
+  return kinds.empty() ? out : out + " " + kinds;
+}
+
+std::string Matrix(const std::vector<CaseReport>& cases, std::string (*cell)(const CaseReport&) = Cell) {
   std::vector<std::string> scenarios, backends;
   std::map<std::pair<std::string, std::string>, const CaseReport*> cells;
   for (const CaseReport& c : cases) {
@@ -77,7 +97,7 @@ std::string Matrix(const std::vector<CaseReport>& cases) {
     out += "| " + Md(s) + " |";
     for (const std::string& b : backends) {
       auto it = cells.find({s, b});
-      out += " " + (it == cells.end() ? std::string("–") : Cell(*it->second)) + " |";
+      out += " " + (it == cells.end() ? std::string("–") : cell(*it->second)) + " |";
     }
     out += "\n";
   }
@@ -176,15 +196,35 @@ std::string BackendSummary(const std::vector<CaseReport>& cases) {
   return out + "\n";
 }
 
+std::string Settings(const RunContext& context) {
+  std::string settings;
+  for (const std::string& fact : SettingsFacts(context)) settings += (settings.empty() ? "" : " · ") + fact;
+  if (!context.host.empty()) settings += " · host " + context.host;
+  if (!context.start_time.empty()) settings += " · started " + context.start_time;
+  return Md(settings);
+}
+
 }  // namespace
+
+std::string RenderMarkdownMatrixReport(const ReportInput& input) {
+  std::string out = Settings(input.context) + "\n\n";
+  if (input.interrupted) out += "> **Interrupted:** the run was stopped early.\n\n";
+  if (input.cases.empty()) return out + "No case finished.\n";
+  out += Matrix(input.cases, DetailedCell);
+  out += "\nCells: verdict, share of iterations that were not a snapshot of the map, anomaly kinds seen.\n";
+  if (!input.context.backend_builds.empty()) {
+    std::string builds;
+    for (const auto& [backend, build] : input.context.backend_builds) {
+      builds += fmt::format("{}{}: {}", builds.empty() ? "" : " · ", Md(backend), Md(build));
+    }
+    out += "Built with: " + builds + ".\n";
+  }
+  return out;
+}
 
 std::string RenderMarkdownReport(const ReportInput& input) {
   std::string out = "# mapstress report\n\n";
-  std::string settings;
-  for (const std::string& fact : SettingsFacts(input.context)) settings += (settings.empty() ? "" : " · ") + fact;
-  if (!input.context.host.empty()) settings += " · host " + input.context.host;
-  if (!input.context.start_time.empty()) settings += " · started " + input.context.start_time;
-  out += Md(settings) + "\n\n";
+  out += Settings(input.context) + "\n\n";
   if (input.interrupted) {
     out += "> **Interrupted:** the run was stopped early; this report holds the cases that finished.\n\n";
   }

@@ -7,6 +7,7 @@ namespace mapstress {
 std::string RenderJsonReport(const ReportInput& input);
 std::string RenderJunitReport(const ReportInput& input);
 std::string RenderMarkdownReport(const ReportInput& input);
+std::string RenderMarkdownMatrixReport(const ReportInput& input);  // in markdown_reporter.cpp
 std::string RenderTsvReport(const ReportInput& input);
 
 const std::vector<ReporterInfo>& Reporters() {
@@ -14,6 +15,9 @@ const std::vector<ReporterInfo>& Reporters() {
       {"json", "json", "the whole run, machine-readable (src/report/README.md); `merge` reads it", RenderJsonReport},
       {"junit", "xml", "JUnit XML for CI: a testsuite per scenario, a testcase per backend", RenderJunitReport},
       {"markdown", "md", "settings, the result matrix and each failure's evidence, for humans", RenderMarkdownReport},
+      {"matrix", "matrix.md",
+       "the scenario × backend table alone, each cell with its verdict, snapshot deviation and anomaly kinds",
+       RenderMarkdownMatrixReport},
       {"tsv", "tsv", "one tab-separated line per case, for spreadsheets and scripts", RenderTsvReport},
   };
   return kReporters;

@@ -1,3 +1,7 @@
-module mapstress/goplugins
+module mapstress.local/goplugins
 
 go 1.19
+
+require mapstress.local/mapstress v0.0.0
+
+replace mapstress.local/mapstress => ./mapstress

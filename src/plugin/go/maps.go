@@ -2,15 +2,6 @@ package main
 
 import "sync"
 
-// goMap is what every Go backend implements; the exported C functions dispatch on it.
-type goMap interface {
-	store(key, value uint64)
-	erase(key uint64) bool
-	load(key uint64) (uint64, bool)
-	// iterate calls visit for each entry until visit returns false.
-	iterate(visit func(key, value uint64) bool)
-}
-
 // maxPresize bounds the capacity hint passed to make(), so a huge hint cannot exhaust memory.
 const maxPresize = 1 << 22
 
@@ -24,14 +15,14 @@ func presize(hint uint64) int {
 // syncMap is Go's sync.Map, iterated with Range.
 type syncMap struct{ m sync.Map }
 
-func (s *syncMap) store(key, value uint64) { s.m.Store(key, value) }
+func (s *syncMap) Store(key, value uint64) { s.m.Store(key, value) }
 
-func (s *syncMap) erase(key uint64) bool {
+func (s *syncMap) Delete(key uint64) bool {
 	_, loaded := s.m.LoadAndDelete(key)
 	return loaded
 }
 
-func (s *syncMap) load(key uint64) (uint64, bool) {
+func (s *syncMap) Load(key uint64) (uint64, bool) {
 	v, ok := s.m.Load(key)
 	if !ok {
 		return 0, false
@@ -39,7 +30,7 @@ func (s *syncMap) load(key uint64) (uint64, bool) {
 	return v.(uint64), true
 }
 
-func (s *syncMap) iterate(visit func(key, value uint64) bool) {
+func (s *syncMap) Range(visit func(key, value uint64) bool) {
 	s.m.Range(func(k, v any) bool { return visit(k.(uint64), v.(uint64)) })
 }
 
@@ -49,13 +40,13 @@ type rwMap struct {
 	m  map[uint64]uint64
 }
 
-func (r *rwMap) store(key, value uint64) {
+func (r *rwMap) Store(key, value uint64) {
 	r.mu.Lock()
 	r.m[key] = value
 	r.mu.Unlock()
 }
 
-func (r *rwMap) erase(key uint64) bool {
+func (r *rwMap) Delete(key uint64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, ok := r.m[key]
@@ -63,14 +54,14 @@ func (r *rwMap) erase(key uint64) bool {
 	return ok
 }
 
-func (r *rwMap) load(key uint64) (uint64, bool) {
+func (r *rwMap) Load(key uint64) (uint64, bool) {
 	r.mu.RLock()
 	v, ok := r.m[key]
 	r.mu.RUnlock()
 	return v, ok
 }
 
-func (r *rwMap) iterate(visit func(key, value uint64) bool) {
+func (r *rwMap) Range(visit func(key, value uint64) bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	for k, v := range r.m {
@@ -84,20 +75,20 @@ func (r *rwMap) iterate(visit func(key, value uint64) bool) {
 // which the Go runtime usually detects and answers by killing the process.
 type plainMap struct{ m map[uint64]uint64 }
 
-func (p *plainMap) store(key, value uint64) { p.m[key] = value }
+func (p *plainMap) Store(key, value uint64) { p.m[key] = value }
 
-func (p *plainMap) erase(key uint64) bool {
+func (p *plainMap) Delete(key uint64) bool {
 	_, ok := p.m[key]
 	delete(p.m, key)
 	return ok
 }
 
-func (p *plainMap) load(key uint64) (uint64, bool) {
+func (p *plainMap) Load(key uint64) (uint64, bool) {
 	v, ok := p.m[key]
 	return v, ok
 }
 
-func (p *plainMap) iterate(visit func(key, value uint64) bool) {
+func (p *plainMap) Range(visit func(key, value uint64) bool) {
 	for k, v := range p.m {
 		if !visit(k, v) {
 			return

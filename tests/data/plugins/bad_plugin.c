@@ -85,4 +85,9 @@ const mapstress_backend* const* mapstress_backends(void) {
 #endif
   return kBackends;
 }
+
+#if defined(BAD_BUILD)
+/* The optional build line must be one line. */
+const char* mapstress_plugin_build(void) { return "gcc\nsecond line"; }
+#endif
 #endif

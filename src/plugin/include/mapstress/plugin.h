@@ -46,7 +46,7 @@ typedef int (*mapstress_visit_fn)(void *ctx, uint64_t key, uint64_t value);
 /* One map implementation. All function pointers are required unless marked "may be NULL". */
 typedef struct mapstress_backend {
   uint32_t abi;              /* MAPSTRESS_PLUGIN_ABI */
-  const char *name;          /* [a-z0-9_-]+, unique among loaded backends */
+  const char *name;          /* [a-z0-9][a-z0-9._-]*, unique among loaded backends */
   const char *description;   /* one line */
   const char *guarantee;     /* "snapshot" | "weak" | "none": what iteration promises */
   void *(*create)(uint64_t capacity_hint);
@@ -70,6 +70,13 @@ typedef struct mapstress_backend {
  * structs it points to must stay valid as long as the library is loaded (mapstress never
  * unloads it). It may be called more than once and must return the same list each time. */
 MAPSTRESS_PLUGIN_EXPORT const mapstress_backend *const *mapstress_backends(void);
+
+/* ---- Optional entry point: the plugin's build (works with every ABI version) -----------------
+ * A plugin MAY also export this. It returns one line (at most 200 bytes, no newline) naming what
+ * built the library, e.g. "go1.22.12 linux/amd64"; mapstress shows it in `list backends
+ * --verbose` and in each report's context. Same lifetime rules as mapstress_backends(). */
+MAPSTRESS_PLUGIN_EXPORT const char *mapstress_plugin_build(void);
+/* ---- end of the optional build entry point --------------------------------------------------- */
 /* clang-format on */
 
 #ifdef __cplusplus

@@ -1,0 +1,7 @@
+module example.com/shardedmap
+
+go 1.19
+
+require mapstress.local/mapstress v0.0.0
+
+replace mapstress.local/mapstress => ../../mapstress

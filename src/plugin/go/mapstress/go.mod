@@ -1,0 +1,3 @@
+module mapstress.local/mapstress
+
+go 1.19
