@@ -47,6 +47,11 @@ const Factory kBuiltIns[] = {
     FaultyTornValueBackend,
     FaultyCrashBackend,
     FaultyHangBackend,
+    FaultyTornStoreBackend,
+    FaultyTornStoreWideBackend,
+    FaultyEarlyPresentBackend,
+    FaultyEarlyPresentWideBackend,
+    SlotsBackend,
 };
 
 }  // namespace

@@ -204,6 +204,10 @@ bool RunSession::Prepare(const Options& options) {
   } else if (settings_.fence_window > std::chrono::milliseconds(100)) {
     return fail("--fence-window: expected at most 100ms, got " + options.fence_window);
   }
+  if (!options.noise.empty() && !ParseNoiseMode(options.noise, &settings_.noise)) {
+    return fail("--noise: expected off, light, heavy or pct, got '" + options.noise + "'" +
+                DidYouMean(options.noise, {"off", "light", "heavy", "pct"}));
+  }
   settings_.trials = options.trials;
   settings_.seed = options.seed;
   settings_.max_history_bytes = options.max_history_mb << 20;

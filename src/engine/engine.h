@@ -10,6 +10,7 @@
 #include <string>
 
 #include "backend/backend.h"
+#include "engine/schedule_noise.h"
 #include "history/history.h"
 #include "report/case_report.h"
 #include "report/run_context.h"
@@ -35,6 +36,8 @@ struct RunSettings {
   // Fast point ops of one thread within this window share one fenced interval; 0 = a fenced
   // timestamp after every op (tightest intervals, slowest ops). See Worker in engine.cpp.
   Nanos fence_window = kDefaultFenceWindow;
+  // Seeded schedule perturbation at op boundaries and inside iterations (schedule_noise.h).
+  NoiseMode noise = kDefaultNoise;
   BackendOptions backend_options;
   GradeOverrides expect;                           // command-line re-grading, applied last
   bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)
