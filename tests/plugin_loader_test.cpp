@@ -14,6 +14,7 @@
 
 #include "backend/backend_registry.h"
 #include "backend/yield_point.h"
+#include "core/history.h"
 #include "mapstress/plugin.h"
 
 namespace mapstress {

@@ -5,13 +5,14 @@
 // of `window` loop steps (0 = two back-to-back stores). `slots` is their correct twin: one
 // 64-bit word per slot. Each bug shows only when a reader lands inside that gap, which is what
 // the schedule noise and the hot-key scenarios are measured against (`detect_bench`).
+#include <algorithm>
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "backend/builtin_backends.h"
-#include "scenario/scenario.h"
 
 namespace mapstress {
 namespace {
@@ -129,11 +130,13 @@ BackendInfo SlotInfo(std::string name, std::string description, SlotBug bug, uin
   info.concurrency = "everything may overlap iteration: writers lock one slot, loads and iterations take no lock";
   info.testing_only = true;
   info.create = [bug, window](const BackendOptions& options) {
-    return std::make_unique<SlotMap>(bug, window, std::max<uint64_t>(1, options.capacity_hint));
-  };
-  info.unsupported_reason = [](const Scenario& s) -> std::string {
-    if (s.keys.count <= kMaxSlots) return "";
-    return "a slot per key: needs keys.count <= " + std::to_string(kMaxSlots) + ", got " + std::to_string(s.keys.count);
+    // The engine passes at least keys.count, so every key of the scenario has its slot.
+    const uint64_t slots = std::max<uint64_t>(1, options.capacity_hint);
+    if (slots > kMaxSlots) {
+      throw std::runtime_error("a slot per key: needs keys.count <= " + std::to_string(kMaxSlots) + ", got " +
+                               std::to_string(slots));
+    }
+    return std::make_unique<SlotMap>(bug, window, slots);
   };
   return info;
 }

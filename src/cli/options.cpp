@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/suggest.h"
+#include "core/suggest.h"
 #include "engine/engine.h"
 #include "scenario/scenario_loader.h"
 
@@ -79,10 +79,11 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                               FormatDuration(kDefaultFenceWindow)));
   run->add_option("--noise", o->noise,
                   fmt::format("Schedule noise that makes narrow race windows likely on few cores (seeded by --seed): "
-                              "off, light (short spins and yields at some op boundaries and iteration callbacks), "
-                              "heavy (more, longer, and rare sleeps), pct (a random priority order among workers "
-                              "with change points: low-priority ones park at an op boundary). Default {}. Noise "
-                              "never falls inside a recorded interval without the op's real work",
+                              "off; light (helper threads wake every 20-60us on each CPU, so the kernel preempts "
+                              "workers at random instructions, plus short spins in iteration callbacks); heavy "
+                              "(wake-ups every 5-20us, more spins, rare sleeps at op boundaries); pct (light plus a "
+                              "random priority order among workers with change points: low-priority ones park at "
+                              "an op boundary). Default {}. Never inside a recorded interval without the op's work",
                               NoiseModeName(kDefaultNoise)));
   run->add_option("--shards", o->shards, "Stripes of the `sharded` backend (1..4096, default 16)")
       ->check(CLI::Range(1u, 4096u));

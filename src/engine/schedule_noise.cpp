@@ -119,14 +119,14 @@ void ScheduleNoise::AtBoundary(uint64_t origin, uint64_t budget_ticks, const std
     case NoiseMode::kOff: boundary_countdown_ = kNever; return;
     case NoiseMode::kLight: boundary_countdown_ = kNever; return;
     case NoiseMode::kHeavy:
-      if (roll < 650) {
+      // Rare, so the throughput stays: a spin, or a short sleep whose wake-up preempts another
+      // worker at a random instruction (as the injector's do).
+      if (roll < 700) {
         Spin(2000);
-      } else if (roll < 990) {
-        sched_yield();
       } else {
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        std::this_thread::sleep_for(std::chrono::microseconds(10));
       }
-      boundary_countdown_ = NextInterval(8);
+      boundary_countdown_ = NextInterval(1024);
       return;
     case NoiseMode::kPct:
       // Park (sleeping, so the runners have the CPUs) until this worker is among the runners.
@@ -141,7 +141,6 @@ void ScheduleNoise::AtBoundary(uint64_t origin, uint64_t budget_ticks, const std
 }
 
 void ScheduleNoise::Inside() {
-  const uint64_t roll = rng_.Below(1000);
   switch (mode_) {
     case NoiseMode::kOff: inside_countdown_ = kNever; return;
     case NoiseMode::kLight:
@@ -150,11 +149,7 @@ void ScheduleNoise::Inside() {
       inside_countdown_ = NextInterval(16);
       return;
     case NoiseMode::kHeavy:
-      if (roll < 900) {
-        Spin(1000);
-      } else {
-        sched_yield();
-      }
+      Spin(1000);
       inside_countdown_ = NextInterval(4);
       return;
   }

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     std::vector<const Scenario*> runnable;
     uint32_t trials = 0;
     for (const auto& s : scenarios) {
-      if (backend->unsupported_reason && !backend->unsupported_reason(s).empty()) continue;
+      if (backend->unsupported_reason && !backend->unsupported_reason(s.Traits()).empty()) continue;
       runnable.push_back(&s);
       trials += s.trials;
     }
