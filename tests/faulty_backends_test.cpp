@@ -50,7 +50,7 @@ TEST(FaultyBackends, AllAreTestingOnlyAndOutOfTheDefaultSet) {
     EXPECT_NE(b.guarantee, Guarantee::kNone) << b.name;
     EXPECT_NE(Create(b.name), nullptr) << b.name;
   }
-  EXPECT_EQ(faulty, 7);
+  EXPECT_EQ(faulty, 11);
   EXPECT_TRUE(registry.Find("faulty-crash")->always_isolate);
   EXPECT_TRUE(registry.Find("faulty-hang")->always_isolate);
   EXPECT_EQ(registry.Find("faulty-crash")->guarantee, Guarantee::kSnapshot);

@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "backend/backend_registry.h"
+#include "backend/yield_point.h"
 #include "core/history.h"
 #include "go_plugin_list.h"
+#include "mapstress/plugin.h"
 
 namespace mapstress {
 namespace {
@@ -163,6 +165,34 @@ TEST(PluginLoaderTest, CExampleHasMapSemanticsInForkedChild) {
   EXPECT_EQ(InChild([&] { return CheckSequentialSemantics(backends[0]); }), "");
 }
 
+// Plugin ABI 1 keeps working: the C example exactly as it was, built against the ABI 1 header.
+TEST(PluginLoaderTest, Abi1PluginStillLoadsAndPasses) {
+  const std::string path = MAPSTRESS_C_TABLE_ABI1_PLUGIN;
+  std::vector<BackendInfo> backends = LoadOrDie(path);
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(backends[0].name, "c-table");
+  EXPECT_EQ(InChild([&] { return CheckSequentialSemantics(backends[0]); }), "");
+}
+
+// ABI 2: the C example's two marked points reach the engine's per-thread yield hook.
+TEST(PluginLoaderTest, CExampleYieldPointsReachTheHost) {
+  std::vector<BackendInfo> backends = LoadOrDie(kCTable);
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(InChild([&]() -> std::string {
+              static std::map<uint32_t, int> sites;
+              t_yield_hook = YieldHook{[](void*, uint32_t site) { ++sites[site]; }, nullptr};
+              std::unique_ptr<Map> map = backends[0].create(BackendOptions{});
+              map->Store(1, 10);   // insert: site 1
+              map->Store(1, 11);   // overwrite: no point
+              map->Store(2, 20);   // insert: site 1
+              Collect(map.get());  // two full slots: site 2 twice
+              t_yield_hook = YieldHook{};
+              if (sites != std::map<uint32_t, int>{{1, 2}, {2, 2}}) return "yield points not seen as marked";
+              return "";
+            }),
+            "");
+}
+
 TEST(PluginLoaderTest, RelativePathIsNotSearchedInTheLibraryPath) {
   // dlopen("libx.so") would search LD_LIBRARY_PATH; a relative path must mean the cwd.
   std::filesystem::path plugin(kCTable);
@@ -208,8 +238,9 @@ TEST(PluginLoaderTest, MissingEntryPoint) {
 
 TEST(PluginLoaderTest, WrongAbi) {
   std::string path = BadPlugin("wrong_abi");
-  EXPECT_EQ(LoadError(path),
-            "plugin " + path + ": backend 'x' was built for plugin ABI 2, this mapstress supports ABI 1");
+  EXPECT_EQ(LoadError(path), "plugin " + path + ": backend 'x' was built for plugin ABI " +
+                                 std::to_string(MAPSTRESS_PLUGIN_ABI + 1) + ", this mapstress supports ABI " +
+                                 std::to_string(MAPSTRESS_PLUGIN_ABI));
 }
 
 TEST(PluginLoaderTest, NullRequiredFunction) {

@@ -71,6 +71,8 @@ TEST(ScenarioLoader, FillsEveryField) {
   EXPECT_EQ(m.mix.iterate, 10u);
   EXPECT_EQ(s.threads[3].visit_delay, std::chrono::milliseconds(1));
   EXPECT_EQ(s.threads[4].role, Role::kToggler);
+  EXPECT_EQ(s.threads[4].lockstep, 16u);
+  EXPECT_EQ(s.threads[0].lockstep, 0u);  // default: no barrier
   EXPECT_EQ(s.TotalThreads(), 9u);
   EXPECT_EQ(s.backends, (std::vector<std::string>{"locked", "sharded"}));
   EXPECT_EQ(s.expect.size(), 2u);

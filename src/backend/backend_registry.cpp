@@ -52,6 +52,11 @@ const Factory kBuiltIns[] = {
     FaultyTornValueBackend,
     FaultyCrashBackend,
     FaultyHangBackend,
+    FaultyTornStoreBackend,
+    FaultyTornStoreWideBackend,
+    FaultyEarlyPresentBackend,
+    FaultyEarlyPresentWideBackend,
+    SlotsBackend,
 };
 
 }  // namespace

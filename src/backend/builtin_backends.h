@@ -35,4 +35,15 @@ BackendInfo FaultyTornValueBackend();       // tears a value -> unknown_value
 BackendInfo FaultyCrashBackend();           // SIGSEGV during a run -> crashed
 BackendInfo FaultyHangBackend();            // never returns from an op -> hung
 
+// faulty_narrow_maps.cpp: a slot per key, writers lock a slot, readers take no lock; the bug
+// sits between two stores `window` loop steps apart (0 = back to back).
+inline constexpr uint32_t kWideWindow = 64;
+BackendInfo SlotsBackend();                              // the correct twin (testing only)
+BackendInfo FaultyTornStoreBackend(uint32_t window);     // overwrite in two halves -> unknown_value
+BackendInfo FaultyEarlyPresentBackend(uint32_t window);  // present before value -> stale_value
+BackendInfo FaultyTornStoreBackend();                    // window 0
+BackendInfo FaultyTornStoreWideBackend();                // window kWideWindow
+BackendInfo FaultyEarlyPresentBackend();                 // window 0
+BackendInfo FaultyEarlyPresentWideBackend();             // window kWideWindow
+
 }  // namespace mapstress

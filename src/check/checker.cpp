@@ -686,6 +686,7 @@ class Checker {
     }
     if (bad) {
       ++result_.anomalous;
+      NoteFirstAnomaly(r);
       return;
     }
     if (IsSnapshot(op_index, n, it, lo, hi, lo_write, hi_write)) {
@@ -974,8 +975,13 @@ class Checker {
     }
   }
 
+  void NoteFirstAnomaly(int64_t ret) {
+    if (result_.first_anomaly_ns < 0 || ret < result_.first_anomaly_ns) result_.first_anomaly_ns = ret;
+  }
+
   void LoadAnomaly(Anomaly kind, size_t i, uint32_t wi) {
     ++result_.anomalies[static_cast<int>(kind)];
+    NoteFirstAnomaly(h_.ops[i].ret);
     uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
     if (Wants(kind, h_.ops[i].call, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
   }

@@ -77,6 +77,14 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                               "(0, 500ns, 2us, ...; default {}); iterations always get their own. 0 = fence every "
                               "op: the tightest intervals, but fences make fast ops 2-3x slower (fewer ops racing)",
                               FormatDuration(kDefaultFenceWindow)));
+  run->add_option("--noise", o->noise,
+                  fmt::format("Schedule noise that makes narrow race windows likely on few cores (seeded by --seed): "
+                              "off; light (helper threads wake every 20-60us on each CPU, so the kernel preempts "
+                              "workers at random instructions, plus short spins in iteration callbacks); heavy "
+                              "(wake-ups every 5-20us, more spins, rare sleeps at op boundaries); pct (light plus a "
+                              "random priority order among workers with change points: low-priority ones park at "
+                              "an op boundary). Default {}. Never inside a recorded interval without the op's work",
+                              NoiseModeName(kDefaultNoise)));
   run->add_option("--shards", o->shards, "Stripes of the `sharded` backend (1..4096, default 16)")
       ->check(CLI::Range(1u, 4096u));
   run->add_option("--redis", o->redis,

@@ -26,6 +26,7 @@ struct Options {
   bool allow_unsafe = false;
   std::string hang_grace = "10s";
   std::string fence_window;  // "" = kDefaultFenceWindow
+  std::string noise;         // "" = kDefaultNoise
   uint32_t shards = 16;
   std::string redis = "auto";
   bool redis_force_hashtable = false;

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cli/command_support.h"
+#include "core/suggest.h"
 #include "engine/clock.h"
 #include "history/history_file.h"
 #include "report/progress_line.h"
@@ -92,6 +93,10 @@ bool RunSession::Prepare(const Options& options) {
     return fail("--fence-window: " + error);
   } else if (settings_.fence_window > std::chrono::milliseconds(100)) {
     return fail("--fence-window: expected at most 100ms, got " + options.fence_window);
+  }
+  if (!options.noise.empty() && !ParseNoiseMode(options.noise, &settings_.noise)) {
+    return fail("--noise: expected off, light, heavy or pct, got '" + options.noise + "'" +
+                DidYouMean(options.noise, {"off", "light", "heavy", "pct"}));
   }
   settings_.trials = options.trials;
   settings_.seed = options.seed;

@@ -12,6 +12,9 @@ void CheckResult::Merge(const CheckResult& other, size_t max_examples) {
   key_wrong += other.key_wrong;
   key_total += other.key_total;
   events += other.events;
+  if (other.first_anomaly_ns >= 0 && (first_anomaly_ns < 0 || other.first_anomaly_ns < first_anomaly_ns)) {
+    first_anomaly_ns = other.first_anomaly_ns;
+  }
   std::array<size_t, kAnomalyCount> have{};
   for (const auto& e : examples) ++have[static_cast<int>(e.kind)];
   for (const auto& e : other.examples) {

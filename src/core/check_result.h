@@ -28,9 +28,12 @@ struct CheckResult {
   uint64_t anomalous = 0;                           // at least one other anomaly
   uint64_t loads = 0;                               // checked point loads
   std::array<uint64_t, kAnomalyCount> anomalies{};  // count per kind
-  uint64_t key_wrong = 0;         // missing + phantom + duplicate + stale_value + unknown_value entries
-  uint64_t key_total = 0;         // entries produced + entries that should have been (missing)
-  uint64_t events = 0;            // ops + iteration entries examined
+  uint64_t key_wrong = 0;  // missing + phantom + duplicate + stale_value + unknown_value entries
+  uint64_t key_total = 0;  // entries produced + entries that should have been (missing)
+  uint64_t events = 0;     // ops + iteration entries examined
+  // Return time (ns, the trial's clock) of the earliest-returning op with an anomaly other than
+  // not_snapshot; -1 when none. After Merge: the smallest over the trials, each on its own clock.
+  int64_t first_anomaly_ns = -1;
   std::vector<Example> examples;  // at most max_examples per kind, in history order
 
   uint64_t Count(Anomaly a) const { return anomalies[static_cast<int>(a)]; }

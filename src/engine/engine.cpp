@@ -10,10 +10,13 @@
 #include <exception>
 #include <thread>
 
+#include "backend/yield_point.h"
 #include "check/checker.h"
 #include "engine/clock.h"
 #include "engine/isolation.h"
 #include "engine/latency_histogram.h"
+#include "engine/preemption_injector.h"
+#include "engine/schedule_noise.h"
 #include "engine/thread_log.h"
 #include "engine/workload.h"
 
@@ -64,6 +67,41 @@ struct TrialShared {
   uint64_t origin = 0;        // tick at which the gate opened
   uint64_t budget_ticks = 0;  // 0: op-bounded
   uint64_t window_ticks = 0;  // fence window for fast point ops; 0: a fenced read after every op
+  NoiseTrial* noise = nullptr;
+};
+
+// A lockstep group's barrier: its threads start each round of ops together. Waiters spin
+// briefly, then sleep on the generation (a futex), so a late member gets a CPU even when
+// threads outnumber cores. A member that leaves (budget, op bound, stop) breaks the barrier
+// for the rest of the trial and wakes the waiters: nobody waits for a thread that is gone.
+struct LockstepBarrier {
+  std::atomic<uint32_t> arrived{0};
+  std::atomic<uint32_t> generation{0};
+  std::atomic<bool> broken{false};
+  uint32_t members = 0;
+
+  void Wait() {
+    const uint32_t gen = generation.load(std::memory_order_acquire);
+    if (broken.load(std::memory_order_acquire)) return;  // left before `gen` was read: no wake-up will come
+    if (arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == members) {
+      arrived.store(0, std::memory_order_relaxed);
+      generation.fetch_add(1, std::memory_order_release);
+      generation.notify_all();
+      return;
+    }
+    for (int spin = 0; spin < 256; ++spin) {
+      if (generation.load(std::memory_order_acquire) != gen) return;
+#if defined(__x86_64__)
+      __builtin_ia32_pause();
+#endif
+    }
+    while (generation.load(std::memory_order_acquire) == gen) generation.wait(gen, std::memory_order_acquire);
+  }
+  void Leave() {
+    broken.store(true, std::memory_order_release);
+    generation.fetch_add(1, std::memory_order_release);
+    generation.notify_all();
+  }
 };
 
 struct WorkerSpec {
@@ -75,8 +113,11 @@ struct WorkerSpec {
 struct IterationSink {
   ThreadLog* log;
   uint64_t visit_delay_ns;
+  ScheduleNoise* noise;
   bool complete;
 };
+
+void NoiseYieldPoint(void* ctx, uint32_t site) { static_cast<ScheduleNoise*>(ctx)->AtYieldPoint(site); }
 
 constexpr uint32_t kFastStrideLog2 = 3;  // fast ops: 8 point ops between clock reads
 
@@ -87,15 +128,19 @@ bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
     return true;  // buffer full: stop
   }
   if (sink->visit_delay_ns) SpinFor(sink->visit_delay_ns);
+  sink->noise->InCallback();  // inside the iteration's interval: it only gets wider
   return false;
 }
 
 // The hot loop. Never throws, takes no tool-owned lock, allocates nothing.
 void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uint32_t trial, Map* map, ThreadLog* log,
-            TrialShared* shared, LiveProgress* progress) noexcept {
+            TrialShared* shared, LockstepBarrier* lockstep, LiveProgress* progress) noexcept {
   const ThreadGroup& group = scenario.threads[spec.group];
+  ScheduleNoise noise(shared->noise, ThreadSeed(seed, spec.group, spec.thread_in_group, trial), spec.global);
+  t_yield_hook = YieldHook{&NoiseYieldPoint, &noise};
   map->AttachThread();
   OpStream stream(scenario, spec.group, spec.thread_in_group, seed, trial);
+  const uint32_t round = lockstep != nullptr ? group.lockstep : 0;
   const uint64_t think_ns = static_cast<uint64_t>(group.think.count());
   const uint64_t visit_delay_ns = static_cast<uint64_t>(group.visit_delay.count());
   const uint32_t writer_id = spec.global + 1;
@@ -125,21 +170,32 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   uint64_t typical = 0;                     // ticks per op over the last read's stride
   uint32_t countdown = 1;                   // point ops until the next read
   uint32_t unread = 0;                      // pending records since the last read (no estimate yet)
+  auto close_batch = [&] {                  // the open batch's return is now
+    boundary = ReadBoundaryTicks();
+    log->ClosePending(boundary - origin);
+    pending = false;
+    unread = 0;
+    countdown = 1u << stride_log2;
+  };
   while (!shared->stop.load(std::memory_order_relaxed)) {
     if (!log->HasRoom(4)) {
       shared->overflow.store(true, std::memory_order_relaxed);
       shared->stop.store(true, std::memory_order_relaxed);
       break;
     }
+    // Schedule noise and lockstep barriers happen between intervals: the open batch is
+    // closed first and the next op's call is read afterwards, so no interval holds the wait.
+    const bool meet = round != 0 && done % round == 0;
+    const bool due = noise.BoundaryDue();
+    if (due || meet) [[unlikely]] {
+      if (pending) close_batch();
+      if (meet) lockstep->Wait();
+      if (due) noise.AtBoundary(origin, budget, shared->stop);
+      boundary = mark = ReadBoundaryTicks();
+    }
     PlannedOp op = stream.Next();
     uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
-    if (op.kind == OpKind::kIterate && pending) {  // close the batch: its return is this call
-      boundary = ReadBoundaryTicks();
-      log->ClosePending(boundary - origin);
-      pending = false;
-      unread = 0;
-      countdown = 1u << stride_log2;
-    }
+    if (op.kind == OpKind::kIterate && pending) close_batch();  // its return is this call
     const uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
     uint64_t ret = call;
     RecordKind kind = kRecLoad;
@@ -158,7 +214,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
         if (!flag) value = 0;
         break;
       case OpKind::kIterate: {
-        IterationSink sink{log, visit_delay_ns, true};
+        IterationSink sink{log, visit_delay_ns, &noise, true};
         LogRecord* begin = log->BeginIteration(call - origin);
         map->Iterate(Visitor{&VisitEntry, &sink});
         ret = ReadBoundaryTicks();
@@ -211,6 +267,9 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     if (think_ns) SpinFor(think_ns);
   }
   if (pending) log->ClosePending(ReadReturnTicks() - origin);
+  if (lockstep != nullptr) lockstep->Leave();
+  if (shared->noise != nullptr) shared->noise->Finished(spec.global);
+  t_yield_hook = YieldHook{};
   if (progress) progress->ops.fetch_add(done & 63, std::memory_order_relaxed);
   if (group.ops > 0 && shared->bounded_running.fetch_sub(1) == 1 && budget == 0) {
     shared->stop.store(true, std::memory_order_relaxed);  // the op-bounded threads are done
@@ -276,11 +335,25 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+  std::vector<LockstepBarrier> barriers(scenario.threads.size());
+  std::vector<bool> parkable(specs.size());
+  for (const auto& spec : specs) {
+    const ThreadGroup& g = scenario.threads[spec.group];
+    if (g.lockstep > 0) ++barriers[spec.group].members;
+    parkable[spec.global] = g.lockstep == 0;  // a parked member would hold its group's barrier
+  }
+  NoiseTrial noise(settings.noise, Mix64(seed ^ trial), static_cast<uint32_t>(specs.size()), shared.budget_ticks,
+                   TicksPerNano(), parkable);
+  shared.noise = &noise;
+  // Wakes up on each CPU every few microseconds (noise on): preemptions at random instructions.
+  std::optional<PreemptionInjector> injector;
+  injector.emplace(settings.noise, Mix64(seed ^ trial ^ 0x70726565ull), static_cast<uint32_t>(specs.size()));
   std::vector<std::thread> threads;
   threads.reserve(specs.size());
   for (const auto& spec : specs) {
+    LockstepBarrier* barrier = scenario.threads[spec.group].lockstep > 0 ? &barriers[spec.group] : nullptr;
     threads.emplace_back(Worker, std::cref(scenario), spec, seed, trial, map.get(), logs[spec.global].get(), &shared,
-                         settings.progress);
+                         barrier, settings.progress);
   }
   pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   while (shared.ready.load(std::memory_order_acquire) < specs.size()) std::this_thread::yield();
@@ -292,6 +365,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
     if (settings.interrupted && settings.interrupted->load()) shared.stop.store(true);
   }
   for (auto& t : threads) t.join();
+  injector.reset();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   out.notes = map->Notes();
   map.reset();

@@ -14,6 +14,7 @@
 #include "core/history.h"
 #include "core/live_progress.h"
 #include "core/run_context.h"
+#include "engine/schedule_noise.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {
@@ -30,6 +31,8 @@ struct RunSettings {
   // Fast point ops of one thread within this window share one fenced interval; 0 = a fenced
   // timestamp after every op (tightest intervals, slowest ops). See Worker in engine.cpp.
   Nanos fence_window = kDefaultFenceWindow;
+  // Seeded schedule perturbation at op boundaries and inside iterations (schedule_noise.h).
+  NoiseMode noise = kDefaultNoise;
   BackendOptions backend_options;
   GradeOverrides expect;                           // command-line re-grading, applied last
   bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "backend/yield_point.h"
 #include "mapstress/plugin.h"
 #include "plugin/plugin_contract.h"
 
@@ -27,6 +28,11 @@ namespace {
 constexpr const char* kEntryPoint = "mapstress_backends";
 constexpr const char* kBuildEntryPoint = "mapstress_plugin_build";  // optional
 constexpr size_t kMaxBuildLine = 200;
+constexpr const char* kSetHost = "mapstress_set_host";  // ABI 2, optional
+
+// ABI 2 scheduling points: a plugin's yield_point() lands in the engine's schedule noise.
+void HostYieldPoint(void* /*ctx*/, uint32_t site) { YieldPoint(site); }
+const mapstress_host kHost = {MAPSTRESS_PLUGIN_ABI, nullptr, &HostYieldPoint};
 constexpr int kMaxBackends = 4096;  // a longer list is taken as a missing NULL terminator
 
 std::string Prefix(const std::string& path) { return "plugin " + path + ": "; }
@@ -102,6 +108,8 @@ const mapstress_backend* const* OpenPlugin(const std::string& real_path, const s
     return nullptr;
   }
   if (handle_out != nullptr) *handle_out = handle;
+  using SetHostFn = void (*)(const mapstress_host*);
+  if (auto set_host = reinterpret_cast<SetHostFn>(dlsym(handle, kSetHost)); set_host != nullptr) set_host(&kHost);
   using EntryFn = const mapstress_backend* const* (*)();
   auto entry = reinterpret_cast<EntryFn>(dlsym(handle, kEntryPoint));
   if (entry == nullptr) {

@@ -24,6 +24,16 @@ if(MAPSTRESS_BUILD_TESTS)
   endforeach()
 endif()
 
+# The C example exactly as it was at plugin ABI 1, built against the ABI 1 header: plugins
+# built for ABI 1 must keep loading and passing (tests/plugin_loader_test.cpp).
+if(MAPSTRESS_BUILD_TESTS)
+  add_library(c_table_abi1 MODULE EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tests/data/plugins/abi1/c_table_plugin.c)
+  target_include_directories(c_table_abi1 PRIVATE ${PROJECT_SOURCE_DIR}/tests/data/plugins/abi1)
+  target_link_libraries(c_table_abi1 PRIVATE Threads::Threads)
+  set_target_properties(c_table_abi1 PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/plugins/abi1
+                                                C_STANDARD 11 C_VISIBILITY_PRESET hidden)
+endif()
+
 # Tells the test program where the plugins are. Deferred to the end of the top-level
 # CMakeLists.txt, because tests/ (and so mapstress_tests) is added after this file runs.
 function(_mapstress_wire_plugin_tests)
@@ -43,8 +53,9 @@ function(_mapstress_wire_plugin_tests)
   target_compile_definitions(mapstress_tests PRIVATE
     MAPSTRESS_C_TABLE_PLUGIN="$<TARGET_FILE:mapstress_c_table>"
     MAPSTRESS_BAD_PLUGIN_DIR="$<TARGET_FILE_DIR:bad_plugin_no_symbol>"
+    MAPSTRESS_C_TABLE_ABI1_PLUGIN="$<TARGET_FILE:c_table_abi1>"
     MAPSTRESS_GO_PLUGIN="${MAPSTRESS_GO_PLUGIN}" MAPSTRESS_GO_PLUGINS="${_go_plugin_list}")
-  add_dependencies(mapstress_tests mapstress_c_table)
+  add_dependencies(mapstress_tests mapstress_c_table c_table_abi1)
   foreach(kind ${MAPSTRESS_BAD_PLUGINS})
     add_dependencies(mapstress_tests bad_plugin_${kind})
   endforeach()

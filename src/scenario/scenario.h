@@ -51,6 +51,7 @@ struct ThreadGroup {
   Nanos start_delay{0};                // start this long after the gate opens (phases)
   Nanos visit_delay{0};                // iterators: busy-wait per visited entry (widens the window)
   OpMix mix;                           // role mixed only
+  uint32_t lockstep = 0;               // the group's threads meet at a barrier every this many ops; 0 = never
 };
 
 struct Scenario {
@@ -81,5 +82,6 @@ inline constexpr Nanos kMaxDuration = std::chrono::hours(24);
 inline constexpr Nanos kDefaultDuration = std::chrono::milliseconds(500);
 inline constexpr uint64_t kMaxKeys = uint64_t{1} << 32;
 inline constexpr uint64_t kDefaultSeed = 42;
+inline constexpr uint32_t kMaxLockstep = 1000000;
 
 }  // namespace mapstress

@@ -303,7 +303,8 @@ class Loader {
 
   bool ReadGroup(const Json& v, const std::string& ptr, const Scenario& s, ThreadGroup* g) {
     if (!ExpectObject(v, ptr)) return false;
-    if (!CheckKeys(v, ptr, {"role", "count", "keys", "order", "ops", "think", "start_delay", "visit_delay", "mix"},
+    if (!CheckKeys(v, ptr,
+                   {"role", "count", "keys", "order", "ops", "think", "start_delay", "visit_delay", "mix", "lockstep"},
                    {"role"})) {
       return false;
     }
@@ -345,6 +346,14 @@ class Loader {
                         &g->visit_delay)) {
         return false;
       }
+    }
+    if (v.contains("lockstep")) {
+      if (!ReadUint(v["lockstep"], ptr + "/lockstep", 1, kMaxLockstep, "", &value)) return false;
+      if (g->count < 2) {
+        return Fail(ptr + "/lockstep", "lockstep needs a group of count ≥ 2 (its threads meet each other), got count " +
+                                           std::to_string(g->count));
+      }
+      g->lockstep = static_cast<uint32_t>(value);
     }
     if (g->role == Role::kUpdater && !g->key_lo && s.keys.prefill == 0) {
       return Fail(ptr, "role updater needs keys.prefill > 0 or an explicit \"keys\" range");

@@ -1,6 +1,7 @@
 // Recording overhead: the engine driving the `locked` backend (mutex + std::unordered_map)
 // with full history recording, against the same op streams on the same map with no
-// recording at all, for several fence windows (0 = a fenced timestamp after every op).
+// recording at all, for several fence windows (0 = a fenced timestamp after every op), with
+// --noise off and, at the default window, with each noise mode (its throughput cost).
 //   build/release/tests/recording_bench   (counter `ratio` = median of recorded / bare ops/s)
 #include <benchmark/benchmark.h>
 
@@ -40,9 +41,10 @@ const BackendInfo& Locked() {
 }
 
 // The engine, recording everything; seconds from the first call to the last return.
-double EngineSeconds(const Scenario& s, int64_t window_ns, uint64_t* ops, uint64_t* fences) {
+double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint64_t* ops, uint64_t* fences) {
   RunSettings settings;
   settings.fence_window = Nanos{window_ns};
+  settings.noise = noise;
   History h = RunTrial(s, Locked(), settings, 0);
   int64_t first = INT64_MAX, last = 0;
   for (const Op& op : h.ops) {
@@ -100,6 +102,7 @@ void BM_RecordingOverhead(benchmark::State& state) {
   static ClockCheck clock = InitClock();
   const auto threads = static_cast<uint32_t>(state.range(0));
   const int64_t window_ns = state.range(1);
+  const auto noise = static_cast<NoiseMode>(state.range(2));
   Scenario s = OverheadScenario(threads);
   uint64_t bare_ops = 0, engine_ops = 0, fences = 0;
   double bare_s = 0, engine_s = 0;
@@ -107,7 +110,7 @@ void BM_RecordingOverhead(benchmark::State& state) {
   for (auto _ : state) {
     uint64_t b_ops = 0, e_ops = 0;
     double b = BareSeconds(s, threads, &b_ops);
-    double e = EngineSeconds(s, window_ns, &e_ops, &fences);
+    double e = EngineSeconds(s, window_ns, noise, &e_ops, &fences);
     ratios.push_back((static_cast<double>(e_ops) / e) / (static_cast<double>(b_ops) / b));
     bare_s += b;
     engine_s += e;
@@ -126,8 +129,12 @@ void BM_RecordingOverhead(benchmark::State& state) {
 }
 
 BENCHMARK(BM_RecordingOverhead)
-    ->ArgsProduct({{1, 2}, {0, 500, 1000, 2000, 10000}})
-    ->ArgNames({"threads", "fence_window_ns"})
+    ->ArgsProduct({{1, 2}, {0, 500, 1000, 2000, 10000}, {static_cast<int64_t>(NoiseMode::kOff)}})
+    ->ArgsProduct({{1, 2},
+                   {2000},
+                   {static_cast<int64_t>(NoiseMode::kLight), static_cast<int64_t>(NoiseMode::kHeavy),
+                    static_cast<int64_t>(NoiseMode::kPct)}})
+    ->ArgNames({"threads", "fence_window_ns", "noise"})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(9);

@@ -53,7 +53,7 @@ const mapstress_backend* const* mapstress_backend_list(void) { return NULL; }
 #else
 
 #if defined(BAD_WRONG_ABI)
-static const mapstress_backend kBad = BACKEND(2, "x", "snapshot", fake_store);
+static const mapstress_backend kBad = BACKEND(MAPSTRESS_PLUGIN_ABI + 1, "x", "snapshot", fake_store);
 #elif defined(BAD_NULL_STORE)
 static const mapstress_backend kBad = BACKEND(1, "x", "snapshot", NULL);
 #elif defined(BAD_NAME)

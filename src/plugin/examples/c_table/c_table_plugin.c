@@ -2,6 +2,11 @@
  * Example mapstress plugin: an open-addressing hash table (linear probing) guarded by one
  * pthread mutex. Every operation, iteration included, holds the mutex, so iteration sees a
  * snapshot. Copy this file to start a plugin of your own; see src/plugin/README.md.
+ *
+ * It also shows the ABI 2 scheduling points: it exports mapstress_set_host() and calls
+ * yield_point() at its two racy spots, the places that would be race windows without the
+ * mutex (a slot marked full before its value is written; a slot read while iterating). Under
+ * the mutex the noise there only holds the lock longer, which is harmless.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -10,6 +15,17 @@
 #include "mapstress/plugin.h"
 
 enum { kEmpty = 0, kFull = 1, kDeleted = 2 };
+
+/* ABI 2: set by mapstress before any create(); NULL when loaded by a host without it. */
+static const mapstress_host* g_host;
+
+MAPSTRESS_PLUGIN_EXPORT void mapstress_set_host(const mapstress_host* host) { g_host = host; }
+
+enum { kSiteStorePublished = 1, kSiteIterateSlot = 2 };
+
+static void yield_point(uint32_t site) {
+  if (g_host != NULL && g_host->yield_point != NULL) g_host->yield_point(g_host->ctx, site);
+}
 
 typedef struct slot {
   uint64_t key;
@@ -107,6 +123,7 @@ static void table_store(void* map, uint64_t key, uint64_t value) {
     if (s->state == kEmpty) t->used++;
     s->key = key;
     s->state = kFull;
+    yield_point(kSiteStorePublished); /* racy point 1: full, value not yet written */
   }
   s->value = value;
   pthread_mutex_unlock(&t->mutex);
@@ -136,7 +153,9 @@ static void table_iterate(void* map, mapstress_visit_fn visit, void* ctx) {
   c_table* t = map;
   pthread_mutex_lock(&t->mutex);
   for (uint64_t i = 0; i < t->capacity; ++i) {
-    if (t->slots[i].state == kFull && visit(ctx, t->slots[i].key, t->slots[i].value) != 0) break;
+    if (t->slots[i].state != kFull) continue;
+    yield_point(kSiteIterateSlot); /* racy point 2: between two slots of one iteration */
+    if (visit(ctx, t->slots[i].key, t->slots[i].value) != 0) break;
   }
   pthread_mutex_unlock(&t->mutex);
 }

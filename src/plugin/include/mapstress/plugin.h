@@ -5,10 +5,13 @@
  * a NULL-terminated array of backend descriptions. src/plugin/README.md walks through writing one;
  * src/plugin/examples/c_table/c_table_plugin.c is the template.
  *
- * Versioning: MAPSTRESS_PLUGIN_ABI is bumped whenever this struct changes. Fields are only
+ * Versioning: MAPSTRESS_PLUGIN_ABI is bumped whenever this interface changes. Fields are only
  * ever appended (never removed or reordered), and every mapstress that knows ABI N also
  * accepts backends built for any ABI from 1 to N. A backend built for a newer ABI than the
  * loading mapstress knows is rejected with a clear message.
+ *  - ABI 1: mapstress_backends() and the mapstress_backend struct.
+ *  - ABI 2: the optional export mapstress_set_host() (scheduling points, see its block
+ *    below); the mapstress_backend struct is unchanged.
  *
  * Threading rules (what mapstress does, so what a plugin must tolerate):
  *  - mapstress never loads a plugin in its main process: it dlopen()s it in short-lived
@@ -38,7 +41,7 @@ extern "C" {
 /* The ABI block is kept exactly as documented, so the formatter leaves it alone. */
 /* clang-format off */
 /* The ABI version this header describes; put it in mapstress_backend.abi. */
-#define MAPSTRESS_PLUGIN_ABI 1
+#define MAPSTRESS_PLUGIN_ABI 2
 
 /* Return non-zero to stop the iteration early. */
 typedef int (*mapstress_visit_fn)(void *ctx, uint64_t key, uint64_t value);
@@ -77,6 +80,26 @@ MAPSTRESS_PLUGIN_EXPORT const mapstress_backend *const *mapstress_backends(void)
  * --verbose` and in each report's context. Same lifetime rules as mapstress_backends(). */
 MAPSTRESS_PLUGIN_EXPORT const char *mapstress_plugin_build(void);
 /* ---- end of the optional build entry point --------------------------------------------------- */
+/* ---- ABI 2: scheduling points inside a map (optional) ----------------------------------
+ * A map may tell mapstress where its race windows are: between two stores another thread
+ * can see apart, between a check and the act that relies on it. At such a point it calls
+ * host->yield_point(host->ctx, site), and mapstress applies its schedule noise there (--noise:
+ * nothing, a short spin, a yield), so a reader is more likely to land inside the window.
+ * `site` is any small number naming the point (for the plugin's own bookkeeping).
+ *
+ * To opt in, export mapstress_set_host(). mapstress calls it once, right after loading the
+ * library and before mapstress_backends() or any create(); the host struct stays valid while
+ * the library is loaded. yield_point() may be called from any thread inside store, erase,
+ * load or iterate (outside a mapstress worker it does nothing), takes no lock, never blocks
+ * for long, and is cheap when noise is off. Plugins that do not export it work as before. */
+typedef struct mapstress_host {
+  uint32_t abi;  /* the loading mapstress's MAPSTRESS_PLUGIN_ABI (>= 2) */
+  void *ctx;     /* pass back to yield_point */
+  void (*yield_point)(void *ctx, uint32_t site);
+} mapstress_host;
+
+MAPSTRESS_PLUGIN_EXPORT void mapstress_set_host(const mapstress_host *host);
+/* ---- end of ABI 2 scheduling points ---------------------------------------------------- */
 /* clang-format on */
 
 #ifdef __cplusplus
