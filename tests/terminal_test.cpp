@@ -69,28 +69,43 @@ TEST(TerminalTextTest, NumberFormats) {
 
 TEST(TerminalTest, CaseLineShowsVerdictCountsAndWorstAnomaly) {
   std::vector<CaseReport> cases = fixtures::FixtureCases();
-  // The guarantee word is dropped when the line would not fit in 80 columns.
+  // Too long for 80 columns: the detail goes on the next line, indented; nothing is cut.
   EXPECT_EQ(RenderCaseLine(cases[1], 2, 6),
-            "[2/6] 01-basic-iterate × sharded  PASS  1000 it  not_snapshot 41.2% (acceptable)\n");
-  // FORBIDDEN beats ACCEPTABLE even at a lower rate.
+            "[2/6] 01-basic-iterate × sharded  PASS  weak\n"
+            "      412 not_snapshot, in 412 of 1,000 iterations (41.2%) (acceptable)\n");
+  // FORBIDDEN beats ACCEPTABLE even at a lower rate; the share is of iterations (11 had a missing key).
   EXPECT_EQ(RenderCaseLine(cases[2], 3, 6),
-            "[3/6] 01-basic-iterate × unsafe  FAIL  weak  800 it  missing 1.5% (forbidden)\n");
-  EXPECT_EQ(RenderCaseLine(cases[0], 1, 6), "[1/6] 01-basic-iterate × locked  PASS  snapshot  1234 it  no anomalies\n");
+            "[3/6] 01-basic-iterate × unsafe  FAIL  weak\n"
+            "      12 missing, in 11 of 800 iterations (1.4%) (forbidden)\n");
+  EXPECT_EQ(RenderCaseLine(cases[0], 1, 6),
+            "[1/6] 01-basic-iterate × locked  PASS  snapshot\n      no anomalies in 1,234 iterations\n");
   EXPECT_EQ(RenderCaseLine(cases[5], 6, 6),
-            "[6/6] 02-iterate-while-deleting × unsafe  FAIL  crashed SIGSEGV (forbidden)\n");
+            "[6/6] 02-iterate-while-deleting × unsafe  FAIL  weak\n      crashed SIGSEGV (forbidden)\n");
   std::string unsupported = RenderCaseLine(cases[4], 5, 6);
   ExpectFits(unsupported);
-  EXPECT_EQ(unsupported.rfind("[5/6] 02-iterate-while-deleting × sharded  UNSUPPORTED  sharded cannot", 0), 0u)
+  EXPECT_EQ(unsupported.rfind("[5/6] 02-iterate-while-deleting × sharded  UNSUPPORTED  weak\n      sharded cannot", 0),
+            0u)
       << unsupported;
-  EXPECT_NE(unsupported.find("…\n"), std::string::npos);
+  EXPECT_NE(unsupported.find("--allow-unsafe runs it isolated)\n"), std::string::npos) << unsupported;  // not cut
   CaseReport hung = cases[5];
   hung.outcome = Outcome::kHung;
   hung.grading.hung = Grade::kInteresting;
   hung.status = CaseStatus::kPass;
-  EXPECT_EQ(RenderCaseLine(hung, 6, 6), "[6/6] 02-iterate-while-deleting × unsafe  PASS  hung (interesting)\n");
+  EXPECT_EQ(RenderCaseLine(hung, 6, 6), "[6/6] 02-iterate-while-deleting × unsafe  PASS  weak  hung (interesting)\n");
   CaseReport loads_only = cases[0];
   loads_only.check.iterations = 0;
-  EXPECT_NE(RenderCaseLine(loads_only, 1, 1).find("5000 loads"), std::string::npos);
+  EXPECT_NE(RenderCaseLine(loads_only, 1, 1).find("no anomalies in 5,000 loads"), std::string::npos);
+  CaseReport one = cases[0];
+  one.scenario = "s";
+  one.check.iterations = 1;
+  EXPECT_EQ(RenderCaseLine(one, 1, 1), "[1/1] s × locked  PASS  snapshot  no anomalies in 1 iteration\n");
+}
+
+TEST(TerminalTest, CaseLineShowsTheGuaranteeOnEveryLine) {
+  for (const CaseReport& c : fixtures::FixtureCases()) {
+    std::string line = RenderCaseLine(c, 1, 6);
+    EXPECT_NE(line.find(std::string("  ") + GuaranteeName(c.guarantee)), std::string::npos) << line;
+  }
 }
 
 TEST(TerminalTest, CaseLineStaysWithin80ColumnsAndKeepsTheBackend) {
@@ -100,8 +115,10 @@ TEST(TerminalTest, CaseLineStaysWithin80ColumnsAndKeepsTheBackend) {
   ExpectFits(line);
   EXPECT_NE(line.find("× unsafe  FAIL"), std::string::npos) << line;
   c.backend = std::string(100, 'b');
-  ExpectFits(RenderCaseLine(c, 100, 120));
-  EXPECT_NE(RenderCaseLine(c, 100, 120).find("FAIL"), std::string::npos);
+  line = RenderCaseLine(c, 100, 120);
+  ExpectFits(line);
+  EXPECT_NE(line.find("FAIL"), std::string::npos);
+  EXPECT_NE(line.find("sssssss… × bbbb"), std::string::npos) << line;  // both names, shortened
 }
 
 TEST(TerminalTest, FailureTableListsObservedKindsAndExplanations) {

@@ -27,7 +27,12 @@ void CheckResult::Merge(const CheckResult& other, size_t max_examples) {
   weak += other.weak;
   anomalous += other.anomalous;
   loads += other.loads;
-  for (int i = 0; i < kAnomalyCount; ++i) anomalies[i] += other.anomalies[i];
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    anomalies[i] += other.anomalies[i];
+    iterations_with[i] += other.iterations_with[i];
+    loads_with[i] += other.loads_with[i];
+  }
+  shares_known = shares_known && other.shares_known;
   key_wrong += other.key_wrong;
   key_total += other.key_total;
   events += other.events;
@@ -700,7 +705,10 @@ class Checker {
     bool bad = false;
     for (int i = 0; i < kAnomalyCount; ++i) {
       result_.anomalies[i] += found[i];
-      if (found[i] > 0) bad = true;
+      if (found[i] > 0) {
+        bad = true;
+        ++result_.iterations_with[i];
+      }
       if (static_cast<Anomaly>(i) != Anomaly::kStaleRead && static_cast<Anomaly>(i) != Anomaly::kNotSnapshot) {
         result_.key_wrong += found[i];
       }
@@ -714,6 +722,7 @@ class Checker {
     } else {
       ++result_.weak;
       ++result_.anomalies[static_cast<int>(Anomaly::kNotSnapshot)];
+      ++result_.iterations_with[static_cast<int>(Anomaly::kNotSnapshot)];
     }
   }
 
@@ -997,6 +1006,7 @@ class Checker {
 
   void LoadAnomaly(Anomaly kind, size_t i, uint32_t wi) {
     ++result_.anomalies[static_cast<int>(kind)];
+    ++result_.loads_with[static_cast<int>(kind)];
     uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
     if (Wants(kind, h_.ops[i].call, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
   }

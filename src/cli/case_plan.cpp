@@ -39,7 +39,34 @@ bool ParseShard(const std::string& text, uint32_t* index, uint32_t* count) {
   return true;
 }
 
+// Why no case is left: the filter matched no scenario, or the scenarios named no backend.
+std::string NoCaseMessage(const std::vector<Scenario>& scenarios, const PlanRequest& request) {
+  std::vector<std::string> names;
+  for (const Scenario& s : scenarios) names.push_back(s.name);
+  if (!request.filter.empty()) {
+    std::string nearest = ClosestMatch(request.filter, names);
+    std::string listed;
+    for (size_t i = 0; i < names.size() && i < 5; ++i) listed += (i ? ", " : "") + names[i];
+    if (names.size() > 5) listed += fmt::format(", ... ({} in all)", names.size());
+    return fmt::format("--filter '{}' matches none of the {} scenario{} loaded{}; their names: {}", request.filter,
+                       names.size(), names.size() == 1 ? "" : "s",
+                       nearest.empty() ? "" : fmt::format(" (did you mean '{}'?)", nearest), listed);
+  }
+  return "no case to run: the scenarios and --backend name no backend; see `mapstress list backends`";
+}
+
+uint64_t Fnv1a(std::string_view text, uint64_t h = 0xcbf29ce484222325ull) {
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
 }  // namespace
+
+std::string PlanFingerprint(const CasePlan& plan, const std::vector<std::string>& settings) {
+  uint64_t h = Fnv1a(plan.case_list);
+  for (const std::string& s : settings) h = Fnv1a(s + "\n", h);
+  return fmt::format("{:016x}", h);
+}
 
 bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& registry, const PlanRequest& request,
                CasePlan* plan, std::string* error) {
@@ -67,11 +94,24 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
     for (const auto& b : names) all.push_back({i, b});
   }
 
+  if (all.empty()) {
+    *error = NoCaseMessage(scenarios, request);
+    return false;
+  }
   uint32_t shard_index = 1, shard_count = 1;
   if (!request.shard.empty() && !ParseShard(request.shard, &shard_index, &shard_count)) {
     *error = fmt::format("--shard: expected i/n with 1 ≤ i ≤ n (e.g. 2/3), got '{}'", request.shard);
     return false;
   }
+  if (shard_count > all.size()) {
+    *error = fmt::format("--shard {}: the plan has only {} case{}, so shard {} would run none; use at most {} shards",
+                         request.shard, all.size(), all.size() == 1 ? "" : "s", shard_index, all.size());
+    return false;
+  }
+  plan->shard_index = shard_index;
+  plan->shard_count = shard_count;
+  plan->all_cases = all.size();
+  for (const PlannedCase& c : all) plan->case_list += scenarios[c.scenario].name + " × " + c.backend + "\n";
   // Round-robin over the full, ordered case list: stable for the same inputs, and balanced.
   for (size_t k = 0; k < all.size(); ++k) {
     if (k % shard_count == shard_index - 1) plan->cases.push_back(all[k]);

@@ -69,12 +69,6 @@ void SaveHistory(const std::string& dir, const History& history) {
 
 }  // namespace
 
-std::string DefaultScenarioDir() {
-  std::error_code ec;
-  if (std::filesystem::is_directory("scenarios", ec)) return "scenarios";
-  return MAPSTRESS_SCENARIO_DIR;
-}
-
 bool LoadScenarios(const std::vector<std::string>& paths, bool recursive, std::vector<Scenario>* scenarios) {
   std::vector<std::string> files;
   LoadError error;
@@ -167,11 +161,11 @@ bool RunSession::Prepare(const Options& options) {
     return false;
   };
   if (!BuildRegistry(options.plugins, &registry_)) return false;
+  std::string error;
   std::vector<std::string> paths = options.paths;
-  if (paths.empty()) paths.push_back(DefaultScenarioDir());
+  if (!DefaultScenarioPaths(&paths, &error)) return fail(error);
   if (!LoadScenarios(paths, options.recursive, &scenarios_)) return false;
 
-  std::string error;
   PlanRequest request;
   request.backends = options.backends;
   request.filter = options.filter;
@@ -240,6 +234,15 @@ bool RunSession::Prepare(const Options& options) {
   context_.seed = options.seed ? *options.seed : kDefaultSeed;
   context_.duration = settings_.duration ? FormatDuration(*settings_.duration) : "";
   context_.trials = options.trials ? *options.trials : 0;
+  context_.shard_index = plan_.shard_index;
+  context_.shard_count = plan_.shard_count;
+  context_.plan_cases = plan_.all_cases;
+  context_.plan = PlanFingerprint(
+      plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
+              fmt::format("trials {}", context_.trials), "time-budget " + options.time_budget,
+              "fence-window " + options.fence_window, fmt::format("expect {}", fmt::join(options.expect, ",")),
+              fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
+              fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
 
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());
@@ -341,7 +344,11 @@ int ListCommand(const Options& options) {
   }
   if (options.list_what == "scenarios") {
     std::vector<std::string> paths = options.paths;
-    if (paths.empty()) paths.push_back(DefaultScenarioDir());
+    std::string error;
+    if (!DefaultScenarioPaths(&paths, &error)) {
+      std::cerr << "error: " << error << "\n";
+      return kExitError;
+    }
     std::vector<Scenario> scenarios;
     if (!LoadScenarios(paths, options.recursive, &scenarios)) return kExitError;
     for (const auto& s : scenarios) {
@@ -451,7 +458,7 @@ int MergeCommand(const Options& options) {
   std::string error;
   MergedReport merged;
   if (!AddReportTargets(options.formats, options.outs, options.report_dir, &writer, &error) || !writer.Open(&error) ||
-      !MergeReports(options.paths, &merged, &error) ||
+      !MergeReports(options.paths, &merged, &error, options.allow_partial) ||
       !writer.Write(ReportInput{merged.context, merged.cases, merged.interrupted}, &error)) {
     std::cerr << "error: " << error << "\n";
     return kExitError;

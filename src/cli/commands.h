@@ -10,6 +10,7 @@
 #include "backend/backend_registry.h"
 #include "cli/case_plan.h"
 #include "cli/options.h"
+#include "cli/scenario_dir.h"
 #include "engine/engine.h"
 #include "report/case_report.h"
 #include "report/run_context.h"
@@ -59,10 +60,6 @@ int ListCommand(const Options& options);
 int CheckCommand(const Options& options);
 int MergeCommand(const Options& options);
 int ExportCommand(const Options& options);
-
-// The folder `run` and `list scenarios` use when given no path: ./scenarios when it exists,
-// else the installed copy.
-std::string DefaultScenarioDir();
 
 // Loads every scenario file under `paths`; prints each error as "error <file...>" and returns
 // false if any failed.

@@ -116,6 +116,9 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
   merge->add_option("files", o->paths, "JSON reports written by --format json")->required();
+  merge->add_flag("--allow-partial", o->allow_partial,
+                  "Merge even when shards of the run are missing, repeated or from another run (the output is "
+                  "marked partial); without it that is an error (exit 2)");
   AddReportFlags(merge, o);
 
   CLI::App* exp = app.add_subcommand("export", "Export a history file for other checkers");

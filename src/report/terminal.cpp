@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 
+#include "report/anomaly_share.h"
 #include "report/case_report_json.h"
 
 namespace mapstress {
@@ -98,19 +99,21 @@ std::string FirstLine(std::string_view text) {
   return std::string(text.substr(0, nl));
 }
 
-// "scenario × backend" in at most `width` columns, cutting the scenario before the backend.
+// "scenario × backend" in at most `width` columns, cutting the scenario before the backend; neither
+// name is ever dropped.
 std::string CaseLabel(const std::string& scenario, const std::string& backend, size_t width) {
   std::string tail = " × " + backend;
   std::string full = scenario + tail;
   if (DisplayWidth(full) <= width) return full;
   size_t tail_w = DisplayWidth(tail);
   if (tail_w + 8 <= width) return TruncateToWidth(scenario, width - tail_w) + tail;
-  return TruncateToWidth(full, width);
+  // A backend name too long even for that: both shortened, the scenario to 8 columns.
+  return TruncateToWidth(scenario, 8) + TruncateToWidth(tail, width > 12 ? width - 8 : 4);
 }
 
-std::string CountsText(const CaseReport& r) {
-  if (r.check.iterations > 0 || r.check.loads == 0) return fmt::format("{} it", r.check.iterations);
-  return fmt::format("{} loads", r.check.loads);
+// "1 iteration", "1,234 iterations"
+std::string CountOf(uint64_t n, const char* noun) {
+  return FormatThousands(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
 // The matrix cell of one case, plain.
@@ -123,6 +126,8 @@ std::string MatrixCell(const CaseReport& r) {
   if (r.outcome == Outcome::kCrashed) return "crash";
   if (r.outcome == Outcome::kHung) return "hung";
   if (r.status == CaseStatus::kInconclusive) return "incon.";
+  Anomaly worst;
+  if (r.status == CaseStatus::kFail && WorstAnomaly(r, &worst)) return std::string("FAIL ") + AnomalyName(worst);
   Rate rate = ComputeRates(r.check).iteration_deviation;
   std::string pct = rate.count == 0 ? "0%" : FormatPercent(rate.value);
   return (r.status == CaseStatus::kFail ? "FAIL " : "pass ") + pct;
@@ -266,11 +271,7 @@ std::string FormatNanos(double ns) {
   return fmt::format("{:.2f}s", ns / 1e9);
 }
 
-double AnomalyRate(const CaseReport& report, Anomaly kind) {
-  uint64_t total = kind == Anomaly::kStaleRead ? report.check.loads : report.check.iterations;
-  if (total == 0) return 0;
-  return static_cast<double>(report.check.Count(kind)) / static_cast<double>(total);
-}
+double AnomalyRate(const CaseReport& report, Anomaly kind) { return ShareOf(report.check, kind).Fraction(); }
 
 bool WorstAnomaly(const CaseReport& report, Anomaly* kind) {
   bool found = false;
@@ -367,16 +368,16 @@ std::string RenderSettings(const RunContext& c, const std::vector<std::string>& 
 }
 
 std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool color) {
+  const size_t width = kTerminalWidth;
   std::string prefix = fmt::format("[{}/{}] ", index, total);
   std::string verdict = VerdictWord(r.status);
-  std::string guarantee;  // dropped first when the line is too long
+  std::string guarantee = GuaranteeName(r.guarantee);  // on every line, so lines compare
   std::string detail;
   std::string grade_text;  // painted, at the end
   Grade grade = Grade::kAcceptable;
-  bool detail_is_reason = false;
+  Anomaly worst;
   if (r.status == CaseStatus::kUnsupported || r.status == CaseStatus::kError) {
     detail = Clean(FirstLine(r.message));
-    detail_is_reason = true;
   } else if (r.outcome == Outcome::kCrashed) {
     grade = r.grading.crashed;
     detail = "crashed" + (r.signal.empty() ? std::string() : " " + Clean(r.signal));
@@ -385,43 +386,41 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
     grade = r.grading.hung;
     detail = "hung";
     grade_text = "(" + GradeWord(grade) + ")";
+  } else if (r.status == CaseStatus::kInconclusive && !r.message.empty()) {
+    detail = Clean(FirstLine(r.message));
+  } else if (WorstAnomaly(r, &worst)) {
+    grade = r.grading.Of(worst);
+    detail = CountAndShareText(ShareOf(r.check, worst));
+    grade_text = "(" + GradeWord(grade) + ")";
+  } else if (r.check.iterations > 0 || r.check.loads == 0) {
+    detail = "no anomalies in " + CountOf(r.check.iterations, "iteration");
   } else {
-    guarantee = std::string(GuaranteeName(r.guarantee)) + "  ";
-    detail = CountsText(r) + "  ";
-    Anomaly worst;
-    if (r.status == CaseStatus::kInconclusive && !r.message.empty()) {
-      detail += Clean(FirstLine(r.message));
-      detail_is_reason = true;
-    } else if (WorstAnomaly(r, &worst)) {
-      grade = r.grading.Of(worst);
-      detail += std::string(AnomalyName(worst)) + " " + FormatPercent(AnomalyRate(r, worst));
-      grade_text = "(" + GradeWord(grade) + ")";
-    } else {
-      detail += "no anomalies";
+    detail = "no anomalies in " + CountOf(r.check.loads, "load");
+  }
+  std::string tail = grade_text.empty() ? detail : detail + " " + grade_text;
+  // One line when it fits; else the detail goes on indented lines below, so that nothing is cut.
+  // The scenario name is shortened only when the head alone does not fit; the backend never is.
+  std::string head_tail = "  " + verdict + "  " + guarantee;
+  size_t fixed = DisplayWidth(prefix) + DisplayWidth(head_tail);
+  std::string label = Clean(r.scenario) + " × " + Clean(r.backend);
+  std::string text;
+  if (fixed + DisplayWidth(label) + 2 + DisplayWidth(tail) <= width) {
+    text = prefix + label + head_tail + "  " + tail + "\n";
+  } else {
+    label = CaseLabel(Clean(r.scenario), Clean(r.backend), width > fixed ? width - fixed : 0);
+    std::string indent(std::min<size_t>(DisplayWidth(prefix), 8), ' ');
+    text = prefix + label + head_tail + "\n" + WrapText(tail, width, indent, indent);
+  }
+  // Paint the verdict and the grade (the text is the same with and without colour).
+  if (color) {
+    size_t at = text.find(head_tail);
+    text.replace(at + 2, verdict.size(), Paint(verdict, StatusStyle(r.status), true));
+    if (!grade_text.empty()) {
+      size_t g = text.rfind(grade_text);
+      if (g != std::string::npos) text.replace(g, grade_text.size(), Paint(grade_text, GradeStyle(grade), true));
     }
   }
-  if (!grade_text.empty()) detail += " ";
-  // Fit in kTerminalWidth: the guarantee word goes first, then a free-text reason gives way (down
-  // to 20 columns), then the label (down to 24), then whatever detail is left.
-  size_t fixed = DisplayWidth(prefix) + 2 + DisplayWidth(verdict) + 2;
-  size_t detail_w = DisplayWidth(detail) + DisplayWidth(grade_text);
-  std::string full_label = Clean(r.scenario) + " × " + Clean(r.backend);
-  if (fixed + DisplayWidth(full_label) + DisplayWidth(guarantee) + detail_w > kTerminalWidth) guarantee.clear();
-  detail = guarantee + detail;
-  detail_w += DisplayWidth(guarantee);
-  size_t keep_detail = detail_is_reason ? std::min<size_t>(detail_w, 20) : detail_w;
-  size_t label_room = kTerminalWidth > fixed + keep_detail ? kTerminalWidth - fixed - keep_detail : 0;
-  std::string label = CaseLabel(Clean(r.scenario), Clean(r.backend), std::max<size_t>(label_room, 24));
-  size_t used = fixed + DisplayWidth(label);
-  size_t detail_room = kTerminalWidth > used ? kTerminalWidth - used : 0;
-  if (detail_w > detail_room) {
-    detail = TruncateToWidth(detail + grade_text, detail_room);
-    grade_text.clear();
-  }
-  std::string line = prefix + label + "  " + Paint(verdict, StatusStyle(r.status), color) + "  " + detail +
-                     Paint(grade_text, GradeStyle(grade), color);
-  while (!line.empty() && line.back() == ' ') line.pop_back();
-  return line + "\n";
+  return text;
 }
 
 std::string RenderFailureTable(const CaseReport& r, bool color) {
@@ -429,38 +428,38 @@ std::string RenderFailureTable(const CaseReport& r, bool color) {
   std::string out =
       TruncateToWidth(Clean(r.scenario) + " × " + Clean(r.backend) + ": ", kTerminalWidth - DisplayWidth(verdict)) +
       Paint(verdict, StatusStyle(r.status), color) + "\n";
-  out += WrapText(fmt::format("guarantee {}, {} iterations, {} loads, trials {}/{}, seed {}{}",
-                              GuaranteeName(r.guarantee), r.check.iterations, r.check.loads, r.trials_completed,
+  out += WrapText(fmt::format("guarantee {}, {}, {}, trials {}/{}, seed {}{}", GuaranteeName(r.guarantee),
+                              CountOf(r.check.iterations, "iteration"), CountOf(r.check.loads, "load"),
+                              r.trials_completed,
                               r.trials, r.seed, r.truncated ? ", history truncated" : ""),
                   kTerminalWidth, "  ", "  ");
-  constexpr size_t kNameW = 13, kCountW = 9, kRateW = 7, kGradeW = 11;
-  constexpr size_t kDescColumn = kNameW + 1 + kCountW + 1 + kRateW + 2 + kGradeW + 2;
-  std::string indent(kDescColumn, ' ');
-  auto row = [&](const std::string& name, const std::string& count, const std::string& rate, Grade grade,
+  // One row per kind: name, occurrences, grade, then where it was seen; the description below.
+  constexpr size_t kNameW = 13, kCountW = 9, kGradeW = 11;
+  auto row = [&](const std::string& name, const std::string& count, Grade grade, const std::string& seen,
                  const std::string& description) {
-    std::string head = PadRight(name, kNameW) + " " + PadLeft(count, kCountW) + " " + PadLeft(rate, kRateW) + "  " +
+    std::string head = PadRight(name, kNameW) + " " + PadLeft(count, kCountW) + "  " +
                        PadPainted(GradeName(grade), kGradeW, GradeStyle(grade), color) + "  ";
-    std::string wrapped = WrapText(description, kTerminalWidth, indent, indent);
-    out += head + wrapped.substr(kDescColumn);
+    out += head + TruncateToWidth(seen, kTerminalWidth - DisplayWidth(head)) + "\n";
+    out += WrapText(description, kTerminalWidth, "  ", "  ");
   };
-  out += PadRight("ANOMALY", kNameW) + " " + PadLeft("COUNT", kCountW) + " " + PadLeft("RATE", kRateW) + "  " +
-         PadRight("EXPECT", kGradeW) + "  DESCRIPTION\n";
+  out +=
+      PadRight("ANOMALY", kNameW) + " " + PadLeft("COUNT", kCountW) + "  " + PadRight("EXPECT", kGradeW) + "  SEEN\n";
   bool any = false;
   for (int i = 0; i < kAnomalyCount; ++i) {
     Anomaly a = static_cast<Anomaly>(i);
     if (r.check.Count(a) == 0) continue;
     any = true;
-    row(AnomalyName(a), fmt::format("{}", r.check.Count(a)), FormatPercent(AnomalyRate(r, a)), r.grading.Of(a),
+    row(AnomalyName(a), FormatThousands(r.check.Count(a)), r.grading.Of(a), ShareText(ShareOf(r.check, a)),
         AnomalyDescription(a));
   }
   if (r.outcome == Outcome::kCrashed) {
     any = true;
-    row("crashed", "-", "-", r.grading.crashed,
+    row("crashed", "-", r.grading.crashed, "",
         "the case's process died" + (r.signal.empty() ? std::string() : " of " + Clean(r.signal)));
   }
   if (r.outcome == Outcome::kHung) {
     any = true;
-    row("hung", "-", "-", r.grading.hung, "the case did not finish within its time budget and was killed");
+    row("hung", "-", r.grading.hung, "", "the case did not finish within its time budget and was killed");
   }
   if (!any) out += "(no anomalies observed)\n";
   std::vector<const Example*> examples = ExamplesWorstFirst(r);
@@ -548,9 +547,14 @@ std::string RenderGrid(const std::vector<CaseReport>& cases, const std::function
 
 }  // namespace
 
+const char* MatrixLegend() {
+  return "pass N%: share of iterations with an anomaly other than not_snapshot; FAIL kind: its worst FORBIDDEN "
+         "anomaly";
+}
+
 std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
   std::string out = RenderGrid(cases, MatrixCell, color);
-  if (!out.empty()) out += "\n";
+  if (!out.empty()) out += Paint(WrapText(MatrixLegend(), kTerminalWidth, "", "  "), kDim, color) + "\n";
   return out + RenderTotals(cases);
 }
 
@@ -562,7 +566,10 @@ std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool colo
   };
   std::string grid = RenderGrid(cases, cell, false);
   if (grid.empty()) return "";
-  return Paint("SNAPSHOT DEVIATION (share of iterations that match no single instant)", kBold, color) + "\n" + grid;
+  return Paint("SNAPSHOT DEVIATION", kBold, color) + "\n" + grid +
+         Paint(WrapText("N%: share of iterations that match no single instant of the map; -: no iteration",
+                        kTerminalWidth, "", "  "),
+               kDim, color);
 }
 
 std::string RenderPerformance(const std::vector<CaseReport>& cases, bool color) {

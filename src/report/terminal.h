@@ -23,7 +23,9 @@ bool UseColor(FILE* stream);
 // Version, seed, duration, trials, CPUs, build and clock on a few lines, then "warning: ..." lines.
 std::string RenderSettings(const RunContext& context, const std::vector<std::string>& warnings, bool color = false);
 
-// "[3/12] 02-iterate-while-deleting × sharded  PASS  weak  1234 it  not_snapshot 41.2% (acceptable)"
+// "[3/12] 02-iterate-while-deleting × sharded  PASS  weak  412 not_snapshot, in 412 of 1,000
+// iterations (41.2%) (acceptable)": one line when it fits, else the detail on indented lines
+// below. Names are shortened (the scenario first) only when the head alone does not fit.
 // `index` counts from 1.
 std::string RenderCaseLine(const CaseReport& report, size_t index, size_t total, bool color = false);
 
@@ -35,6 +37,8 @@ std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color = fals
 
 // The same grid with each case's snapshot deviation rate (iterations matching no single instant).
 std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color = false);
+// What a matrix cell says, in one line (under the terminal's and the Markdown matrix).
+const char* MatrixLegend();
 // "12 cases: 10 pass, 1 fail, 1 unsupported"
 std::string RenderTotals(const std::vector<CaseReport>& cases);
 
@@ -47,7 +51,7 @@ std::string RenderPerformance(const std::vector<CaseReport>& cases, bool color =
 // "clock tsc (res 0.4ns, cross-core ok)": the settings line's pieces.
 std::vector<std::string> SettingsFacts(const RunContext& context);
 
-// Observed count of `kind` per iteration (stale_read: per load); 0 when nothing was checked.
+// Share of iterations with `kind` (stale_read: of loads); 0 when nothing was checked.
 double AnomalyRate(const CaseReport& report, Anomaly kind);
 // The observed kind with the worst grade (ties: the highest rate); false when none was observed.
 bool WorstAnomaly(const CaseReport& report, Anomaly* kind);
