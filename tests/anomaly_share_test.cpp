@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "report/number_format.h"
 #include "report_fixtures.h"
 
 namespace mapstress {
@@ -57,6 +58,9 @@ TEST(AnomalyShareTest, Thousands) {
   EXPECT_EQ(FormatThousands(999), "999");
   EXPECT_EQ(FormatThousands(5000), "5,000");
   EXPECT_EQ(FormatThousands(1234567), "1,234,567");
+  EXPECT_EQ(CountOf(1, "case"), "1 case");
+  EXPECT_EQ(CountOf(0, "case"), "0 cases");
+  EXPECT_EQ(CountOf(5000, "load"), "5,000 loads");
 }
 
 }  // namespace

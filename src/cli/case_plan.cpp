@@ -4,7 +4,8 @@
 
 #include <regex>
 
-#include "cli/suggest.h"
+#include "core/suggest.h"
+#include "report/number_format.h"
 #include "scenario/scenario_loader.h"
 
 namespace mapstress {
@@ -48,8 +49,8 @@ std::string NoCaseMessage(const std::vector<Scenario>& scenarios, const PlanRequ
     std::string listed;
     for (size_t i = 0; i < names.size() && i < 5; ++i) listed += (i ? ", " : "") + names[i];
     if (names.size() > 5) listed += fmt::format(", ... ({} in all)", names.size());
-    return fmt::format("--filter '{}' matches none of the {} scenario{} loaded{}; their names: {}", request.filter,
-                       names.size(), names.size() == 1 ? "" : "s",
+    return fmt::format("--filter '{}' matches none of the {} loaded{}; their names: {}", request.filter,
+                       CountOf(names.size(), "scenario"),
                        nearest.empty() ? "" : fmt::format(" (did you mean '{}'?)", nearest), listed);
   }
   return "no case to run: the scenarios and --backend name no backend; see `mapstress list backends`";
@@ -104,8 +105,8 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
     return false;
   }
   if (shard_count > all.size()) {
-    *error = fmt::format("--shard {}: the plan has only {} case{}, so shard {} would run none; use at most {} shards",
-                         request.shard, all.size(), all.size() == 1 ? "" : "s", shard_index, all.size());
+    *error = fmt::format("--shard {}: the plan has only {}, so shard {} would run none; use at most {}", request.shard,
+                         CountOf(all.size(), "case"), shard_index, CountOf(all.size(), "shard"));
     return false;
   }
   plan->shard_index = shard_index;
@@ -117,8 +118,8 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
     if (k % shard_count == shard_index - 1) plan->cases.push_back(all[k]);
   }
   if (shard_count > 1) {
-    plan->summary +=
-        fmt::format("shard {}/{}: {} of {} cases\n", shard_index, shard_count, plan->cases.size(), all.size());
+    plan->summary += fmt::format("shard {}/{}: {} of {}\n", shard_index, shard_count, plan->cases.size(),
+                                 CountOf(all.size(), "case"));
   }
 
   if (request.time_budget && !plan->cases.empty()) {
@@ -129,14 +130,14 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
         static_cast<int64_t>(static_cast<double>(request.time_budget->count()) * 0.8 / static_cast<double>(trials)));
     per_trial = std::chrono::duration_cast<std::chrono::milliseconds>(per_trial);  // whole ms: readable
     if (per_trial < std::chrono::milliseconds(1)) {
-      *error = fmt::format("--time-budget {} is too small for {} trials (each needs at least 1ms)",
-                           FormatDuration(*request.time_budget), trials);
+      *error = fmt::format("--time-budget {} is too small for {} (each needs at least 1ms)",
+                           FormatDuration(*request.time_budget), CountOf(trials, "trial"));
       return false;
     }
     plan->trial_duration = per_trial;
     plan->summary +=
-        fmt::format("time budget {}: {} cases, {} trials, {} per trial (+20% for checking)\n",
-                    FormatDuration(*request.time_budget), plan->cases.size(), trials, FormatDuration(per_trial));
+        fmt::format("time budget {}: {}, {}, {} per trial (+20% for checking)\n", FormatDuration(*request.time_budget),
+                    CountOf(plan->cases.size(), "case"), CountOf(trials, "trial"), FormatDuration(per_trial));
   }
   return true;
 }

@@ -368,8 +368,11 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
     CheckResult check = Check(out.history);
     report->check.Merge(check, CheckOptions{}.max_examples);
     if (settings.progress) {
+      // What the progress line counts: only the kinds worth a look (INTERESTING or FORBIDDEN).
       uint64_t bad = 0;
-      for (uint64_t c : check.anomalies) bad += c;
+      for (int k = 0; k < kAnomalyCount; ++k) {
+        if (report->grading.anomaly[k] != Grade::kAcceptable) bad += check.anomalies[k];
+      }
       settings.progress->anomalies.fetch_add(bad);
     }
     for (const Op& op : out.history.ops) ++counts[static_cast<int>(op.kind)];
@@ -412,7 +415,7 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
 CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
                    const ClockCheck& clock) {
   CaseReport report = NewCaseReport(scenario, backend, settings);
-  std::string reason = backend.unsupported_reason ? backend.unsupported_reason(scenario) : "";
+  std::string reason = backend.unsupported_reason ? backend.unsupported_reason(scenario.Traits()) : "";
   if (!reason.empty() && !settings.allow_unsafe) {
     report.status = CaseStatus::kUnsupported;
     report.message = reason;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "report/number_format.h"
+
 namespace mapstress {
 namespace {
 
@@ -64,16 +66,6 @@ std::string ShareText(const AnomalyShare& s) {
 
 std::string CountAndShareText(const AnomalyShare& s) {
   return fmt::format("{} {}, {}", FormatThousands(s.count), AnomalyName(s.kind), ShareText(s));
-}
-
-std::string FormatThousands(uint64_t n) {
-  std::string digits = fmt::format("{}", n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 }  // namespace mapstress

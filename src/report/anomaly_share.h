@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "check/checker.h"
+#include "core/check_result.h"
 
 namespace mapstress {
 
@@ -28,8 +28,5 @@ AnomalyShare ShareOf(const CheckResult& check, Anomaly kind);
 std::string ShareText(const AnomalyShare& share);
 // "12 missing, in 7 of 800 iterations (0.9%)": the count of occurrences, then the share.
 std::string CountAndShareText(const AnomalyShare& share);
-
-// 5000 -> "5,000"
-std::string FormatThousands(uint64_t n);
 
 }  // namespace mapstress

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <map>
 
+#include "core/case_report_json.h"
+#include "core/text_width.h"
 #include "report/anomaly_share.h"
-#include "report/case_report_json.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 #include "report/reporter.h"
 #include "report/terminal.h"
 

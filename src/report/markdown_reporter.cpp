@@ -6,8 +6,11 @@
 #include <array>
 #include <map>
 
+#include "core/case_report_json.h"
+#include "core/text_width.h"
 #include "report/anomaly_share.h"
-#include "report/case_report_json.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 #include "report/reporter.h"
 #include "report/terminal.h"
 
@@ -87,9 +90,10 @@ std::string Matrix(const std::vector<CaseReport>& cases) {
 
 std::string Failure(const CaseReport& c) {
   std::string out = fmt::format("### {} × {}\n\n", Md(c.scenario), Md(c.backend));
-  out += fmt::format("{}, guarantee {}, {} iterations, {} loads, trials {}/{}, seed {}{}.\n\n", Md(c.scenario_path),
-                     GuaranteeName(c.guarantee), c.check.iterations, c.check.loads, c.trials_completed, c.trials,
-                     c.seed, c.truncated ? ", history truncated" : "");
+  out +=
+      fmt::format("{}, guarantee {}, {}, {}, trials {}/{}, seed {}{}.\n\n", Md(c.scenario_path),
+                  GuaranteeName(c.guarantee), CountOf(c.check.iterations, "iteration"), CountOf(c.check.loads, "load"),
+                  c.trials_completed, c.trials, c.seed, c.truncated ? ", history truncated" : "");
   out += "| anomaly | count | seen | expect | description |\n|---|---:|---|---|---|\n";
   for (int i = 0; i < kAnomalyCount; ++i) {
     Anomaly a = static_cast<Anomaly>(i);

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <set>
 
-#include "cli/suggest.h"
-#include "report/atomic_file.h"
+#include "core/atomic_file.h"
+#include "core/suggest.h"
 
 namespace mapstress {
 

@@ -1,6 +1,7 @@
 #include "report/terminal.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,8 +11,11 @@
 #include <functional>
 #include <map>
 
+#include "core/case_report_json.h"
+#include "core/text_width.h"
 #include "report/anomaly_share.h"
-#include "report/case_report_json.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 
 namespace mapstress {
 namespace {
@@ -62,19 +66,6 @@ const char* GradeStyle(Grade grade) {
   return nullptr;
 }
 
-// Bytes taken by the first `columns` code points of `text`.
-size_t PrefixBytes(std::string_view text, size_t columns) {
-  size_t i = 0, seen = 0;
-  while (i < text.size()) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (seen == columns) break;
-      ++seen;
-    }
-    ++i;
-  }
-  return i;
-}
-
 // Text from outside (names, a child's output) made safe to print: valid UTF-8, and control
 // characters but line breaks shown as "\x01" instead of acting on the terminal.
 std::string Clean(std::string_view raw, bool keep_newlines = false) {
@@ -109,11 +100,6 @@ std::string CaseLabel(const std::string& scenario, const std::string& backend, s
   if (tail_w + 8 <= width) return TruncateToWidth(scenario, width - tail_w) + tail;
   // A backend name too long even for that: both shortened, the scenario to 8 columns.
   return TruncateToWidth(scenario, 8) + TruncateToWidth(tail, width > 12 ? width - 8 : 4);
-}
-
-// "1 iteration", "1,234 iterations"
-std::string CountOf(uint64_t n, const char* noun) {
-  return FormatThousands(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
 // The matrix cell of one case, plain.
@@ -160,6 +146,20 @@ Grid MakeGrid(const std::vector<CaseReport>& cases) {
 
 }  // namespace
 
+size_t TerminalWidth(FILE* stream) {
+  const char* columns = std::getenv("COLUMNS");
+  if (columns != nullptr && columns[0] != '\0') {
+    char* end = nullptr;
+    long n = std::strtol(columns, &end, 10);
+    if (*end == '\0' && n >= 40) return static_cast<size_t>(std::min(n, 1000L));
+  }
+  struct winsize ws {};
+  if (stream != nullptr && isatty(fileno(stream)) && ioctl(fileno(stream), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) {
+    return ws.ws_col;
+  }
+  return kTerminalWidth;
+}
+
 bool UseColor(FILE* stream) {
   if (stream == nullptr || !isatty(fileno(stream))) return false;
   const char* no_color = std::getenv("NO_COLOR");
@@ -168,185 +168,12 @@ bool UseColor(FILE* stream) {
   return term == nullptr || std::strcmp(term, "dumb") != 0;
 }
 
-size_t DisplayWidth(std::string_view text) {
-  size_t w = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++w;
-  }
-  return w;
-}
-
-std::string TruncateToWidth(std::string_view text, size_t width) {
-  if (DisplayWidth(text) <= width) return std::string(text);
-  if (width == 0) return "";
-  return std::string(text.substr(0, PrefixBytes(text, width - 1))) + "…";
-}
-
-std::string WrapText(std::string_view text, size_t width, std::string_view first, std::string_view rest) {
-  std::string out;
-  std::string line(first);
-  size_t line_w = DisplayWidth(first);
-  bool has_word = false;
-  auto flush = [&] {
-    out += line;
-    out += '\n';
-    line = std::string(rest);
-    line_w = DisplayWidth(rest);
-    has_word = false;
-  };
-  size_t start = 0;
-  bool first_paragraph = true;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view paragraph = text.substr(start, end - start);
-    if (!first_paragraph) flush();
-    first_paragraph = false;
-    size_t pos = 0;
-    while (pos < paragraph.size()) {
-      while (pos < paragraph.size() && (paragraph[pos] == ' ' || paragraph[pos] == '\t' || paragraph[pos] == '\r')) {
-        ++pos;
-      }
-      size_t word_end = pos;
-      while (word_end < paragraph.size() && paragraph[word_end] != ' ' && paragraph[word_end] != '\t' &&
-             paragraph[word_end] != '\r') {
-        ++word_end;
-      }
-      if (word_end == pos) break;
-      std::string_view word = paragraph.substr(pos, word_end - pos);
-      pos = word_end;
-      size_t word_w = DisplayWidth(word);
-      if (has_word && line_w + 1 + word_w > width) flush();
-      if (has_word) {
-        line += ' ';
-        ++line_w;
-      }
-      // A word longer than a whole line is cut into pieces.
-      while (line_w + word_w > width) {
-        size_t avail = width > line_w ? width - line_w : 1;
-        size_t bytes = PrefixBytes(word, avail);
-        line += word.substr(0, bytes);
-        flush();
-        word = word.substr(bytes);
-        word_w = DisplayWidth(word);
-      }
-      line += word;
-      line_w += word_w;
-      has_word = !word.empty() || has_word;
-    }
-    start = end + 1;
-  }
-  flush();
-  return out;
-}
-
-std::string FormatPercent(double fraction) {
-  if (!(fraction > 0)) return "0.0%";
-  double pct = fraction * 100;
-  if (pct < 0.05) return "<0.1%";
-  return fmt::format("{:.1f}%", pct);
-}
-
-std::string FormatCount(double value) {
-  if (!(value >= 0)) return "0";
-  if (value < 1e3) return fmt::format("{:.0f}", value);
-  const char* units[] = {"k", "M", "G", "T"};
-  int u = -1;
-  while (value >= 1e3 && u < 3) {
-    value /= 1e3;
-    ++u;
-  }
-  return value < 100 ? fmt::format("{:.1f}{}", value, units[u]) : fmt::format("{:.0f}{}", value, units[u]);
-}
-
-std::string FormatNanos(double ns) {
-  if (!(ns >= 0)) return "?";
-  if (ns < 10) return fmt::format("{:.1f}ns", ns);
-  if (ns < 1e3) return fmt::format("{:.0f}ns", ns);
-  auto scaled = [](double v, const char* unit) {
-    return v < 100 ? fmt::format("{:.1f}{}", v, unit) : fmt::format("{:.0f}{}", v, unit);
-  };
-  if (ns < 1e6) return scaled(ns / 1e3, "µs");
-  if (ns < 1e9) return scaled(ns / 1e6, "ms");
-  return fmt::format("{:.2f}s", ns / 1e9);
-}
-
-double AnomalyRate(const CaseReport& report, Anomaly kind) { return ShareOf(report.check, kind).Fraction(); }
-
-bool WorstAnomaly(const CaseReport& report, Anomaly* kind) {
-  bool found = false;
-  for (int i = 0; i < kAnomalyCount; ++i) {
-    Anomaly a = static_cast<Anomaly>(i);
-    if (report.check.Count(a) == 0) continue;
-    if (!found || report.grading.Of(a) > report.grading.Of(*kind) ||
-        (report.grading.Of(a) == report.grading.Of(*kind) && AnomalyRate(report, a) > AnomalyRate(report, *kind))) {
-      *kind = a;
-      found = true;
-    }
-  }
-  return found;
-}
-
-std::vector<const Example*> ExamplesWorstFirst(const CaseReport& report) {
-  std::vector<const Example*> out;
-  for (const Example& e : report.check.examples) out.push_back(&e);
-  std::stable_sort(out.begin(), out.end(), [&](const Example* a, const Example* b) {
-    return report.grading.Of(a->kind) > report.grading.Of(b->kind);
-  });
-  return out;
-}
-
-const char* VerdictWord(CaseStatus status) {
-  switch (status) {
-    case CaseStatus::kPass: return "PASS";
-    case CaseStatus::kFail: return "FAIL";
-    case CaseStatus::kInconclusive: return "INCONCLUSIVE";
-    case CaseStatus::kError: return "ERROR";
-    case CaseStatus::kUnsupported: return "UNSUPPORTED";
-  }
-  return "?";
-}
-
-std::string GradeWord(Grade grade) {
-  std::string word = GradeName(grade);
-  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
-  return word;
-}
-
-std::vector<std::string> SettingsFacts(const RunContext& c) {
-  std::vector<std::string> tokens;
-  tokens.push_back("mapstress " + (c.tool_version.empty() ? std::string("?") : c.tool_version));
-  tokens.push_back(fmt::format("seed {}", c.seed));
-  tokens.push_back("duration " + (c.duration.empty() ? std::string("scenario's") : c.duration));
-  tokens.push_back(c.trials == 0 ? std::string("trials scenario's") : fmt::format("trials {}", c.trials));
-  tokens.push_back(fmt::format("CPUs {}", c.cpus));
-  tokens.push_back("build " + (c.build_type.empty() ? std::string("?") : c.build_type));
-  std::vector<std::string> clock_facts;
-  if (c.clock.resolution_ns > 0) clock_facts.push_back("res " + FormatNanos(c.clock.resolution_ns));
-  if (c.clock.cross_core_samples == 0) {
-    clock_facts.push_back("cross-core unchecked");
-  } else if (c.clock.cross_core_violations > 0) {
-    clock_facts.push_back(
-        fmt::format("cross-core {}/{} backwards", c.clock.cross_core_violations, c.clock.cross_core_samples));
-  } else {
-    clock_facts.push_back("cross-core ok");
-  }
-  if (!c.clock.trusted) clock_facts.push_back("NOT TRUSTED");
-  std::string facts;
-  for (const std::string& f : clock_facts) facts += (facts.empty() ? "" : ", ") + f;
-  tokens.push_back("clock " + (c.clock.source.empty() ? std::string("?") : c.clock.source) + " (" + facts + ")");
-  tokens.push_back(c.clock.fence_window_ns == 0
-                       ? std::string("fence every op")
-                       : "fence window " + FormatNanos(static_cast<double>(c.clock.fence_window_ns)));
-  return tokens;
-}
-
-std::string RenderSettings(const RunContext& c, const std::vector<std::string>& warnings, bool color) {
+std::string RenderSettings(const RunContext& c, const std::vector<std::string>& warnings, bool color, size_t width) {
   std::vector<std::string> tokens = SettingsFacts(c);
   std::string out, line;
   for (const std::string& raw : tokens) {
-    std::string token = TruncateToWidth(raw, kTerminalWidth);
-    if (!line.empty() && DisplayWidth(line) + 2 + DisplayWidth(token) > kTerminalWidth) {
+    std::string token = TruncateToWidth(raw, width);
+    if (!line.empty() && DisplayWidth(line) + 2 + DisplayWidth(token) > width) {
       out += line + "\n";
       line.clear();
     }
@@ -358,17 +185,16 @@ std::string RenderSettings(const RunContext& c, const std::vector<std::string>& 
     size_t at = out.find("NOT TRUSTED");
     if (at != std::string::npos) out.replace(at, 11, Paint("NOT TRUSTED", kYellow, true));
   }
-  if (!c.clock.note.empty()) out += WrapText("clock note: " + Clean(c.clock.note), kTerminalWidth, "", "  ");
+  if (!c.clock.note.empty()) out += WrapText("clock note: " + Clean(c.clock.note), width, "", "  ");
   for (const std::string& w : warnings) {
-    std::string text = WrapText(Clean(w), kTerminalWidth, "warning: ", "         ");
+    std::string text = WrapText(Clean(w), width, "warning: ", "         ");
     if (color) text.replace(0, 8, Paint("warning:", kYellow, true));
     out += text;
   }
   return out;
 }
 
-std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool color) {
-  const size_t width = kTerminalWidth;
+std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool color, size_t width) {
   std::string prefix = fmt::format("[{}/{}] ", index, total);
   std::string verdict = VerdictWord(r.status);
   std::string guarantee = GuaranteeName(r.guarantee);  // on every line, so lines compare
@@ -423,24 +249,25 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
   return text;
 }
 
-std::string RenderFailureTable(const CaseReport& r, bool color) {
+std::string RenderFailureTable(const CaseReport& r, bool color, size_t width) {
   std::string verdict = VerdictWord(r.status);
   std::string out =
-      TruncateToWidth(Clean(r.scenario) + " × " + Clean(r.backend) + ": ", kTerminalWidth - DisplayWidth(verdict)) +
+      TruncateToWidth(Clean(r.scenario) + " × " + Clean(r.backend) + ": ", width - DisplayWidth(verdict)) +
       Paint(verdict, StatusStyle(r.status), color) + "\n";
   out += WrapText(fmt::format("guarantee {}, {}, {}, trials {}/{}, seed {}{}", GuaranteeName(r.guarantee),
                               CountOf(r.check.iterations, "iteration"), CountOf(r.check.loads, "load"),
-                              r.trials_completed,
-                              r.trials, r.seed, r.truncated ? ", history truncated" : ""),
-                  kTerminalWidth, "  ", "  ");
+                              r.trials_completed, r.trials, r.seed, r.truncated ? ", history truncated" : ""),
+                  width, "  ", "  ");
   // One row per kind: name, occurrences, grade, then where it was seen; the description below.
   constexpr size_t kNameW = 13, kCountW = 9, kGradeW = 11;
   auto row = [&](const std::string& name, const std::string& count, Grade grade, const std::string& seen,
                  const std::string& description) {
     std::string head = PadRight(name, kNameW) + " " + PadLeft(count, kCountW) + "  " +
                        PadPainted(GradeName(grade), kGradeW, GradeStyle(grade), color) + "  ";
-    out += head + TruncateToWidth(seen, kTerminalWidth - DisplayWidth(head)) + "\n";
-    out += WrapText(description, kTerminalWidth, "  ", "  ");
+    std::string line = head + TruncateToWidth(seen, width - DisplayWidth(head));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    out += WrapText(description, width, "  ", "  ");
   };
   out +=
       PadRight("ANOMALY", kNameW) + " " + PadLeft("COUNT", kCountW) + "  " + PadRight("EXPECT", kGradeW) + "  SEEN\n";
@@ -468,12 +295,12 @@ std::string RenderFailureTable(const CaseReport& r, bool color) {
     for (size_t i = 0; i < examples.size() && i < 3; ++i) {
       const Example& e = *examples[i];
       std::string key = e.kind == Anomaly::kNotSnapshot && e.key == 0 ? "" : fmt::format(", key {}", e.key);
-      out += WrapText(fmt::format("{}. {}{}: {}", i + 1, AnomalyName(e.kind), key, Clean(e.explanation)),
-                      kTerminalWidth, "  ", "     ");
-      for (const std::string& w : e.witnesses) out += WrapText(Clean(w), kTerminalWidth, "     - ", "       ");
+      out += WrapText(fmt::format("{}. {}{}: {}", i + 1, AnomalyName(e.kind), key, Clean(e.explanation)), width, "  ",
+                      "     ");
+      for (const std::string& w : e.witnesses) out += WrapText(Clean(w), width, "     - ", "       ");
     }
   }
-  if (!r.message.empty()) out += WrapText("message: " + Clean(r.message, true), kTerminalWidth, "", "  ");
+  if (!r.message.empty()) out += WrapText("message: " + Clean(r.message, true), width, "", "  ");
   return out;
 }
 
@@ -496,34 +323,39 @@ namespace {
 
 // Scenarios down, backends across, `cell` in each; column blocks that fit in 80 columns.
 std::string RenderGrid(const std::vector<CaseReport>& cases, const std::function<std::string(const CaseReport&)>& cell,
-                       bool color) {
+                       bool color, size_t width) {
   Grid grid = MakeGrid(cases);
   size_t scenario_w = DisplayWidth("SCENARIO");
   for (const std::string& s : grid.scenario_names) scenario_w = std::max(scenario_w, DisplayWidth(s));
-  scenario_w = std::min<size_t>(scenario_w, 32);
+  // Backend names are shown whole (up to all but 14 columns); the scenario column takes what
+  // the widest backend column leaves, at least 12, so scenario names are shortened first.
+  size_t backend_cap = width > 26 ? width - 14 : 12;
   std::vector<size_t> widths;
+  size_t widest = 0;
   for (size_t i = 0; i < grid.backends.size(); ++i) {
     const std::string& b = grid.backends[i];
-    size_t w = std::min<size_t>(DisplayWidth(grid.backend_names[i]), 24);
+    size_t w = std::min<size_t>(DisplayWidth(grid.backend_names[i]), backend_cap);
     for (const std::string& s : grid.scenarios) {
       auto it = grid.cells.find({s, b});
       if (it != grid.cells.end()) w = std::max(w, DisplayWidth(cell(*it->second)));
     }
     widths.push_back(w);
+    widest = std::max(widest, w);
   }
+  scenario_w = std::min(scenario_w, std::max<size_t>(12, width > widest + 2 ? width - widest - 2 : 0));
   std::string out;
   size_t next = 0;
   while (next < grid.backends.size()) {
     // One block: as many backend columns as fit beside the scenario column (at least one).
     size_t end = next, used = scenario_w;
-    while (end < grid.backends.size() && (end == next || used + 2 + widths[end] <= kTerminalWidth)) {
+    while (end < grid.backends.size() && (end == next || used + 2 + widths[end] <= width)) {
       used += 2 + widths[end];
       ++end;
     }
     if (!out.empty()) out += "\n";
     std::string header = PadRight("SCENARIO", scenario_w);
     for (size_t b = next; b < end; ++b)
-      header += "  " + PadRight(TruncateToWidth(grid.backend_names[b], 24), widths[b]);
+      header += "  " + PadRight(TruncateToWidth(grid.backend_names[b], widths[b]), widths[b]);
     while (!header.empty() && header.back() == ' ') header.pop_back();
     out += Paint(header, kBold, color) + "\n";
     for (size_t si = 0; si < grid.scenarios.size(); ++si) {
@@ -548,27 +380,26 @@ std::string RenderGrid(const std::vector<CaseReport>& cases, const std::function
 }  // namespace
 
 const char* MatrixLegend() {
-  return "pass N%: share of iterations with an anomaly other than not_snapshot; FAIL kind: its worst FORBIDDEN "
-         "anomaly";
+  return "N% of iterations had an anomaly (not_snapshot aside); FAIL kind: worst FORBIDDEN";
 }
 
-std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
-  std::string out = RenderGrid(cases, MatrixCell, color);
-  if (!out.empty()) out += Paint(WrapText(MatrixLegend(), kTerminalWidth, "", "  "), kDim, color) + "\n";
+std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color, size_t width) {
+  std::string out = RenderGrid(cases, MatrixCell, color, width);
+  if (!out.empty()) out += Paint(WrapText(MatrixLegend(), width, "", "  "), kDim, color) + "\n";
   return out + RenderTotals(cases);
 }
 
-std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color) {
+std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color, size_t width) {
   auto cell = [](const CaseReport& c) -> std::string {
     if (c.check.iterations == 0)
       return c.outcome == Outcome::kCrashed ? "crash" : c.outcome == Outcome::kHung ? "hung" : "-";
     return FormatPercent(ComputeRates(c.check).snapshot_deviation.value);
   };
-  std::string grid = RenderGrid(cases, cell, false);
+  std::string grid = RenderGrid(cases, cell, false, width);
   if (grid.empty()) return "";
   return Paint("SNAPSHOT DEVIATION", kBold, color) + "\n" + grid +
-         Paint(WrapText("N%: share of iterations that match no single instant of the map; -: no iteration",
-                        kTerminalWidth, "", "  "),
+         Paint(WrapText("N%: share of iterations that match no single instant of the map; -: no iteration", width, "",
+                        "  "),
                kDim, color);
 }
 

@@ -21,6 +21,7 @@ P="$WORK/prefix"
 cmake --install "$BUILD" --prefix "$P" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "--prefix install"; }
 export PKG_CONFIG_PATH="$P/share/pkgconfig"
 cflags=$(pkg-config --cflags mapstress-plugin) || fail "pkg-config --cflags mapstress-plugin"
+cflags=$(echo $cflags)  # pkg-config ends it with a space
 [ "$cflags" = "-I$P/include" ] || [ "$(realpath -m "${cflags#-I}")" = "$(realpath "$P/include")" ] ||
   fail "pkg-config gives '$cflags', wanted -I$P/include"
 # The staged tree's .pc file points into the staging folder too (relocatable).

@@ -1,0 +1,20 @@
+// Numbers as the reports print them: percentages, counts and durations in a few characters.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mapstress {
+
+// 0.4123 -> "41.2%"; a non-zero fraction below 0.05% -> "<0.1%".
+std::string FormatPercent(double fraction);
+// 950 -> "950", 12345 -> "12.3k", 1.2e6 -> "1.2M".
+std::string FormatCount(double value);
+// 85 -> "85ns", 1234 -> "1.2µs", 3.4e6 -> "3.4ms"; below 10 ns one decimal ("0.4ns").
+std::string FormatNanos(double ns);
+// 5000 -> "5,000"
+std::string FormatThousands(uint64_t n);
+// (1, "case") -> "1 case", (5000, "load") -> "5,000 loads"
+std::string CountOf(uint64_t n, const char* noun);
+
+}  // namespace mapstress
