@@ -3,6 +3,9 @@
 # then runs the main job or the test suite. Safe to run again.
 #   ./build.sh run [mapstress run args...]   bundled scenarios against the default backends
 #   ./build.sh test                          the whole test suite (what CI runs)
+#   ./build.sh install [cmake --install args] mapstress, its scenarios, the plugin headers, pkg-config
+#                                            file and CMake package under /usr/local (--prefix DIR
+#                                            for another place; DESTDIR=... is honoured)
 #   ./build.sh deps | build                  just one step
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -75,12 +78,17 @@ case "${1:-}" in
     install_deps; build
     exec "build/$PRESET/mapstress" run scenarios "$@"
     ;;
+  install)
+    shift
+    install_deps; build
+    cmake --install "build/$PRESET" "$@"
+    ;;
   test)
     install_deps; build
     ctest --preset "$PRESET" -j2
     ;;
   *)
-    echo "usage: ./build.sh run [mapstress run args...] | test | deps | build" >&2
+    echo "usage: ./build.sh run [mapstress run args...] | test | install [--prefix DIR] | deps | build" >&2
     exit 2
     ;;
 esac

@@ -446,3 +446,32 @@ TEST(CheckerTest, MergeAddsCountsAndCapsExamples) {
 
 }  // namespace
 }  // namespace mapstress
+
+namespace mapstress {
+namespace {
+
+// Per kind, the checker counts the iterations (loads) that had it, beside the occurrences.
+TEST(CheckerTest, CountsIterationsAndLoadsWithEachKind) {
+  Builder b;
+  b.Store(10, 20, 1, 100).Store(11, 21, 2, 200).Store(12, 22, 3, 300);
+  b.Iterate(30, 40, {});          // 3 missing keys in one iteration
+  b.Iterate(50, 60, {{1, 100}});  // 2 more in another
+  b.Iterate(70, 80, {{1, 100}, {2, 200}, {3, 300}});
+  b.Load(90, 95, 1, false);  // stale_read: key 1 was present throughout
+  b.Load(96, 99, 2, true, 200);
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kMissing), 5u);
+  EXPECT_EQ(r.iterations_with[static_cast<int>(Anomaly::kMissing)], 2u);
+  EXPECT_EQ(r.anomalous, 2u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);
+  EXPECT_EQ(r.loads_with[static_cast<int>(Anomaly::kStaleRead)], 1u);
+  EXPECT_EQ(r.iterations_with[static_cast<int>(Anomaly::kStaleRead)], 0u);
+  EXPECT_TRUE(r.shares_known);
+  CheckResult merged = r;
+  merged.Merge(r, 3);
+  EXPECT_EQ(merged.iterations_with[static_cast<int>(Anomaly::kMissing)], 4u);
+  EXPECT_EQ(merged.loads_with[static_cast<int>(Anomaly::kStaleRead)], 2u);
+}
+
+}  // namespace
+}  // namespace mapstress

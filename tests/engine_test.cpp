@@ -128,6 +128,38 @@ TEST_F(EngineTest, FenceWindowKeepsCorrectMapsClean) {
   }
 }
 
+// The progress line's anomaly count leaves out ACCEPTABLE kinds ("103 anomalies" in a passing run).
+TEST_F(EngineTest, ProgressCountsOnlyInterestingAndForbiddenAnomalies) {
+  // Every iteration of the 1000 prefilled keys shows the faulty backend's bug (a duplicate per 64 entries).
+  Scenario s;
+  s.name = "progress";
+  s.keys.count = 1000;
+  s.keys.prefill = 1000;
+  s.duration = std::chrono::milliseconds(50);
+  ThreadGroup updater, iterator;
+  updater.role = Role::kUpdater;
+  iterator.role = Role::kIterator;
+  s.threads = {updater, iterator};
+  for (Grade grade : {Grade::kAcceptable, Grade::kInteresting}) {
+    RunSettings settings;
+    settings.trials = 1;
+    settings.expect["duplicate"] = grade;
+    LiveProgress live;
+    settings.progress = &live;
+    CaseReport r = RunCase(s, *registry_.Find("faulty-double-visit"), settings, clock_);
+    ASSERT_GT(r.check.Count(Anomaly::kDuplicate), 0u)
+        << "the faulty backend must show its bug: " << r.check.iterations << " iterations, " << r.message;
+    uint64_t worth_a_look = 0;
+    for (int k = 0; k < kAnomalyCount; ++k) {
+      if (r.grading.anomaly[k] != Grade::kAcceptable) worth_a_look += r.check.anomalies[k];
+    }
+    EXPECT_EQ(live.anomalies.load(), worth_a_look) << GradeName(grade);
+    if (grade == Grade::kAcceptable) {
+      EXPECT_LT(live.anomalies.load(), r.check.Count(Anomaly::kDuplicate));
+    }
+  }
+}
+
 TEST_F(EngineTest, StoreValuesAreUniqueAndLoadsReturnWrittenValues) {
   Scenario s = SmallScenario();
   History h = RunTrial(s, *registry_.Find("locked"), RunSettings{}, 3);

@@ -29,6 +29,10 @@ inline RunContext FixtureContext() {
   c.clock.cross_core_samples = 10000;
   c.clock.trusted = true;
   c.command_line = "mapstress run scenarios --format json";
+  c.shard_index = 1;
+  c.shard_count = 1;
+  c.plan = "5f3c0d2a9b8e7f61";
+  c.plan_cases = 6;
   return c;
 }
 
@@ -70,7 +74,12 @@ inline CaseReport FixtureFailingCase() {
   r.check.anomalies[static_cast<int>(Anomaly::kMissing)] = 12;
   r.check.anomalies[static_cast<int>(Anomaly::kDuplicate)] = 3;
   r.check.anomalies[static_cast<int>(Anomaly::kStaleRead)] = 4;
-  r.check.anomalies[static_cast<int>(Anomaly::kNotSnapshot)] = 100;
+  r.check.anomalies[static_cast<int>(Anomaly::kNotSnapshot)] = 86;  // one per weak iteration
+  // 12 missing keys in 11 iterations, 3 duplicates in 3 others: the 14 anomalous iterations.
+  r.check.iterations_with[static_cast<int>(Anomaly::kMissing)] = 11;
+  r.check.iterations_with[static_cast<int>(Anomaly::kDuplicate)] = 3;
+  r.check.iterations_with[static_cast<int>(Anomaly::kNotSnapshot)] = 86;
+  r.check.loads_with[static_cast<int>(Anomaly::kStaleRead)] = 4;
   r.check.key_wrong = 15;
   r.check.key_total = 51200;
   r.check.events = 60000;
@@ -119,6 +128,7 @@ inline std::vector<CaseReport> FixtureCases() {
   sharded.check.snapshot = 588;
   sharded.check.weak = 412;
   sharded.check.anomalies[static_cast<int>(Anomaly::kNotSnapshot)] = 412;
+  sharded.check.iterations_with[static_cast<int>(Anomaly::kNotSnapshot)] = 412;
   sharded.check.key_total = 64000;
   sharded.check.events = 70000;
   sharded.check.examples.push_back({Anomaly::kNotSnapshot,
@@ -160,6 +170,7 @@ inline std::vector<CaseReport> FixtureCases() {
   crashed.check.key_total = 2000;
   crashed.check.events = 3000;
   crashed.ops[static_cast<int>(OpKind::kErase)] = FixtureOps(20000, 0.75, 70);
+  crashed.ops[static_cast<int>(OpKind::kIterate)] = FixtureOps(40, 0.75, 9000);  // the 40 checked
   cases.push_back(crashed);
   return cases;
 }

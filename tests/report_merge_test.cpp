@@ -19,11 +19,19 @@ std::string WriteReport(const fixtures::TempDir& dir, const std::string& name, c
   return path;
 }
 
+// The fixture's context as shard i/n of its plan.
+RunContext Shard(uint32_t i, uint32_t n) {
+  RunContext c = fixtures::FixtureContext();
+  c.shard_index = i;
+  c.shard_count = n;
+  return c;
+}
+
 TEST(ReportMergeTest, ConcatenatesShardsUnderTheFirstContext) {
   fixtures::TempDir dir;
   std::vector<CaseReport> all = fixtures::FixtureCases();
-  RunContext first = fixtures::FixtureContext();
-  RunContext second = first;
+  RunContext first = Shard(1, 2);
+  RunContext second = Shard(2, 2);
   second.host = "other-runner";
   std::string a = WriteReport(dir, "a.json", first, {all.begin(), all.begin() + 4});
   std::string b = WriteReport(dir, "b.json", second, {all.begin() + 4, all.end()});
@@ -50,9 +58,9 @@ TEST(ReportMergeTest, ConcatenatesShardsUnderTheFirstContext) {
 TEST(ReportMergeTest, NotesADifferentSeedAndKeepsInterruption) {
   fixtures::TempDir dir;
   std::vector<CaseReport> all = fixtures::FixtureCases();
-  RunContext other = fixtures::FixtureContext();
+  RunContext other = Shard(2, 2);
   other.seed = 7;
-  std::string a = WriteReport(dir, "a.json", fixtures::FixtureContext(), {all[0]});
+  std::string a = WriteReport(dir, "a.json", Shard(1, 2), {all[0]});
   std::string b = WriteReport(dir, "b.json", other, {all[1]}, /*interrupted=*/true);
   MergedReport merged;
   std::string error;
@@ -67,14 +75,78 @@ TEST(ReportMergeTest, NotesADifferentSeedAndKeepsInterruption) {
 TEST(ReportMergeTest, RejectsTheSameCaseTwice) {
   fixtures::TempDir dir;
   std::vector<CaseReport> all = fixtures::FixtureCases();
-  std::string a = WriteReport(dir, "a.json", fixtures::FixtureContext(), {all[0], all[1]});
-  std::string b = WriteReport(dir, "b.json", fixtures::FixtureContext(), {all[1]});
+  std::string a = WriteReport(dir, "a.json", Shard(1, 2), {all[0], all[1]});
+  std::string b = WriteReport(dir, "b.json", Shard(2, 2), {all[1]});
   MergedReport merged;
   std::string error;
   EXPECT_FALSE(MergeReports({a, b}, &merged, &error));
   EXPECT_NE(error.find("01-basic-iterate × sharded appears in both"), std::string::npos) << error;
   EXPECT_NE(error.find("a.json"), std::string::npos);
   EXPECT_NE(error.find("b.json"), std::string::npos);
+}
+
+// CI must not pass on nothing: every shard of one plan, each once.
+TEST(ReportMergeTest, RejectsMissingRepeatedAndForeignShards) {
+  fixtures::TempDir dir;
+  std::vector<CaseReport> all = fixtures::FixtureCases();
+  std::string s1 = WriteReport(dir, "s1.json", Shard(1, 3), {all[0], all[1]});
+  std::string s2 = WriteReport(dir, "s2.json", Shard(2, 3), {all[2], all[3]});
+  std::string s3 = WriteReport(dir, "s3.json", Shard(3, 3), {all[4], all[5]});
+  RunContext foreign = Shard(3, 3);
+  foreign.plan = "00000000deadbeef";
+  std::string other = WriteReport(dir, "other.json", foreign, {all[4], all[5]});
+  RunContext old = Shard(1, 1);
+  old.shard_index = old.shard_count = 0;
+  old.plan.clear();
+  std::string unmarked = WriteReport(dir, "old.json", old, all);
+  struct Bad {
+    std::vector<std::string> files;
+    std::string expected;
+  };
+  std::vector<Bad> bad = {
+      {{s1}, "missing shards 2/3, 3/3 of plan 5f3c0d2a9b8e7f61 (seed 42)"},
+      {{s1, s3}, "missing shard 2/3 of plan 5f3c0d2a9b8e7f61"},
+      {{s1, s2, s2, s3}, "shard 2/3 is given 2 times (" + s2 + ", " + s2 + ")"},
+      {{s1, s2, other},
+       "the reports come from different runs (each run's shards share one plan: the same scenarios, --backend, "
+       "--filter, --seed, settings and shard count): plan 00000000deadbeef of 3 shards, seed 42: " +
+           other + " (3/3); plan 5f3c0d2a9b8e7f61 of 3 shards, seed 42: " + s1 + " (1/3), " + s2 + " (2/3)"},
+      {{unmarked}, unmarked + " records no shard or plan (written before mapstress recorded them)"},
+  };
+  for (const Bad& b : bad) {
+    MergedReport merged;
+    std::string error;
+    EXPECT_FALSE(MergeReports(b.files, &merged, &error)) << b.expected;
+    EXPECT_NE(error.find(b.expected), std::string::npos) << "got: " << error;
+    EXPECT_NE(error.find("(--allow-partial merges them anyway, marked partial)"), std::string::npos) << error;
+  }
+  MergedReport merged;
+  std::string error;
+  ASSERT_TRUE(MergeReports({s3, s1, s2}, &merged, &error)) << error;  // any order
+  EXPECT_FALSE(merged.context.partial);
+  EXPECT_EQ(merged.cases.size(), 6u);
+  EXPECT_EQ(merged.context.shard_count, 1u);
+}
+
+TEST(ReportMergeTest, AllowPartialMergesAndMarksTheOutput) {
+  fixtures::TempDir dir;
+  std::vector<CaseReport> all = fixtures::FixtureCases();
+  std::string s1 = WriteReport(dir, "s1.json", Shard(1, 3), {all[0], all[1]});
+  MergedReport merged;
+  std::string error;
+  ASSERT_TRUE(MergeReports({s1}, &merged, &error, /*allow_partial=*/true)) << error;
+  EXPECT_TRUE(merged.context.partial);
+  ASSERT_EQ(merged.notes.size(), 1u);
+  EXPECT_EQ(merged.notes[0], "partial merge: missing shards 2/3, 3/3 of plan 5f3c0d2a9b8e7f61 (seed 42)");
+  ReportInput input{merged.context, merged.cases};
+  auto json = nlohmann::json::parse(FindReporter("json")->render(input));
+  EXPECT_EQ(json["context"]["partial"], true);
+  EXPECT_NE(FindReporter("markdown")->render(input).find("> **Partial:**"), std::string::npos);
+  EXPECT_NE(FindReporter("junit")->render(input).find("<testsuites name=\"mapstress (partial)\""), std::string::npos);
+  // Merging the partial output again keeps the mark.
+  std::string again = WriteReport(dir, "again.json", merged.context, merged.cases);
+  ASSERT_TRUE(MergeReports({again}, &merged, &error)) << error;
+  EXPECT_TRUE(merged.context.partial);
 }
 
 TEST(ReportMergeTest, RejectsBadFilesNamingThem) {

@@ -27,19 +27,22 @@ std::vector<std::string> Paths(const ReportWriter& writer) {
 }
 
 TEST(ReportTargetsTest, FromFormatOutAndReportDir) {
+  fixtures::TempDir tmp;
+  std::string out = tmp / "out";
   std::string error;
   ReportWriter dir_only;
-  ASSERT_TRUE(AddReportTargets({}, {}, "out", &dir_only, &error)) << error;
+  ASSERT_TRUE(AddReportTargets({}, {}, out, &dir_only, &error)) << error;
   EXPECT_EQ(Paths(dir_only),
-            (std::vector<std::string>{"json=out/mapstress.json", "junit=out/mapstress.xml", "markdown=out/mapstress.md",
-                                      "matrix=out/mapstress.matrix.md", "tsv=out/mapstress.tsv"}));
+            (std::vector<std::string>{"json=" + out + "/mapstress.json", "junit=" + out + "/mapstress.xml",
+                                      "markdown=" + out + "/mapstress.md", "matrix=" + out + "/mapstress.matrix.md",
+                                      "tsv=" + out + "/mapstress.tsv"}));
   ReportWriter mixed;
   ASSERT_TRUE(AddReportTargets({"junit", "json", "tsv"}, {"ci/results.xml"}, "", &mixed, &error)) << error;
   EXPECT_EQ(Paths(mixed),
             (std::vector<std::string>{"junit=ci/results.xml", "json=mapstress.json", "tsv=mapstress.tsv"}));
   ReportWriter formats_in_dir;
-  ASSERT_TRUE(AddReportTargets({"markdown"}, {}, "r/", &formats_in_dir, &error)) << error;
-  EXPECT_EQ(Paths(formats_in_dir), (std::vector<std::string>{"markdown=r/mapstress.md"}));
+  ASSERT_TRUE(AddReportTargets({"markdown"}, {}, tmp / "r/", &formats_in_dir, &error)) << error;
+  EXPECT_EQ(Paths(formats_in_dir), (std::vector<std::string>{"markdown=" + tmp.path() + "/r/mapstress.md"}));
   ReportWriter none;
   ASSERT_TRUE(AddReportTargets({}, {}, "", &none, &error));
   EXPECT_TRUE(none.empty());
@@ -50,6 +53,22 @@ TEST(ReportTargetsTest, FromFormatOutAndReportDir) {
   EXPECT_FALSE(AddReportTargets({"yaml"}, {}, "", &bad, &error));
   EXPECT_NE(error.find("unknown report format 'yaml'; known: json, junit, markdown, matrix, tsv"), std::string::npos)
       << error;
+}
+
+// --report-dir creates the folder and its parents, or says why it cannot.
+TEST(ReportTargetsTest, ReportDirIsCreatedWithItsParents) {
+  fixtures::TempDir tmp;
+  std::string error;
+  ReportWriter writer;
+  ASSERT_TRUE(AddReportTargets({"json"}, {}, tmp / "a/b/c", &writer, &error)) << error;
+  EXPECT_TRUE(std::filesystem::is_directory(tmp / "a/b/c"));
+  ASSERT_TRUE(writer.Open(&error)) << error;
+  std::ofstream(tmp / "file") << "x";
+  ReportWriter blocked;
+  EXPECT_FALSE(AddReportTargets({"json"}, {}, tmp / "file", &blocked, &error));
+  EXPECT_EQ(error, "--report-dir: '" + tmp / "file" + "' exists and is not a folder");
+  EXPECT_FALSE(AddReportTargets({"json"}, {}, tmp / "file/sub", &blocked, &error));
+  EXPECT_NE(error.find("--report-dir: cannot create folder '" + tmp / "file/sub" + "': "), std::string::npos) << error;
 }
 
 TEST(ReportWriterTest, OpenRejectsBadPathsBeforeTheRun) {

@@ -129,7 +129,9 @@ TEST(JunitReporterTest, MapsStatusesToJunitElements) {
   EXPECT_NE(xml.find("<testsuites name=\"mapstress\" tests=\"7\" failures=\"1\" errors=\"2\""), std::string::npos);
   EXPECT_NE(xml.find("<testcase name=\"unsafe\" classname=\"mapstress.01-basic-iterate\" time=\"1.000\">"),
             std::string::npos);
-  EXPECT_NE(xml.find("message=\"FORBIDDEN: missing 12 (1.5%), duplicate 3 (0.4%), stale_read 4 (0.1%)\""),
+  // The same wording as the terminal: occurrences, then the share of iterations (loads) that had the kind.
+  EXPECT_NE(xml.find("message=\"FORBIDDEN: 12 missing, in 11 of 800 iterations (1.4%); 3 duplicate, in 3 of 800 "
+                     "iterations (0.4%); 4 stale_read, in 4 of 4,000 loads (0.1%)\""),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("type=\"crashed\""), std::string::npos);
@@ -150,15 +152,19 @@ TEST(MarkdownReporterTest, MatrixCellsAndFailureSections) {
   EXPECT_EQ(md.rfind("# mapstress report\n", 0), 0u);
   EXPECT_NE(md.find("mapstress 0.1.0 · seed 42 · duration scenario's"), std::string::npos);
   EXPECT_NE(md.find("| scenario | locked | sharded | unsafe |\n|---|---|---|---|\n"), std::string::npos);
-  EXPECT_NE(md.find("| 01-basic-iterate | ✅ pass 0.0% | ✅ pass 0.0% | ❌ fail 1.8% |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 01-basic-iterate | ✅ pass 0% | ✅ pass 0% | ❌ FAIL missing |"), std::string::npos) << md;
+  EXPECT_NE(md.find("N% of iterations had an anomaly (not\\_snapshot aside); FAIL kind: worst FORBIDDEN"),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("| 02-iterate-while-deleting | ⚠️ inconclusive | ➖ unsupported | 💥 crashed |"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("6 cases: 2 pass, 2 fail, 1 inconclusive, 1 unsupported"), std::string::npos);
   EXPECT_EQ(CountOf(md, "## Failures"), 1u);
   EXPECT_EQ(CountOf(md, "\n### "), 2u);  // the failing and the crashed case
-  EXPECT_NE(md.find("| missing | 12 | 1.5% | FORBIDDEN |"), std::string::npos);
-  EXPECT_NE(md.find("| not\\_snapshot | 100 | 12.5% | ACCEPTABLE |"), std::string::npos);
+  EXPECT_NE(md.find("| missing | 12 | in 11 of 800 iterations (1.4%) | FORBIDDEN |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| stale\\_read | 4 | in 4 of 4,000 loads (0.1%) | FORBIDDEN |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| not\\_snapshot | 86 | in 86 of 800 iterations (10.8%) | ACCEPTABLE |"), std::string::npos);
   EXPECT_NE(md.find("| crashed | – | – | FORBIDDEN | the case's process died of SIGSEGV |"), std::string::npos);
   EXPECT_NE(md.find("1. **missing**, key 17:"), std::string::npos);  // FORBIDDEN kinds first
   EXPECT_NE(md.find("free(): invalid pointer \\<0x55d0\\> & \"bad\"\\x01 end"), std::string::npos) << md;

@@ -679,7 +679,10 @@ class Checker {
     bool bad = false;
     for (int i = 0; i < kAnomalyCount; ++i) {
       result_.anomalies[i] += found[i];
-      if (found[i] > 0) bad = true;
+      if (found[i] > 0) {
+        bad = true;
+        ++result_.iterations_with[i];
+      }
       if (static_cast<Anomaly>(i) != Anomaly::kStaleRead && static_cast<Anomaly>(i) != Anomaly::kNotSnapshot) {
         result_.key_wrong += found[i];
       }
@@ -694,6 +697,7 @@ class Checker {
     } else {
       ++result_.weak;
       ++result_.anomalies[static_cast<int>(Anomaly::kNotSnapshot)];
+      ++result_.iterations_with[static_cast<int>(Anomaly::kNotSnapshot)];
     }
   }
 
@@ -982,6 +986,7 @@ class Checker {
   void LoadAnomaly(Anomaly kind, size_t i, uint32_t wi) {
     ++result_.anomalies[static_cast<int>(kind)];
     NoteFirstAnomaly(h_.ops[i].ret);
+    ++result_.loads_with[static_cast<int>(kind)];
     uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
     if (Wants(kind, h_.ops[i].call, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
   }

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/suggest.h"
+#include "report/number_format.h"
 #include "scenario/scenario_loader.h"
 
 namespace mapstress {
@@ -46,7 +47,34 @@ bool ParseShard(const std::string& text, uint32_t* index, uint32_t* count) {
   return true;
 }
 
+// Why no case is left: the filter matched no scenario, or the scenarios named no backend.
+std::string NoCaseMessage(const std::vector<Scenario>& scenarios, const PlanRequest& request) {
+  std::vector<std::string> names;
+  for (const Scenario& s : scenarios) names.push_back(s.name);
+  if (!request.filter.empty()) {
+    std::string nearest = ClosestMatch(request.filter, names);
+    std::string listed;
+    for (size_t i = 0; i < names.size() && i < 5; ++i) listed += (i ? ", " : "") + names[i];
+    if (names.size() > 5) listed += fmt::format(", ... ({} in all)", names.size());
+    return fmt::format("--filter '{}' matches none of the {} loaded{}; their names: {}", request.filter,
+                       CountOf(names.size(), "scenario"),
+                       nearest.empty() ? "" : fmt::format(" (did you mean '{}'?)", nearest), listed);
+  }
+  return "no case to run: the scenarios and --backend name no backend; see `mapstress list backends`";
+}
+
+uint64_t Fnv1a(std::string_view text, uint64_t h = 0xcbf29ce484222325ull) {
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
 }  // namespace
+
+std::string PlanFingerprint(const CasePlan& plan, const std::vector<std::string>& settings) {
+  uint64_t h = Fnv1a(plan.case_list);
+  for (const std::string& s : settings) h = Fnv1a(s + "\n", h);
+  return fmt::format("{:016x}", h);
+}
 
 bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& registry, const PlanRequest& request,
                CasePlan* plan, std::string* error) {
@@ -74,18 +102,31 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
     for (const auto& b : names) all.push_back({i, b});
   }
 
+  if (all.empty()) {
+    *error = NoCaseMessage(scenarios, request);
+    return false;
+  }
   uint32_t shard_index = 1, shard_count = 1;
   if (!request.shard.empty() && !ParseShard(request.shard, &shard_index, &shard_count)) {
     *error = fmt::format("--shard: expected i/n with 1 ≤ i ≤ n (e.g. 2/3), got '{}'", request.shard);
     return false;
   }
+  if (shard_count > all.size()) {
+    *error = fmt::format("--shard {}: the plan has only {}, so shard {} would run none; use at most {}", request.shard,
+                         CountOf(all.size(), "case"), shard_index, CountOf(all.size(), "shard"));
+    return false;
+  }
+  plan->shard_index = shard_index;
+  plan->shard_count = shard_count;
+  plan->all_cases = all.size();
+  for (const PlannedCase& c : all) plan->case_list += scenarios[c.scenario].name + " × " + c.backend + "\n";
   // Round-robin over the full, ordered case list: stable for the same inputs, and balanced.
   for (size_t k = 0; k < all.size(); ++k) {
     if (k % shard_count == shard_index - 1) plan->cases.push_back(all[k]);
   }
   if (shard_count > 1) {
-    plan->summary +=
-        fmt::format("shard {}/{}: {} of {} cases\n", shard_index, shard_count, plan->cases.size(), all.size());
+    plan->summary += fmt::format("shard {}/{}: {} of {}\n", shard_index, shard_count, plan->cases.size(),
+                                 CountOf(all.size(), "case"));
   }
 
   if (request.time_budget && !plan->cases.empty()) {
@@ -96,14 +137,14 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
         static_cast<int64_t>(static_cast<double>(request.time_budget->count()) * 0.8 / static_cast<double>(trials)));
     per_trial = std::chrono::duration_cast<std::chrono::milliseconds>(per_trial);  // whole ms: readable
     if (per_trial < std::chrono::milliseconds(1)) {
-      *error = fmt::format("--time-budget {} is too small for {} trials (each needs at least 1ms)",
-                           FormatDuration(*request.time_budget), trials);
+      *error = fmt::format("--time-budget {} is too small for {} (each needs at least 1ms)",
+                           FormatDuration(*request.time_budget), CountOf(trials, "trial"));
       return false;
     }
     plan->trial_duration = per_trial;
     plan->summary +=
-        fmt::format("time budget {}: {} cases, {} trials, {} per trial (+20% for checking)\n",
-                    FormatDuration(*request.time_budget), plan->cases.size(), trials, FormatDuration(per_trial));
+        fmt::format("time budget {}: {}, {}, {} per trial (+20% for checking)\n", FormatDuration(*request.time_budget),
+                    CountOf(plan->cases.size(), "case"), CountOf(trials, "trial"), FormatDuration(per_trial));
   }
   return true;
 }

@@ -16,7 +16,10 @@ struct PlannedCase {
 };
 
 struct CasePlan {
-  std::vector<PlannedCase> cases;
+  std::vector<PlannedCase> cases;  // this shard's
+  uint32_t shard_index = 1, shard_count = 1;
+  uint64_t all_cases = 0;               // cases of every shard together
+  std::string case_list;                // "scenario × backend" lines of every shard, in order
   std::optional<Nanos> trial_duration;  // set by a time budget
   std::string summary;                  // printed before the run when non-empty
 };
@@ -30,8 +33,13 @@ struct PlanRequest {
 };
 
 // Fails (with a user-facing message) on an unknown backend name (with a suggestion), a bad
-// regular expression, a malformed shard, or a budget too small to give each trial 1 ms.
+// regular expression, a malformed shard, a budget too small to give each trial 1 ms, and when
+// no case is left (naming the filter and the nearest scenario names, or the shard count).
 bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& registry, const PlanRequest& request,
                CasePlan* plan, std::string* error);
+
+// 16 hex digits identifying the full plan (every shard's cases) with `settings` (seed, duration,
+// ...): equal for the shards of one run, different when anything that changes results differs.
+std::string PlanFingerprint(const CasePlan& plan, const std::vector<std::string>& settings);
 
 }  // namespace mapstress

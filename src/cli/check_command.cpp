@@ -77,9 +77,9 @@ int CheckCommand(const Options& options) {
     report->status = Verdict(*report);
   }
   for (size_t i = 0; i < cases.size(); ++i) {
-    std::fputs(RenderCaseResult(cases[i], i + 1, cases.size(), color).c_str(), stdout);
+    std::fputs(RenderCaseResult(cases[i], i + 1, cases.size(), color, TerminalWidth(stdout)).c_str(), stdout);
   }
-  std::fputs(("\n" + RenderMatrix(cases, color)).c_str(), stdout);
+  std::fputs(("\n" + RenderMatrix(cases, color, TerminalWidth(stdout))).c_str(), stdout);
   if (!writer.Write(ReportInput{context, cases, false}, &error)) std::cerr << "warning: " << error << "\n";
   return ExitCodeFor(cases, false);
 }

@@ -30,16 +30,10 @@ std::string IsoTimeNow() {
 }  // namespace
 
 // The case line, and under a failing case its anomaly table: what `run` and `check` print.
-std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color) {
-  std::string text = RenderCaseLine(report, index, total, color);
-  if (report.status == CaseStatus::kFail) text += RenderFailureTable(report, color);
+std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color, size_t width) {
+  std::string text = RenderCaseLine(report, index, total, color, width);
+  if (report.status == CaseStatus::kFail) text += RenderFailureTable(report, color, width);
   return text;
-}
-
-std::string DefaultScenarioDir() {
-  std::error_code ec;
-  if (std::filesystem::is_directory("scenarios", ec)) return "scenarios";
-  return MAPSTRESS_SCENARIO_DIR;
 }
 
 bool LoadScenarios(const std::vector<std::string>& paths, bool recursive, std::vector<Scenario>* scenarios) {

@@ -7,16 +7,13 @@
 #include <vector>
 
 #include "backend/backend_registry.h"
+#include "cli/scenario_dir.h"
 #include "core/case_report.h"
 #include "core/contract.h"
 #include "core/run_context.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {
-
-// The folder `run` and `list scenarios` use when given no path: ./scenarios when it exists,
-// else the installed copy.
-std::string DefaultScenarioDir();
 
 // Loads every scenario file under `paths`; prints each error as "error <file...>" and returns
 // false if any failed.
@@ -33,6 +30,6 @@ RunContext MakeRunContext(const std::string& command_line);
 bool ParseExpectFlags(const std::vector<std::string>& flags, GradeOverrides* out, std::string* error);
 
 // The case line, and under a failing case its anomaly table: what `run` and `check` print.
-std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color);
+std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color, size_t width);
 
 }  // namespace mapstress

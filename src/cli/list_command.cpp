@@ -18,7 +18,11 @@ int ListCommand(const Options& options) {
   }
   if (options.list_what == "scenarios") {
     std::vector<std::string> paths = options.paths;
-    if (paths.empty()) paths.push_back(DefaultScenarioDir());
+    std::string error;
+    if (!DefaultScenarioPaths(&paths, &error)) {
+      std::cerr << "error: " << error << "\n";
+      return kExitError;
+    }
     std::vector<Scenario> scenarios;
     if (!LoadScenarios(paths, options.recursive, &scenarios)) return kExitError;
     for (const auto& s : scenarios) {

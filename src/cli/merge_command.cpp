@@ -18,14 +18,14 @@ int MergeCommand(const Options& options) {
   std::string error;
   MergedReport merged;
   if (!AddReportTargets(options.formats, options.outs, options.report_dir, &writer, &error) || !writer.Open(&error) ||
-      !MergeReports(options.paths, &merged, &error) ||
+      !MergeReports(options.paths, &merged, &error, options.allow_partial) ||
       !writer.Write(ReportInput{merged.context, merged.cases, merged.interrupted}, &error)) {
     std::cerr << "error: " << error << "\n";
     return kExitError;
   }
   for (const auto& note : merged.notes) std::cerr << "note: " << note << "\n";
   bool color = !options.no_color && UseColor(stdout);
-  std::fputs(RenderMatrix(merged.cases, color).c_str(), stdout);
+  std::fputs(RenderMatrix(merged.cases, color, TerminalWidth(stdout)).c_str(), stdout);
   return ExitCodeFor(merged.cases, merged.interrupted);
 }
 

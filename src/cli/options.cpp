@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "core/suggest.h"
@@ -25,6 +27,38 @@ void AddReportFlags(CLI::App* cmd, Options* o) {
                   "(default: mapstress.<ext> in the current folder)");
   cmd->add_option("--report-dir", o->report_dir, "Write every format into DIR/mapstress.<ext>");
   cmd->add_flag("--no-color", o->no_color, "Never colour the terminal output (also: NO_COLOR set, or not a TTY)");
+}
+
+// The value must be one of `names`: "'backend' is not one of backends, scenarios, formats (did you
+// mean 'backends'?)".
+CLI::Validator OneOf(std::vector<std::string> names) {
+  std::string desc = fmt::format("{{{}}}", fmt::join(names, ","));
+  return CLI::Validator(
+      [names](std::string& value) -> std::string {
+        if (std::find(names.begin(), names.end(), value) != names.end()) return "";
+        return fmt::format("'{}' is not one of {}{}", value, fmt::join(names, ", "), DidYouMean(value, names));
+      },
+      desc);
+}
+
+// The flags of `argv` that `cmd` does not know, each with a suggestion: "unknown flag '--duraton'
+// (did you mean '--duration'?)"; empty when every flag is known.
+std::vector<std::string> UnknownFlags(const CLI::App& cmd, int argc, const char* const* argv) {
+  std::vector<std::string> known = {"--help", "-h"};
+  for (const CLI::Option* opt : cmd.get_options()) {
+    for (const std::string& l : opt->get_lnames()) known.push_back("--" + l);
+    for (const std::string& n : opt->get_snames()) known.push_back("-" + n);
+  }
+  std::vector<std::string> out;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-' || std::isdigit(static_cast<unsigned char>(arg[1]))) continue;
+    std::string flag = arg.substr(0, arg.find('='));
+    if (std::find(known.begin(), known.end(), flag) != known.end()) continue;
+    out.push_back(fmt::format("unknown flag '{}'{}", flag, DidYouMean(flag, known)));
+  }
+  return out;
 }
 
 }  // namespace
@@ -105,13 +139,15 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   AddReportFlags(run, o);
 
   CLI::App* validate = app.add_subcommand("validate", "Load and check scenario files without running them");
+  validate->footer("Exit codes: 0 every file is a valid scenario; 2 usage error, or a file is not valid.");
   validate->add_option("paths", o->paths, "Scenario files or folders")->required();
   validate->add_flag("-r,--recursive", o->recursive, "Include subfolders");
 
   CLI::App* list = app.add_subcommand("list", "List backends, scenarios or report formats");
+  list->footer("Exit codes: 0 listed; 2 usage or input error (a bad scenario, a plugin that cannot be loaded).");
   list->add_option("what", o->list_what, "backends | scenarios | formats")
       ->required()
-      ->check(CLI::IsMember({"backends", "scenarios", "formats"}));
+      ->check(OneOf({"backends", "scenarios", "formats"}));
   list->add_option("paths", o->paths, "For `list scenarios`: files or folders (default: the bundled ones)");
   list->add_flag("-r,--recursive", o->recursive, "Include subfolders");
   list->add_flag("-v,--verbose", o->verbose, "Backends: the promise with its source, and what may overlap iteration");
@@ -120,19 +156,30 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                  "Do not load the plugins built with mapstress (the Go backends of each Go toolchain)");
 
   CLI::App* check = app.add_subcommand("check", "Check saved history files (.jsonl or .jsonl.gz) again");
+  check->footer(
+      "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error;\n"
+      "3 inconclusive (nothing checkable was recorded).");
   check->add_option("files", o->paths, "History files or folders of them")->required();
   check->add_option("--guarantee", o->guarantee, "Re-grade as this promise: snapshot | weak | none")
-      ->check(CLI::IsMember({"snapshot", "weak", "none"}));
+      ->check(OneOf({"snapshot", "weak", "none"}));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
+  merge->footer(
+      "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error (a bad\n"
+      "report; shards missing, repeated or from another run without --allow-partial); 3 inconclusive;\n"
+      "130 a merged run had been interrupted.");
   merge->add_option("files", o->paths, "JSON reports written by --format json")->required();
+  merge->add_flag("--allow-partial", o->allow_partial,
+                  "Merge even when shards of the run are missing, repeated or from another run (the output is "
+                  "marked partial); without it that is an error (exit 2)");
   AddReportFlags(merge, o);
 
   CLI::App* exp = app.add_subcommand("export", "Export a history file for other checkers");
+  exp->footer("Exit codes: 0 written; 2 usage or input error (a bad history file, an output that cannot be written).");
   exp->add_option("--to", o->export_to, "Target format: jepsen (EDN history of the point operations)")
-      ->check(CLI::IsMember({"jepsen"}));
+      ->check(OneOf({"jepsen"}));
   exp->add_option("file", o->paths, "History file")->required();
   exp->add_option("-o,--output", o->export_out, "Output file (default: standard output)");
 
@@ -158,8 +205,15 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string sub;
-    for (const CLI::App* s : app.get_subcommands()) sub = s->get_name();
-    std::cerr << "mapstress" << (sub.empty() ? "" : " " + sub) << ": " << e.what() << "\n"
+    const CLI::App* cmd = &app;
+    for (const CLI::App* s : app.get_subcommands()) {
+      sub = s->get_name();
+      cmd = s;
+    }
+    std::vector<std::string> unknown;
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) unknown = UnknownFlags(*cmd, argc, argv);
+    std::string what = unknown.empty() ? e.what() : fmt::format("{}", fmt::join(unknown, "; "));
+    std::cerr << "mapstress" << (sub.empty() ? "" : " " + sub) << ": " << what << "\n"
               << "Run 'mapstress " << (sub.empty() ? "" : sub + " ") << "--help' for usage.\n";
     return 2;
   }

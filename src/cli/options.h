@@ -43,6 +43,8 @@ struct Options {
   std::string report_dir;
   bool no_color = false;
   bool no_progress = false;
+  // merge
+  bool allow_partial = false;
   // list
   std::string list_what;  // backends | scenarios | formats
   bool verbose = false;

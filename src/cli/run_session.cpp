@@ -14,6 +14,7 @@
 #include "core/suggest.h"
 #include "engine/clock.h"
 #include "history/history_file.h"
+#include "report/number_format.h"
 #include "report/progress_line.h"
 #include "report/report_writer.h"
 #include "report/terminal.h"
@@ -57,11 +58,11 @@ bool RunSession::Prepare(const Options& options) {
     return false;
   };
   if (!BuildRegistry(options.plugins, !options.no_bundled_plugins, &registry_)) return false;
+  std::string error;
   std::vector<std::string> paths = options.paths;
-  if (paths.empty()) paths.push_back(DefaultScenarioDir());
+  if (!DefaultScenarioPaths(&paths, &error)) return fail(error);
   if (!LoadScenarios(paths, options.recursive, &scenarios_)) return false;
 
-  std::string error;
   PlanRequest request;
   request.backends = options.backends;
   request.filter = options.filter;
@@ -127,6 +128,7 @@ bool RunSession::Prepare(const Options& options) {
   }
 
   color_ = !options.no_color && UseColor(stdout);
+  width_ = TerminalWidth(stdout);
   context_ = MakeRunContext(options.command_line);
   context_.clock = InitClock();
   context_.clock.fence_window_ns =
@@ -138,6 +140,15 @@ bool RunSession::Prepare(const Options& options) {
     const BackendInfo* b = registry_.Find(c.backend);
     if (b != nullptr && !b->build.empty()) context_.backend_builds[b->name] = b->build;
   }
+  context_.shard_index = plan_.shard_index;
+  context_.shard_count = plan_.shard_count;
+  context_.plan_cases = plan_.all_cases;
+  context_.plan = PlanFingerprint(
+      plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
+              fmt::format("trials {}", context_.trials), "time-budget " + options.time_budget,
+              "fence-window " + options.fence_window, fmt::format("expect {}", fmt::join(options.expect, ",")),
+              fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
+              fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
 
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());
@@ -159,7 +170,7 @@ bool RunSession::Prepare(const Options& options) {
 }
 
 void RunSession::PrintSettings() {
-  std::fputs(RenderSettings(context_, warnings_, color_).c_str(), stdout);
+  std::fputs(RenderSettings(context_, warnings_, color_, width_).c_str(), stdout);
   if (!plan_.summary.empty()) std::fputs(plan_.summary.c_str(), stdout);
   std::fflush(stdout);
   double expected = 0;
@@ -179,7 +190,7 @@ void RunSession::PrintSettings() {
 void RunSession::Record(CaseReport report) {
   cases_.push_back(std::move(report));
   const CaseReport& r = cases_.back();
-  std::string text = RenderCaseResult(r, cases_.size(), plan_.cases.size(), color_);
+  std::string text = RenderCaseResult(r, cases_.size(), plan_.cases.size(), color_, width_);
   {
     std::unique_lock<std::mutex> hold;
     if (progress_line_) hold = progress_line_->Hold();
@@ -198,11 +209,11 @@ void RunSession::Record(CaseReport report) {
 
 void RunSession::Finish() {
   if (progress_line_) progress_line_->Stop();
-  std::string text = "\n" + RenderMatrix(cases_, color_) + "\n" + RenderSnapshotMatrix(cases_, color_) + "\n" +
-                     RenderPerformance(cases_, color_);
+  std::string text = "\n" + RenderMatrix(cases_, color_, width_) + "\n" + RenderSnapshotMatrix(cases_, color_, width_) +
+                     "\n" + RenderPerformance(cases_, color_);
   if (Interrupted()) {
-    text +=
-        fmt::format("interrupted: {} of {} cases finished; reports hold those\n", cases_.size(), plan_.cases.size());
+    text += fmt::format("interrupted: {} of {} finished; reports hold those\n", cases_.size(),
+                        CountOf(plan_.cases.size(), "case"));
   }
   std::fputs(text.c_str(), stdout);
   std::fflush(stdout);

@@ -52,6 +52,7 @@ class RunSession {
   std::unique_ptr<ReportWriter> writer_;
   std::unique_ptr<ProgressLine> progress_line_;
   bool color_ = false;
+  size_t width_ = 80;  // of stdout: TerminalWidth
 };
 
 }  // namespace mapstress

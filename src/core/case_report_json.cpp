@@ -132,16 +132,26 @@ json CheckResultToJson(const CheckResult& check) {
                         {"explanation", ValidUtf8(e.explanation)},
                         {"witnesses", std::move(witnesses)}});
   }
-  return {{"iterations",
-           {{"total", check.iterations},
-            {"snapshot", check.snapshot},
-            {"weak", check.weak},
-            {"anomalous", check.anomalous}}},
-          {"loads", check.loads},
-          {"anomalies", std::move(anomalies)},
-          {"key_counts", {{"wrong", check.key_wrong}, {"total", check.key_total}}},
-          {"events", check.events},
-          {"examples", std::move(examples)}};
+  json out = {{"iterations",
+               {{"total", check.iterations},
+                {"snapshot", check.snapshot},
+                {"weak", check.weak},
+                {"anomalous", check.anomalous}}},
+              {"loads", check.loads},
+              {"anomalies", std::move(anomalies)},
+              {"key_counts", {{"wrong", check.key_wrong}, {"total", check.key_total}}},
+              {"events", check.events},
+              {"examples", std::move(examples)}};
+  if (check.shares_known) {
+    json iterations_with = json::object(), loads_with = json::object();
+    for (int i = 0; i < kAnomalyCount; ++i) {
+      iterations_with[AnomalyName(static_cast<Anomaly>(i))] = check.iterations_with[i];
+      loads_with[AnomalyName(static_cast<Anomaly>(i))] = check.loads_with[i];
+    }
+    out["iterations_with"] = std::move(iterations_with);
+    out["loads_with"] = std::move(loads_with);
+  }
+  return out;
 }
 
 bool CheckResultFromJson(const json& j, CheckResult* check, std::string* error) {
@@ -160,6 +170,19 @@ bool CheckResultFromJson(const json& j, CheckResult* check, std::string* error) 
     FieldReader r(*a, "anomalies", error);
     for (int i = 0; i < kAnomalyCount; ++i) r.U64(AnomalyName(static_cast<Anomaly>(i)), &out.anomalies[i]);
     if (!r.ok()) return false;
+  }
+  // Both or neither: reports written before they existed have neither.
+  const json* iterations_with = top.Get("iterations_with", false);
+  const json* loads_with = top.Get("loads_with", false);
+  out.shares_known = iterations_with != nullptr && loads_with != nullptr;
+  if (out.shares_known) {
+    FieldReader ri(*iterations_with, "iterations_with", error);
+    FieldReader rl(*loads_with, "loads_with", error);
+    for (int i = 0; i < kAnomalyCount; ++i) {
+      ri.U64(AnomalyName(static_cast<Anomaly>(i)), &out.iterations_with[i]);
+      rl.U64(AnomalyName(static_cast<Anomaly>(i)), &out.loads_with[i]);
+    }
+    if (!ri.ok() || !rl.ok()) return false;
   }
   if (const json* k = top.Get("key_counts")) {
     FieldReader r(*k, "key_counts", error);
@@ -229,6 +252,10 @@ json CaseReportToJson(const CaseReport& report) {
   j["iterations"] = check["iterations"];
   j["loads"] = check["loads"];
   j["anomalies"] = check["anomalies"];
+  if (check.contains("iterations_with")) {
+    j["iterations_with"] = check["iterations_with"];
+    j["loads_with"] = check["loads_with"];
+  }
   json grading = json::object();
   for (int i = 0; i < kAnomalyCount; ++i) {
     grading[AnomalyName(static_cast<Anomaly>(i))] = GradeName(report.grading.anomaly[i]);
@@ -312,25 +339,29 @@ json BuildsToJson(const std::map<std::string, std::string>& builds) {
 
 json RunContextToJson(const RunContext& c) {
   json j = {{"tool_version", ValidUtf8(c.tool_version)},
-            {"host", ValidUtf8(c.host)},
-            {"cpus", c.cpus},
-            {"compiler", ValidUtf8(c.compiler)},
-            {"build_type", ValidUtf8(c.build_type)},
-            {"sanitized", c.sanitized},
-            {"seed", c.seed},
-            {"start_time", ValidUtf8(c.start_time)},
-            {"duration", ValidUtf8(c.duration)},
-            {"trials", c.trials},
-            {"command_line", ValidUtf8(c.command_line)},
-            {"clock",
-             {{"source", ValidUtf8(c.clock.source)},
-              {"resolution_ns", c.clock.resolution_ns},
-              {"read_cost_ns", c.clock.read_cost_ns},
-              {"fence_window_ns", c.clock.fence_window_ns},
-              {"cross_core_samples", c.clock.cross_core_samples},
-              {"cross_core_violations", c.clock.cross_core_violations},
-              {"trusted", c.clock.trusted},
-              {"note", ValidUtf8(c.clock.note)}}}};
+          {"host", ValidUtf8(c.host)},
+          {"cpus", c.cpus},
+          {"compiler", ValidUtf8(c.compiler)},
+          {"build_type", ValidUtf8(c.build_type)},
+          {"sanitized", c.sanitized},
+          {"seed", c.seed},
+          {"start_time", ValidUtf8(c.start_time)},
+          {"duration", ValidUtf8(c.duration)},
+          {"trials", c.trials},
+          {"command_line", ValidUtf8(c.command_line)},
+          {"plan", ValidUtf8(c.plan)},
+          {"plan_cases", c.plan_cases},
+          {"partial", c.partial},
+          {"clock",
+           {{"source", ValidUtf8(c.clock.source)},
+            {"resolution_ns", c.clock.resolution_ns},
+            {"read_cost_ns", c.clock.read_cost_ns},
+            {"fence_window_ns", c.clock.fence_window_ns},
+            {"cross_core_samples", c.clock.cross_core_samples},
+            {"cross_core_violations", c.clock.cross_core_violations},
+            {"trusted", c.clock.trusted},
+            {"note", ValidUtf8(c.clock.note)}}}};
+  if (c.shard_count > 0) j["shard"] = {{"index", c.shard_index}, {"count", c.shard_count}};
   if (!c.backend_builds.empty()) j["backend_builds"] = BuildsToJson(c.backend_builds);  // plugins only
   return j;
 }
@@ -356,6 +387,20 @@ bool RunContextFromJson(const json& j, RunContext* context, std::string* error) 
       if (r.ok()) out.backend_builds[it.key()] = it->get<std::string>();
     }
   }
+  // Absent in reports written before shards and plans were recorded.
+  if (const json* shard = r.Get("shard", false)) {
+    FieldReader sh(*shard, "context.shard", error);
+    sh.U32("index", &out.shard_index);
+    sh.U32("count", &out.shard_count);
+    if (!sh.ok()) return false;
+    if (out.shard_count == 0 || out.shard_index == 0 || out.shard_index > out.shard_count) {
+      sh.Fail(fmt::format("context.shard: expected 1 <= index <= count, got {}/{}", out.shard_index, out.shard_count));
+      return false;
+    }
+  }
+  r.String("plan", &out.plan, false);
+  r.U64("plan_cases", &out.plan_cases, false);
+  r.Bool("partial", &out.partial, false);
   if (const json* clock = r.Get("clock")) {
     FieldReader c(*clock, "context.clock", error);
     c.String("source", &out.clock.source);

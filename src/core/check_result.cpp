@@ -8,7 +8,12 @@ void CheckResult::Merge(const CheckResult& other, size_t max_examples) {
   weak += other.weak;
   anomalous += other.anomalous;
   loads += other.loads;
-  for (int i = 0; i < kAnomalyCount; ++i) anomalies[i] += other.anomalies[i];
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    anomalies[i] += other.anomalies[i];
+    iterations_with[i] += other.iterations_with[i];
+    loads_with[i] += other.loads_with[i];
+  }
+  shares_known = shares_known && other.shares_known;
   key_wrong += other.key_wrong;
   key_total += other.key_total;
   events += other.events;

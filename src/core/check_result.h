@@ -28,9 +28,14 @@ struct CheckResult {
   uint64_t anomalous = 0;                           // at least one other anomaly
   uint64_t loads = 0;                               // checked point loads
   std::array<uint64_t, kAnomalyCount> anomalies{};  // count per kind
-  uint64_t key_wrong = 0;  // missing + phantom + duplicate + stale_value + unknown_value entries
-  uint64_t key_total = 0;  // entries produced + entries that should have been (missing)
-  uint64_t events = 0;     // ops + iteration entries examined
+  // Per kind: iterations with at least one such anomaly, and loads that were one (stale_read,
+  // unknown_value). False `shares_known`: read from a report written before these existed.
+  std::array<uint64_t, kAnomalyCount> iterations_with{};
+  std::array<uint64_t, kAnomalyCount> loads_with{};
+  bool shares_known = true;
+  uint64_t key_wrong = 0;         // missing + phantom + duplicate + stale_value + unknown_value entries
+  uint64_t key_total = 0;         // entries produced + entries that should have been (missing)
+  uint64_t events = 0;            // ops + iteration entries examined
   // Return time (ns, the trial's clock) of the earliest-returning op with an anomaly other than
   // not_snapshot; -1 when none. After Merge: the smallest over the trials, each on its own clock.
   int64_t first_anomaly_ns = -1;

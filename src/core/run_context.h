@@ -33,6 +33,12 @@ struct RunContext {
   ClockCheck clock;
   std::string command_line;
   std::map<std::string, std::string> backend_builds;  // plugin backend -> what built it ("go1.22.12 linux/amd64")
+  // Which part of which plan this run is (absent in reports written before they existed: 0/0, "").
+  uint32_t shard_index = 0;  // 1..shard_count
+  uint32_t shard_count = 0;  // 1 = not sharded
+  std::string plan;          // fingerprint of the full case list, seed and settings (16 hex digits)
+  uint64_t plan_cases = 0;   // cases in the full plan, all shards together
+  bool partial = false;      // a merge that lacks shards (--allow-partial)
 };
 
 }  // namespace mapstress

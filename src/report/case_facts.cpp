@@ -5,15 +5,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "report/anomaly_share.h"
 #include "report/number_format.h"
 
 namespace mapstress {
 
-double AnomalyRate(const CaseReport& report, Anomaly kind) {
-  uint64_t total = kind == Anomaly::kStaleRead ? report.check.loads : report.check.iterations;
-  if (total == 0) return 0;
-  return static_cast<double>(report.check.Count(kind)) / static_cast<double>(total);
-}
+double AnomalyRate(const CaseReport& report, Anomaly kind) { return ShareOf(report.check, kind).Fraction(); }
 
 bool WorstAnomaly(const CaseReport& report, Anomaly* kind) {
   bool found = false;

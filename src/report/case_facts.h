@@ -15,7 +15,7 @@ namespace mapstress {
 // "clock tsc (res 0.4ns, cross-core ok)": the settings line's pieces.
 std::vector<std::string> SettingsFacts(const RunContext& context);
 
-// Observed count of `kind` per iteration (stale_read: per load); 0 when nothing was checked.
+// Share of iterations with `kind` (stale_read: of loads); 0 when nothing was checked.
 double AnomalyRate(const CaseReport& report, Anomaly kind);
 // The observed kind with the worst grade (ties: the highest rate); false when none was observed.
 bool WorstAnomaly(const CaseReport& report, Anomaly* kind);

@@ -7,6 +7,7 @@
 
 #include "core/case_report_json.h"
 #include "core/text_width.h"
+#include "report/anomaly_share.h"
 #include "report/case_facts.h"
 #include "report/number_format.h"
 #include "report/reporter.h"
@@ -88,8 +89,7 @@ std::string TestCase(const CaseReport& c) {
     for (int i = 0; i < kAnomalyCount; ++i) {
       Anomaly a = static_cast<Anomaly>(i);
       if (c.check.Count(a) == 0 || c.grading.Of(a) != Grade::kForbidden) continue;
-      message += fmt::format("{} {} {} ({})", first ? "" : ",", AnomalyName(a), c.check.Count(a),
-                             FormatPercent(AnomalyRate(c, a)));
+      message += (first ? " " : "; ") + CountAndShareText(ShareOf(c.check, a));
       first = false;
     }
     out += fmt::format("      <failure message=\"{}\" type=\"FORBIDDEN\">{}</failure>\n", Attr(message),
@@ -158,8 +158,9 @@ std::string RenderJunitReport(const ReportInput& input) {
   return fmt::format(
              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
-             input.interrupted ? "mapstress (interrupted)" : "mapstress", input.cases.size(), failures, errors,
-             Seconds(total_time)) +
+             std::string("mapstress") + (input.interrupted ? " (interrupted)" : "") +
+                 (input.context.partial ? " (partial)" : ""),
+             input.cases.size(), failures, errors, Seconds(total_time)) +
          suites + "</testsuites>\n";
 }
 

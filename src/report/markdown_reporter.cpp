@@ -8,6 +8,7 @@
 
 #include "core/case_report_json.h"
 #include "core/text_width.h"
+#include "report/anomaly_share.h"
 #include "report/case_facts.h"
 #include "report/number_format.h"
 #include "report/reporter.h"
@@ -56,8 +57,11 @@ std::string Cell(const CaseReport& c) {
   if (c.outcome == Outcome::kCrashed) return "💥 crashed";
   if (c.outcome == Outcome::kHung) return "⏳ hung";
   if (c.status == CaseStatus::kInconclusive) return "⚠️ inconclusive";
-  std::string rate = FormatPercent(ComputeRates(c.check).iteration_deviation.value);
-  return c.status == CaseStatus::kFail ? "❌ fail " + rate : "✅ pass " + rate;
+  Anomaly worst;
+  if (c.status == CaseStatus::kFail && WorstAnomaly(c, &worst)) return "❌ FAIL " + Md(AnomalyName(worst));
+  Rate rate = ComputeRates(c.check).iteration_deviation;
+  std::string pct = rate.count == 0 ? "0%" : FormatPercent(rate.value);
+  return c.status == CaseStatus::kFail ? "❌ FAIL " + pct : "✅ pass " + pct;
 }
 
 // The `matrix` report's cell: the verdict, the snapshot deviation and every anomaly kind seen;
@@ -101,20 +105,21 @@ std::string Matrix(const std::vector<CaseReport>& cases, std::string (*cell)(con
     }
     out += "\n";
   }
-  return out;
+  return out + "\n" + Md(MatrixLegend()) + "\n";
 }
 
 std::string Failure(const CaseReport& c) {
   std::string out = fmt::format("### {} × {}\n\n", Md(c.scenario), Md(c.backend));
-  out += fmt::format("{}, guarantee {}, {} iterations, {} loads, trials {}/{}, seed {}{}.\n\n", Md(c.scenario_path),
-                     GuaranteeName(c.guarantee), c.check.iterations, c.check.loads, c.trials_completed, c.trials,
-                     c.seed, c.truncated ? ", history truncated" : "");
-  out += "| anomaly | count | rate | expect | description |\n|---|---:|---:|---|---|\n";
+  out +=
+      fmt::format("{}, guarantee {}, {}, {}, trials {}/{}, seed {}{}.\n\n", Md(c.scenario_path),
+                  GuaranteeName(c.guarantee), CountOf(c.check.iterations, "iteration"), CountOf(c.check.loads, "load"),
+                  c.trials_completed, c.trials, c.seed, c.truncated ? ", history truncated" : "");
+  out += "| anomaly | count | seen | expect | description |\n|---|---:|---|---|---|\n";
   for (int i = 0; i < kAnomalyCount; ++i) {
     Anomaly a = static_cast<Anomaly>(i);
     if (c.check.Count(a) == 0) continue;
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", Md(AnomalyName(a)), c.check.Count(a),
-                       FormatPercent(AnomalyRate(c, a)), GradeName(c.grading.Of(a)), Md(AnomalyDescription(a)));
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", Md(AnomalyName(a)), FormatThousands(c.check.Count(a)),
+                       ShareText(ShareOf(c.check, a)), GradeName(c.grading.Of(a)), Md(AnomalyDescription(a)));
   }
   if (c.outcome == Outcome::kCrashed) {
     out += fmt::format("| crashed | – | – | {} | the case's process died{} |\n", GradeName(c.grading.crashed),
@@ -227,6 +232,15 @@ std::string RenderMarkdownReport(const ReportInput& input) {
   out += Settings(input.context) + "\n\n";
   if (input.interrupted) {
     out += "> **Interrupted:** the run was stopped early; this report holds the cases that finished.\n\n";
+  }
+  if (input.context.partial) {
+    out +=
+        "> **Partial:** merged from an incomplete or mixed set of shards (`merge --allow-partial`); cases of "
+        "the missing shards are not in this report.\n\n";
+  }
+  if (input.context.shard_count > 1) {
+    out += fmt::format("Shard {}/{} of plan {} ({} cases in all).\n\n", input.context.shard_index,
+                       input.context.shard_count, Md(input.context.plan), input.context.plan_cases);
   }
   if (input.cases.empty()) return out + "No case finished.\n";
   out += Matrix(input.cases) + "\n" + RenderTotals(input.cases) + "\n" + BackendSummary(input.cases);

@@ -37,4 +37,16 @@ std::string FormatNanos(double ns) {
   return fmt::format("{:.2f}s", ns / 1e9);
 }
 
+std::string FormatThousands(uint64_t n) {
+  std::string digits = fmt::format("{}", n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string CountOf(uint64_t n, const char* noun) { return FormatThousands(n) + " " + noun + (n == 1 ? "" : "s"); }
+
 }  // namespace mapstress

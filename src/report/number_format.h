@@ -1,6 +1,7 @@
 // Numbers as the reports print them: percentages, counts and durations in a few characters.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace mapstress {
@@ -11,5 +12,9 @@ std::string FormatPercent(double fraction);
 std::string FormatCount(double value);
 // 85 -> "85ns", 1234 -> "1.2µs", 3.4e6 -> "3.4ms"; below 10 ns one decimal ("0.4ns").
 std::string FormatNanos(double ns);
+// 5000 -> "5,000"
+std::string FormatThousands(uint64_t n);
+// (1, "case") -> "1 case", (5000, "load") -> "5,000 loads"
+std::string CountOf(uint64_t n, const char* noun);
 
 }  // namespace mapstress

@@ -77,12 +77,69 @@ bool ReadJsonReport(const std::string& path, ParsedReport* out, std::string* err
   return ParseJsonReport(doc, path, out, error);
 }
 
-bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std::string* error) {
+std::string ShardSetProblem(const std::vector<std::string>& paths, const std::vector<RunContext>& contexts) {
+  std::vector<std::string> problems;
+  for (size_t f = 0; f < paths.size(); ++f) {
+    if (contexts[f].shard_count == 0 || contexts[f].plan.empty()) {
+      problems.push_back(fmt::format("{} records no shard or plan (written before mapstress recorded them)", paths[f]));
+    }
+  }
+  if (!problems.empty()) return fmt::format("{}", fmt::join(problems, "; "));
+  // Group by plan and shard count: one group is one run's shards.
+  std::map<std::pair<std::string, uint32_t>, std::vector<size_t>> groups;
+  for (size_t f = 0; f < paths.size(); ++f) groups[{contexts[f].plan, contexts[f].shard_count}].push_back(f);
+  if (groups.size() > 1) {
+    std::vector<std::string> parts;
+    for (const auto& [key, files] : groups) {
+      std::vector<std::string> names;
+      for (size_t f : files) names.push_back(fmt::format("{} ({}/{})", paths[f], contexts[f].shard_index, key.second));
+      parts.push_back(fmt::format("plan {} of {} shards, seed {}: {}", key.first, key.second, contexts[files[0]].seed,
+                                  fmt::join(names, ", ")));
+    }
+    return fmt::format(
+        "the reports come from different runs (each run's shards share one plan: the same scenarios, "
+        "--backend, --filter, --seed, settings and shard count): {}",
+        fmt::join(parts, "; "));
+  }
+  const auto& [key, files] = *groups.begin();
+  uint32_t n = key.second;
+  std::vector<std::vector<size_t>> by_index(n + 1);
+  for (size_t f : files) by_index[contexts[f].shard_index].push_back(f);
+  for (uint32_t i = 1; i <= n; ++i) {
+    if (by_index[i].size() > 1) {
+      std::vector<std::string> names;
+      for (size_t f : by_index[i]) names.push_back(paths[f]);
+      problems.push_back(
+          fmt::format("shard {}/{} is given {} times ({})", i, n, by_index[i].size(), fmt::join(names, ", ")));
+    }
+  }
+  std::vector<std::string> missing;
+  for (uint32_t i = 1; i <= n; ++i) {
+    if (by_index[i].empty()) missing.push_back(fmt::format("{}/{}", i, n));
+  }
+  if (!missing.empty()) {
+    problems.push_back(fmt::format("missing shard{} {} of plan {} (seed {})", missing.size() == 1 ? "" : "s",
+                                   fmt::join(missing, ", "), key.first, contexts[files[0]].seed));
+  }
+  return fmt::format("{}", fmt::join(problems, "; "));
+}
+
+bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std::string* error, bool allow_partial) {
   MergedReport merged;
+  std::vector<ParsedReport> reports(paths.size());
+  std::vector<RunContext> contexts;
+  for (size_t f = 0; f < paths.size(); ++f) {
+    if (!ReadJsonReport(paths[f], &reports[f], error)) return false;
+    contexts.push_back(reports[f].context);
+  }
+  std::string problem = ShardSetProblem(paths, contexts);
+  if (!problem.empty() && !allow_partial) {
+    *error = problem + " (--allow-partial merges them anyway, marked partial)";
+    return false;
+  }
   std::map<std::pair<std::string, std::string>, std::string> owner;  // scenario x backend -> file
   for (size_t f = 0; f < paths.size(); ++f) {
-    ParsedReport report;
-    if (!ReadJsonReport(paths[f], &report, error)) return false;
+    ParsedReport& report = reports[f];
     if (f == 0) {
       merged.context = report.context;
     } else {
@@ -106,6 +163,12 @@ bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std:
       merged.cases.push_back(std::move(c));
     }
   }
+  // The merge stands for the whole plan: one shard of one, or partial.
+  merged.context.shard_index = 1;
+  merged.context.shard_count = 1;
+  merged.context.partial = !problem.empty();
+  for (const RunContext& c : contexts) merged.context.partial |= c.partial;
+  if (!problem.empty()) merged.notes.push_back("partial merge: " + problem);
   *out = std::move(merged);
   return true;
 }

@@ -30,8 +30,15 @@ struct MergedReport {
   std::vector<std::string> notes;  // differences worth telling (seeds, versions)
 };
 
-// Reads every file; false with an error naming the file on a bad file, and when the same
-// scenario × backend appears twice.
-bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std::string* error);
+// Reads every file; false with an error naming the file on a bad file, when the same
+// scenario × backend appears twice, and unless the files are every shard of one plan exactly
+// once (naming the missing, repeated or foreign shards). `allow_partial` merges such a set
+// anyway: context.partial is set and the notes say what is missing or mixed.
+bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std::string* error,
+                  bool allow_partial = false);
+
+// The shard check alone: "" when `contexts` (one per file in `paths`) are every shard of one
+// plan exactly once, else what is missing or mixed.
+std::string ShardSetProblem(const std::vector<std::string>& paths, const std::vector<RunContext>& contexts);
 
 }  // namespace mapstress

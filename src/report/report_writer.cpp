@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <set>
 
 #include "core/atomic_file.h"
@@ -58,6 +59,21 @@ std::string ReportPathIn(const std::string& dir, const ReporterInfo& reporter) {
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
+bool CreateReportDir(const std::string& dir, std::string* error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return true;
+  if (std::filesystem::exists(dir, ec)) {
+    *error = fmt::format("--report-dir: '{}' exists and is not a folder", dir);
+    return false;
+  }
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    *error = fmt::format("--report-dir: cannot create folder '{}': {}", dir, ec.message());
+    return false;
+  }
+  return true;
+}
+
 bool AddReportTargets(const std::vector<std::string>& formats, const std::vector<std::string>& outs,
                       const std::string& report_dir, ReportWriter* writer, std::string* error) {
   if (outs.size() > formats.size()) {
@@ -67,6 +83,7 @@ bool AddReportTargets(const std::vector<std::string>& formats, const std::vector
         outs.size(), formats.size());
     return false;
   }
+  if (!report_dir.empty() && !CreateReportDir(report_dir, error)) return false;
   if (formats.empty()) {
     if (report_dir.empty()) return true;
     for (const ReporterInfo& r : Reporters()) {

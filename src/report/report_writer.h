@@ -34,9 +34,13 @@ class ReportWriter {
 // DIR/mapstress.<ext> (mapstress.<ext> when `dir` is empty).
 std::string ReportPathIn(const std::string& dir, const ReporterInfo& reporter);
 
+// --report-dir DIR: creates DIR and its parents when missing; false with the reason otherwise.
+bool CreateReportDir(const std::string& dir, std::string* error);
+
 // The command line's --format (repeatable), --out (the path of the --format in the same
 // position) and --report-dir into `writer`. A --format without --out goes to
-// mapstress.<ext> in --report-dir or the current folder; --report-dir alone means every format.
+// mapstress.<ext> in --report-dir (created, with its parents) or the current folder;
+// --report-dir alone means every format.
 bool AddReportTargets(const std::vector<std::string>& formats, const std::vector<std::string>& outs,
                       const std::string& report_dir, ReportWriter* writer, std::string* error);
 

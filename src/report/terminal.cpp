@@ -1,6 +1,7 @@
 #include "report/terminal.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "core/case_report_json.h"
 #include "core/text_width.h"
+#include "report/anomaly_share.h"
 #include "report/case_facts.h"
 #include "report/number_format.h"
 
@@ -88,19 +90,16 @@ std::string FirstLine(std::string_view text) {
   return std::string(text.substr(0, nl));
 }
 
-// "scenario × backend" in at most `width` columns, cutting the scenario before the backend.
+// "scenario × backend" in at most `width` columns, cutting the scenario before the backend; neither
+// name is ever dropped.
 std::string CaseLabel(const std::string& scenario, const std::string& backend, size_t width) {
   std::string tail = " × " + backend;
   std::string full = scenario + tail;
   if (DisplayWidth(full) <= width) return full;
   size_t tail_w = DisplayWidth(tail);
   if (tail_w + 8 <= width) return TruncateToWidth(scenario, width - tail_w) + tail;
-  return TruncateToWidth(full, width);
-}
-
-std::string CountsText(const CaseReport& r) {
-  if (r.check.iterations > 0 || r.check.loads == 0) return fmt::format("{} it", r.check.iterations);
-  return fmt::format("{} loads", r.check.loads);
+  // A backend name too long even for that: both shortened, the scenario to 8 columns.
+  return TruncateToWidth(scenario, 8) + TruncateToWidth(tail, width > 12 ? width - 8 : 4);
 }
 
 // The matrix cell of one case, plain.
@@ -113,6 +112,8 @@ std::string MatrixCell(const CaseReport& r) {
   if (r.outcome == Outcome::kCrashed) return "crash";
   if (r.outcome == Outcome::kHung) return "hung";
   if (r.status == CaseStatus::kInconclusive) return "incon.";
+  Anomaly worst;
+  if (r.status == CaseStatus::kFail && WorstAnomaly(r, &worst)) return std::string("FAIL ") + AnomalyName(worst);
   Rate rate = ComputeRates(r.check).iteration_deviation;
   std::string pct = rate.count == 0 ? "0%" : FormatPercent(rate.value);
   return (r.status == CaseStatus::kFail ? "FAIL " : "pass ") + pct;
@@ -145,6 +146,20 @@ Grid MakeGrid(const std::vector<CaseReport>& cases) {
 
 }  // namespace
 
+size_t TerminalWidth(FILE* stream) {
+  const char* columns = std::getenv("COLUMNS");
+  if (columns != nullptr && columns[0] != '\0') {
+    char* end = nullptr;
+    long n = std::strtol(columns, &end, 10);
+    if (*end == '\0' && n >= 40) return static_cast<size_t>(std::min(n, 1000L));
+  }
+  struct winsize ws {};
+  if (stream != nullptr && isatty(fileno(stream)) && ioctl(fileno(stream), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) {
+    return ws.ws_col;
+  }
+  return kTerminalWidth;
+}
+
 bool UseColor(FILE* stream) {
   if (stream == nullptr || !isatty(fileno(stream))) return false;
   const char* no_color = std::getenv("NO_COLOR");
@@ -153,12 +168,12 @@ bool UseColor(FILE* stream) {
   return term == nullptr || std::strcmp(term, "dumb") != 0;
 }
 
-std::string RenderSettings(const RunContext& c, const std::vector<std::string>& warnings, bool color) {
+std::string RenderSettings(const RunContext& c, const std::vector<std::string>& warnings, bool color, size_t width) {
   std::vector<std::string> tokens = SettingsFacts(c);
   std::string out, line;
   for (const std::string& raw : tokens) {
-    std::string token = TruncateToWidth(raw, kTerminalWidth);
-    if (!line.empty() && DisplayWidth(line) + 2 + DisplayWidth(token) > kTerminalWidth) {
+    std::string token = TruncateToWidth(raw, width);
+    if (!line.empty() && DisplayWidth(line) + 2 + DisplayWidth(token) > width) {
       out += line + "\n";
       line.clear();
     }
@@ -170,26 +185,25 @@ std::string RenderSettings(const RunContext& c, const std::vector<std::string>& 
     size_t at = out.find("NOT TRUSTED");
     if (at != std::string::npos) out.replace(at, 11, Paint("NOT TRUSTED", kYellow, true));
   }
-  if (!c.clock.note.empty()) out += WrapText("clock note: " + Clean(c.clock.note), kTerminalWidth, "", "  ");
+  if (!c.clock.note.empty()) out += WrapText("clock note: " + Clean(c.clock.note), width, "", "  ");
   for (const std::string& w : warnings) {
-    std::string text = WrapText(Clean(w), kTerminalWidth, "warning: ", "         ");
+    std::string text = WrapText(Clean(w), width, "warning: ", "         ");
     if (color) text.replace(0, 8, Paint("warning:", kYellow, true));
     out += text;
   }
   return out;
 }
 
-std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool color) {
+std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool color, size_t width) {
   std::string prefix = fmt::format("[{}/{}] ", index, total);
   std::string verdict = VerdictWord(r.status);
-  std::string guarantee;  // dropped first when the line is too long
+  std::string guarantee = GuaranteeName(r.guarantee);  // on every line, so lines compare
   std::string detail;
   std::string grade_text;  // painted, at the end
   Grade grade = Grade::kAcceptable;
-  bool detail_is_reason = false;
+  Anomaly worst;
   if (r.status == CaseStatus::kUnsupported || r.status == CaseStatus::kError) {
     detail = Clean(FirstLine(r.message));
-    detail_is_reason = true;
   } else if (r.outcome == Outcome::kCrashed) {
     grade = r.grading.crashed;
     detail = "crashed" + (r.signal.empty() ? std::string() : " " + Clean(r.signal));
@@ -198,82 +212,81 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
     grade = r.grading.hung;
     detail = "hung";
     grade_text = "(" + GradeWord(grade) + ")";
+  } else if (r.status == CaseStatus::kInconclusive && !r.message.empty()) {
+    detail = Clean(FirstLine(r.message));
+  } else if (WorstAnomaly(r, &worst)) {
+    grade = r.grading.Of(worst);
+    detail = CountAndShareText(ShareOf(r.check, worst));
+    grade_text = "(" + GradeWord(grade) + ")";
+  } else if (r.check.iterations > 0 || r.check.loads == 0) {
+    detail = "no anomalies in " + CountOf(r.check.iterations, "iteration");
   } else {
-    guarantee = std::string(GuaranteeName(r.guarantee)) + "  ";
-    detail = CountsText(r) + "  ";
-    Anomaly worst;
-    if (r.status == CaseStatus::kInconclusive && !r.message.empty()) {
-      detail += Clean(FirstLine(r.message));
-      detail_is_reason = true;
-    } else if (WorstAnomaly(r, &worst)) {
-      grade = r.grading.Of(worst);
-      detail += std::string(AnomalyName(worst)) + " " + FormatPercent(AnomalyRate(r, worst));
-      grade_text = "(" + GradeWord(grade) + ")";
-    } else {
-      detail += "no anomalies";
+    detail = "no anomalies in " + CountOf(r.check.loads, "load");
+  }
+  std::string tail = grade_text.empty() ? detail : detail + " " + grade_text;
+  // One line when it fits; else the detail goes on indented lines below, so that nothing is cut.
+  // The scenario name is shortened only when the head alone does not fit; the backend never is.
+  std::string head_tail = "  " + verdict + "  " + guarantee;
+  size_t fixed = DisplayWidth(prefix) + DisplayWidth(head_tail);
+  std::string label = Clean(r.scenario) + " × " + Clean(r.backend);
+  std::string text;
+  if (fixed + DisplayWidth(label) + 2 + DisplayWidth(tail) <= width) {
+    text = prefix + label + head_tail + "  " + tail + "\n";
+  } else {
+    label = CaseLabel(Clean(r.scenario), Clean(r.backend), width > fixed ? width - fixed : 0);
+    std::string indent(std::min<size_t>(DisplayWidth(prefix), 8), ' ');
+    text = prefix + label + head_tail + "\n" + WrapText(tail, width, indent, indent);
+  }
+  // Paint the verdict and the grade (the text is the same with and without colour).
+  if (color) {
+    size_t at = text.find(head_tail);
+    text.replace(at + 2, verdict.size(), Paint(verdict, StatusStyle(r.status), true));
+    if (!grade_text.empty()) {
+      size_t g = text.rfind(grade_text);
+      if (g != std::string::npos) text.replace(g, grade_text.size(), Paint(grade_text, GradeStyle(grade), true));
     }
   }
-  if (!grade_text.empty()) detail += " ";
-  // Fit in kTerminalWidth: the guarantee word goes first, then a free-text reason gives way (down
-  // to 20 columns), then the label (down to 24), then whatever detail is left.
-  size_t fixed = DisplayWidth(prefix) + 2 + DisplayWidth(verdict) + 2;
-  size_t detail_w = DisplayWidth(detail) + DisplayWidth(grade_text);
-  std::string full_label = Clean(r.scenario) + " × " + Clean(r.backend);
-  if (fixed + DisplayWidth(full_label) + DisplayWidth(guarantee) + detail_w > kTerminalWidth) guarantee.clear();
-  detail = guarantee + detail;
-  detail_w += DisplayWidth(guarantee);
-  size_t keep_detail = detail_is_reason ? std::min<size_t>(detail_w, 20) : detail_w;
-  size_t label_room = kTerminalWidth > fixed + keep_detail ? kTerminalWidth - fixed - keep_detail : 0;
-  std::string label = CaseLabel(Clean(r.scenario), Clean(r.backend), std::max<size_t>(label_room, 24));
-  size_t used = fixed + DisplayWidth(label);
-  size_t detail_room = kTerminalWidth > used ? kTerminalWidth - used : 0;
-  if (detail_w > detail_room) {
-    detail = TruncateToWidth(detail + grade_text, detail_room);
-    grade_text.clear();
-  }
-  std::string line = prefix + label + "  " + Paint(verdict, StatusStyle(r.status), color) + "  " + detail +
-                     Paint(grade_text, GradeStyle(grade), color);
-  while (!line.empty() && line.back() == ' ') line.pop_back();
-  return line + "\n";
+  return text;
 }
 
-std::string RenderFailureTable(const CaseReport& r, bool color) {
+std::string RenderFailureTable(const CaseReport& r, bool color, size_t width) {
   std::string verdict = VerdictWord(r.status);
   std::string out =
-      TruncateToWidth(Clean(r.scenario) + " × " + Clean(r.backend) + ": ", kTerminalWidth - DisplayWidth(verdict)) +
+      TruncateToWidth(Clean(r.scenario) + " × " + Clean(r.backend) + ": ", width - DisplayWidth(verdict)) +
       Paint(verdict, StatusStyle(r.status), color) + "\n";
-  out += WrapText(fmt::format("guarantee {}, {} iterations, {} loads, trials {}/{}, seed {}{}",
-                              GuaranteeName(r.guarantee), r.check.iterations, r.check.loads, r.trials_completed,
-                              r.trials, r.seed, r.truncated ? ", history truncated" : ""),
-                  kTerminalWidth, "  ", "  ");
-  constexpr size_t kNameW = 13, kCountW = 9, kRateW = 7, kGradeW = 11;
-  constexpr size_t kDescColumn = kNameW + 1 + kCountW + 1 + kRateW + 2 + kGradeW + 2;
-  std::string indent(kDescColumn, ' ');
-  auto row = [&](const std::string& name, const std::string& count, const std::string& rate, Grade grade,
+  out += WrapText(fmt::format("guarantee {}, {}, {}, trials {}/{}, seed {}{}", GuaranteeName(r.guarantee),
+                              CountOf(r.check.iterations, "iteration"), CountOf(r.check.loads, "load"),
+                              r.trials_completed, r.trials, r.seed, r.truncated ? ", history truncated" : ""),
+                  width, "  ", "  ");
+  // One row per kind: name, occurrences, grade, then where it was seen; the description below.
+  constexpr size_t kNameW = 13, kCountW = 9, kGradeW = 11;
+  auto row = [&](const std::string& name, const std::string& count, Grade grade, const std::string& seen,
                  const std::string& description) {
-    std::string head = PadRight(name, kNameW) + " " + PadLeft(count, kCountW) + " " + PadLeft(rate, kRateW) + "  " +
+    std::string head = PadRight(name, kNameW) + " " + PadLeft(count, kCountW) + "  " +
                        PadPainted(GradeName(grade), kGradeW, GradeStyle(grade), color) + "  ";
-    std::string wrapped = WrapText(description, kTerminalWidth, indent, indent);
-    out += head + wrapped.substr(kDescColumn);
+    std::string line = head + TruncateToWidth(seen, width - DisplayWidth(head));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    out += WrapText(description, width, "  ", "  ");
   };
-  out += PadRight("ANOMALY", kNameW) + " " + PadLeft("COUNT", kCountW) + " " + PadLeft("RATE", kRateW) + "  " +
-         PadRight("EXPECT", kGradeW) + "  DESCRIPTION\n";
+  out +=
+      PadRight("ANOMALY", kNameW) + " " + PadLeft("COUNT", kCountW) + "  " + PadRight("EXPECT", kGradeW) + "  SEEN\n";
   bool any = false;
   for (int i = 0; i < kAnomalyCount; ++i) {
     Anomaly a = static_cast<Anomaly>(i);
     if (r.check.Count(a) == 0) continue;
     any = true;
-    row(AnomalyName(a), fmt::format("{}", r.check.Count(a)), FormatPercent(AnomalyRate(r, a)), r.grading.Of(a),
+    row(AnomalyName(a), FormatThousands(r.check.Count(a)), r.grading.Of(a), ShareText(ShareOf(r.check, a)),
         AnomalyDescription(a));
   }
   if (r.outcome == Outcome::kCrashed) {
     any = true;
-    row("crashed", "-", "-", r.grading.crashed,
+    row("crashed", "-", r.grading.crashed, "",
         "the case's process died" + (r.signal.empty() ? std::string() : " of " + Clean(r.signal)));
   }
   if (r.outcome == Outcome::kHung) {
     any = true;
-    row("hung", "-", "-", r.grading.hung, "the case did not finish within its time budget and was killed");
+    row("hung", "-", r.grading.hung, "", "the case did not finish within its time budget and was killed");
   }
   if (!any) out += "(no anomalies observed)\n";
   std::vector<const Example*> examples = ExamplesWorstFirst(r);
@@ -282,12 +295,12 @@ std::string RenderFailureTable(const CaseReport& r, bool color) {
     for (size_t i = 0; i < examples.size() && i < 3; ++i) {
       const Example& e = *examples[i];
       std::string key = e.kind == Anomaly::kNotSnapshot && e.key == 0 ? "" : fmt::format(", key {}", e.key);
-      out += WrapText(fmt::format("{}. {}{}: {}", i + 1, AnomalyName(e.kind), key, Clean(e.explanation)),
-                      kTerminalWidth, "  ", "     ");
-      for (const std::string& w : e.witnesses) out += WrapText(Clean(w), kTerminalWidth, "     - ", "       ");
+      out += WrapText(fmt::format("{}. {}{}: {}", i + 1, AnomalyName(e.kind), key, Clean(e.explanation)), width, "  ",
+                      "     ");
+      for (const std::string& w : e.witnesses) out += WrapText(Clean(w), width, "     - ", "       ");
     }
   }
-  if (!r.message.empty()) out += WrapText("message: " + Clean(r.message, true), kTerminalWidth, "", "  ");
+  if (!r.message.empty()) out += WrapText("message: " + Clean(r.message, true), width, "", "  ");
   return out;
 }
 
@@ -310,34 +323,39 @@ namespace {
 
 // Scenarios down, backends across, `cell` in each; column blocks that fit in 80 columns.
 std::string RenderGrid(const std::vector<CaseReport>& cases, const std::function<std::string(const CaseReport&)>& cell,
-                       bool color) {
+                       bool color, size_t width) {
   Grid grid = MakeGrid(cases);
   size_t scenario_w = DisplayWidth("SCENARIO");
   for (const std::string& s : grid.scenario_names) scenario_w = std::max(scenario_w, DisplayWidth(s));
-  scenario_w = std::min<size_t>(scenario_w, 32);
+  // Backend names are shown whole (up to all but 14 columns); the scenario column takes what
+  // the widest backend column leaves, at least 12, so scenario names are shortened first.
+  size_t backend_cap = width > 26 ? width - 14 : 12;
   std::vector<size_t> widths;
+  size_t widest = 0;
   for (size_t i = 0; i < grid.backends.size(); ++i) {
     const std::string& b = grid.backends[i];
-    size_t w = std::min<size_t>(DisplayWidth(grid.backend_names[i]), 24);
+    size_t w = std::min<size_t>(DisplayWidth(grid.backend_names[i]), backend_cap);
     for (const std::string& s : grid.scenarios) {
       auto it = grid.cells.find({s, b});
       if (it != grid.cells.end()) w = std::max(w, DisplayWidth(cell(*it->second)));
     }
     widths.push_back(w);
+    widest = std::max(widest, w);
   }
+  scenario_w = std::min(scenario_w, std::max<size_t>(12, width > widest + 2 ? width - widest - 2 : 0));
   std::string out;
   size_t next = 0;
   while (next < grid.backends.size()) {
     // One block: as many backend columns as fit beside the scenario column (at least one).
     size_t end = next, used = scenario_w;
-    while (end < grid.backends.size() && (end == next || used + 2 + widths[end] <= kTerminalWidth)) {
+    while (end < grid.backends.size() && (end == next || used + 2 + widths[end] <= width)) {
       used += 2 + widths[end];
       ++end;
     }
     if (!out.empty()) out += "\n";
     std::string header = PadRight("SCENARIO", scenario_w);
     for (size_t b = next; b < end; ++b)
-      header += "  " + PadRight(TruncateToWidth(grid.backend_names[b], 24), widths[b]);
+      header += "  " + PadRight(TruncateToWidth(grid.backend_names[b], widths[b]), widths[b]);
     while (!header.empty() && header.back() == ' ') header.pop_back();
     out += Paint(header, kBold, color) + "\n";
     for (size_t si = 0; si < grid.scenarios.size(); ++si) {
@@ -361,21 +379,28 @@ std::string RenderGrid(const std::vector<CaseReport>& cases, const std::function
 
 }  // namespace
 
-std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color) {
-  std::string out = RenderGrid(cases, MatrixCell, color);
-  if (!out.empty()) out += "\n";
+const char* MatrixLegend() {
+  return "N% of iterations had an anomaly (not_snapshot aside); FAIL kind: worst FORBIDDEN";
+}
+
+std::string RenderMatrix(const std::vector<CaseReport>& cases, bool color, size_t width) {
+  std::string out = RenderGrid(cases, MatrixCell, color, width);
+  if (!out.empty()) out += Paint(WrapText(MatrixLegend(), width, "", "  "), kDim, color) + "\n";
   return out + RenderTotals(cases);
 }
 
-std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color) {
+std::string RenderSnapshotMatrix(const std::vector<CaseReport>& cases, bool color, size_t width) {
   auto cell = [](const CaseReport& c) -> std::string {
     if (c.check.iterations == 0)
       return c.outcome == Outcome::kCrashed ? "crash" : c.outcome == Outcome::kHung ? "hung" : "-";
     return FormatPercent(ComputeRates(c.check).snapshot_deviation.value);
   };
-  std::string grid = RenderGrid(cases, cell, false);
+  std::string grid = RenderGrid(cases, cell, false, width);
   if (grid.empty()) return "";
-  return Paint("SNAPSHOT DEVIATION (share of iterations that match no single instant)", kBold, color) + "\n" + grid;
+  return Paint("SNAPSHOT DEVIATION", kBold, color) + "\n" + grid +
+         Paint(WrapText("N%: share of iterations that match no single instant of the map; -: no iteration", width, "",
+                        "  "),
+               kDim, color);
 }
 
 std::string RenderPerformance(const std::vector<CaseReport>& cases, bool color) {
