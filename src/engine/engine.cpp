@@ -342,12 +342,12 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
     if (g.lockstep > 0) ++barriers[spec.group].members;
     parkable[spec.global] = g.lockstep == 0;  // a parked member would hold its group's barrier
   }
-  NoiseTrial noise(settings.noise, Mix64(seed ^ trial), static_cast<uint32_t>(specs.size()), shared.budget_ticks,
+  NoiseTrial noise(settings.noise, MixHash(seed ^ trial), static_cast<uint32_t>(specs.size()), shared.budget_ticks,
                    TicksPerNano(), parkable);
   shared.noise = &noise;
   // Wakes up on each CPU every few microseconds (noise on): preemptions at random instructions.
   std::optional<PreemptionInjector> injector;
-  injector.emplace(settings.noise, Mix64(seed ^ trial ^ 0x70726565ull), static_cast<uint32_t>(specs.size()));
+  injector.emplace(settings.noise, MixHash(seed ^ trial ^ 0x70726565ull), static_cast<uint32_t>(specs.size()));
   std::vector<std::thread> threads;
   threads.reserve(specs.size());
   for (const auto& spec : specs) {

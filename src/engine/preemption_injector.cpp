@@ -36,7 +36,7 @@ PreemptionInjector::PreemptionInjector(NoiseMode mode, uint64_t seed, uint32_t m
   SleepRange(mode, &lo, &hi);
   for (size_t i = 0; i < cpus.size(); ++i) {
     const int cpu = cpus[i];
-    const uint64_t thread_seed = Mix64(seed ^ (0x696e6a6563746f72ull + i));
+    const uint64_t thread_seed = MixHash(seed ^ (0x696e6a6563746f72ull + i));
     threads_.emplace_back([this, cpu, thread_seed, lo, hi] {
       cpu_set_t one;
       CPU_ZERO(&one);

@@ -7,6 +7,7 @@
 #include <limits>
 #include <thread>
 
+#include "core/mix_hash.h"
 #include "engine/clock.h"
 
 namespace mapstress {
@@ -56,7 +57,7 @@ NoiseTrial::NoiseTrial(NoiseMode mode, uint64_t seed, uint32_t workers, uint64_t
   // Park someone only where there is someone to park: at most one runner per CPU, and never
   // all candidates at once.
   runners_ = candidates <= 2 ? candidates : std::clamp(AvailableCpus(), 1u, candidates - 1);
-  Rng rng(Mix64(seed ^ 0x7063745f6e6f6973ull));
+  Rng rng(MixHash(seed ^ 0x7063745f6e6f6973ull));
   std::vector<uint32_t> order(workers);
   for (uint32_t i = 0; i < workers; ++i) order[i] = i;
   for (uint32_t i = workers; i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
@@ -103,7 +104,7 @@ ScheduleNoise::ScheduleNoise(NoiseTrial* trial, uint64_t seed, uint32_t worker)
     : trial_(trial),
       mode_(trial != nullptr ? trial->mode() : NoiseMode::kOff),
       worker_(worker),
-      rng_(Mix64(seed ^ 0x6e6f697365ull)) {
+      rng_(MixHash(seed ^ 0x6e6f697365ull)) {
   // light relies on the preemption injector; heavy and pct also act at boundaries.
   boundary_countdown_ = mode_ == NoiseMode::kOff || mode_ == NoiseMode::kLight ? kNever : 1;
   inside_countdown_ = mode_ == NoiseMode::kOff ? kNever : NextInterval(16);
