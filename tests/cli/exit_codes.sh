@@ -26,6 +26,8 @@ expect_exit 2 "$MS" run "$WORK/mixed.json" --fence-window 2furlongs
 expect_contains "$WORK/err" "--fence-window: "
 expect_exit 2 "$MS" run "$WORK/mixed.json" --fence-window 1s
 expect_contains "$WORK/err" "--fence-window: expected at most 100ms, got 1s"
+expect_exit 2 "$MS" run "$WORK/mixed.json" --noise ligth
+expect_contains "$WORK/err" "--noise: expected off, light, heavy or pct, got 'ligth' (did you mean 'light'?)"
 # Every op fenced, and a wide window: both run clean on a correct map.
 expect_exit 0 "$MS" run "$WORK/mixed.json" --backend locked --fence-window 0
 expect_contains "$WORK/out" "fence every op"
