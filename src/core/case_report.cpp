@@ -89,6 +89,13 @@ Grade CaseReport::WorstObservedGrade() const {
   return worst;
 }
 
+void AddTrial(const CheckResult& check, const History& history, CaseReport* report) {
+  report->check.Merge(check, kMaxExamplesPerKind);
+  for (const Op& op : history.ops) ++report->ops[static_cast<int>(op.kind)].count;
+  report->truncated |= history.truncated;
+  ++report->trials_completed;
+}
+
 CaseStatus Verdict(const CaseReport& report) {
   if (report.status == CaseStatus::kError || report.status == CaseStatus::kUnsupported) {
     return report.status;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -74,20 +75,29 @@ bool ReadGzip(const std::string& path, std::string* text, std::string* error) {
 
 }  // namespace
 
-bool OutFile::Open(const std::string& path, const std::string& shown, bool gzip, std::string* error) {
-  if (gzip) {
+bool OutFile::Open(int fd, const std::string& shown, bool gzip, std::string* error) {
+#ifndef MAPSTRESS_HAVE_ZLIB
+  if (gzip) return Fail(error, shown, "gzip support is not compiled in (zlib was not found)");
+#endif
+  int own = dup(fd);
+  if (own < 0) return Fail(error, shown, std::strerror(errno));
 #ifdef MAPSTRESS_HAVE_ZLIB
+  if (gzip) {
     // Level 1: history JSON compresses ~10x even at the fastest level, and writing must keep up.
-    gz_ = gzopen(path.c_str(), "wb1");
-    if (gz_ == nullptr) return Fail(error, shown, std::strerror(errno));
+    gz_ = gzdopen(own, "wb1");
+    if (gz_ == nullptr) {
+      close(own);
+      return Fail(error, shown, std::strerror(errno));
+    }
     gzbuffer(gz_, 1 << 18);
     return true;
-#else
-    return Fail(error, shown, "gzip support is not compiled in (zlib was not found)");
-#endif
   }
-  file_ = std::fopen(path.c_str(), "wb");
-  if (file_ == nullptr) return Fail(error, shown, std::strerror(errno));
+#endif
+  file_ = fdopen(own, "wb");
+  if (file_ == nullptr) {
+    close(own);
+    return Fail(error, shown, std::strerror(errno));
+  }
   return true;
 }
 

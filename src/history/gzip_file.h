@@ -18,8 +18,9 @@ class OutFile {
   OutFile(const OutFile&) = delete;
   OutFile& operator=(const OutFile&) = delete;
 
-  // Opens `path`; errors name `shown` (the final name rather than the temporary one).
-  bool Open(const std::string& path, const std::string& shown, bool gzip, std::string* error);
+  // Writes to a dup() of `fd` (closed by Close()); errors name `shown` (the final name rather than
+  // the temporary one).
+  bool Open(int fd, const std::string& shown, bool gzip, std::string* error);
 
   bool Write(const std::string& data) {
 #ifdef MAPSTRESS_HAVE_ZLIB

@@ -2,16 +2,15 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "core/atomic_file.h"
 #include "core/contract.h"
 #include "core/suggest.h"
 #include "history/gzip_file.h"
@@ -406,10 +405,13 @@ bool WriteHistoryFile(const std::string& path, const History& history, std::stri
       return false;
     }
   }
-  static std::atomic<uint64_t> writes{0};
-  std::string temp = fmt::format("{}.tmp{}-{}", path, static_cast<long>(getpid()), writes++);
+  AtomicFile file;
+  if (!file.Open(path)) {
+    *error = fmt::format("{}: cannot write: {}", path, std::strerror(file.error_number()));
+    return false;
+  }
   OutFile out;
-  if (!out.Open(temp, path, path.ends_with(".gz"), error)) return false;
+  if (!out.Open(file.fd(), path, path.ends_with(".gz"), error)) return false;
   std::string buffer;
   buffer.reserve(kFlushBytes + 4096);
   AppendHeader(&buffer, history);
@@ -423,9 +425,12 @@ bool WriteHistoryFile(const std::string& path, const History& history, std::stri
   }
   ok = ok && out.Write(buffer);
   ok = out.Close() && ok;
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+  if (!ok) {
     *error = fmt::format("{}: cannot write: {}", path, std::strerror(errno));
-    std::remove(temp.c_str());
+    return false;  // `file` removes the temp file
+  }
+  if (!file.Commit()) {
+    *error = fmt::format("{}: cannot write: {}", path, std::strerror(file.error_number()));
     return false;
   }
   return true;

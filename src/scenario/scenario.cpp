@@ -21,13 +21,6 @@ uint32_t Scenario::TotalThreads() const {
   return n;
 }
 
-bool Scenario::HasRole(Role role) const {
-  for (const auto& g : threads) {
-    if (g.role == role) return true;
-  }
-  return false;
-}
-
 bool Scenario::Erases() const {
   for (const auto& g : threads) {
     if (g.role == Role::kDeleter || g.role == Role::kToggler) return true;

@@ -272,7 +272,6 @@ class Loader {
   bool ReadPrefill(const Json& v, KeySpec* keys) {
     const std::string pointer = "/keys/prefill";
     std::string got = Got(v, pointer);
-    std::string note = " (keys.count)";
     if (v.is_number_integer() || (v.is_number_float() && IsIntegerSyntax(got))) {
       return ReadUint(v, pointer, 0, keys->count, " (keys.count)", &keys->prefill);
     }
