@@ -7,6 +7,7 @@
 #include <cctype>
 #include <iostream>
 
+#include "core/guarantee.h"
 #include "core/suggest.h"
 #include "engine/engine.h"
 #include "scenario/scenario_loader.h"
@@ -161,7 +162,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
       "3 inconclusive (nothing checkable was recorded).");
   check->add_option("files", o->paths, "History files or folders of them")->required();
   check->add_option("--guarantee", o->guarantee, "Re-grade as this promise: snapshot | weak | none")
-      ->check(OneOf({"snapshot", "weak", "none"}));
+      ->check(OneOf(GuaranteeNames()));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
   AddReportFlags(check, o);
 

@@ -18,6 +18,7 @@ namespace mapstress {
 
 enum class Role : uint8_t { kWriter, kUpdater, kDeleter, kReader, kIterator, kMixed, kToggler };
 const char* RoleName(Role role);
+const std::vector<std::string>& RoleNames();  // in value order
 
 enum class Distribution : uint8_t { kUniform, kZipf, kHotset };
 enum class KeyOrder : uint8_t { kRandom, kSequential };
