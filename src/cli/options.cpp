@@ -7,6 +7,7 @@
 
 #include "cli/suggest.h"
 #include "engine/engine.h"
+#include "history/line_reader.h"
 #include "scenario/scenario_loader.h"
 
 namespace mapstress {
@@ -25,6 +26,21 @@ void AddReportFlags(CLI::App* cmd, Options* o) {
                   "(default: mapstress.<ext> in the current folder)");
   cmd->add_option("--report-dir", o->report_dir, "Write every format into DIR/mapstress.<ext>");
   cmd->add_flag("--no-color", o->no_color, "Never colour the terminal output (also: NO_COLOR set, or not a TTY)");
+}
+
+// Caps on each history file `check` and `export` read.
+void AddInputFlags(CLI::App* cmd, Options* o) {
+  cmd->add_option("--max-line-mb", o->max_line_mb,
+                  fmt::format("Longest line a history file may hold, in MiB (default {})", kDefaultMaxLineMb))
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  cmd->add_option(
+         "--max-input-mb", o->max_input_mb,
+         fmt::format("Most bytes one history file may hold once decompressed, in MiB (default {})", kDefaultMaxInputMb))
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
+  cmd->add_option("--input-timeout", o->input_timeout,
+                  fmt::format("A FIFO that sends nothing for this long fails (default {}s). History files must be "
+                              "regular files or FIFOs; devices and sockets are refused",
+                              kFifoIdleTimeout.count()));
 }
 
 }  // namespace
@@ -112,6 +128,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   check->add_option("--guarantee", o->guarantee, "Re-grade as this promise: snapshot | weak | none")
       ->check(CLI::IsMember({"snapshot", "weak", "none"}));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
+  AddInputFlags(check, o);
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
@@ -123,6 +140,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
       ->check(CLI::IsMember({"jepsen"}));
   exp->add_option("file", o->paths, "History file")->required();
   exp->add_option("-o,--output", o->export_out, "Output file (default: standard output)");
+  AddInputFlags(exp, o);
 
   // An unknown subcommand gets a suggestion before CLI11 sees it.
   if (argc > 1 && argv[1][0] != '-') {
