@@ -39,7 +39,7 @@ endif()
 # Broken plugins for the loader's tests, one defect each (tests/data/plugins/bad_plugin.c).
 if(MAPSTRESS_BUILD_TESTS)
   set(MAPSTRESS_BAD_PLUGINS no_symbol wrong_abi null_store name guarantee empty duplicate
-                            builtin_clash crash hang)
+                            builtin_clash crash hang fork noisy)
   foreach(kind ${MAPSTRESS_BAD_PLUGINS})
     add_library(bad_plugin_${kind} MODULE EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tests/data/plugins/bad_plugin.c)
     string(TOUPPER ${kind} _define)
