@@ -1,5 +1,6 @@
 #include "report/atomic_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -69,6 +70,55 @@ TEST(AtomicFileTest, CheckWritableRejectsBadPathsAndLeavesNothing) {
     EXPECT_NE(error.find("ro/report.json"), std::string::npos) << error;
     chmod((dir / "ro").c_str(), 0755);
   }
+}
+
+// A FIFO (like a device) is written into, never renamed over; nothing is created beside it.
+TEST(AtomicFileTest, WritesIntoAFifoWithoutReplacingIt) {
+  fixtures::TempDir dir;
+  std::string fifo = dir / "report.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  std::string error;
+  EXPECT_TRUE(IsStreamPath(fifo));
+  EXPECT_TRUE(CheckWritable(fifo, &error)) << error;
+  ASSERT_TRUE(WriteFileAtomically(fifo, "streamed", &error)) << error;
+  char buf[64] = {};
+  EXPECT_EQ(read(reader, buf, sizeof buf), 8);
+  EXPECT_EQ(std::string(buf), "streamed");
+  close(reader);
+  struct stat st {};
+  ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(FilesIn(dir.path()), 1u);
+}
+
+TEST(AtomicFileTest, DevicesAndOwnDescriptorsAreStreams) {
+  ASSERT_TRUE(IsStreamPath("/dev/null"));  // else the write below would replace /dev/null
+  EXPECT_TRUE(IsStreamPath("/dev/stdout"));
+  EXPECT_TRUE(IsStreamPath("/proc/self/fd/2"));
+  EXPECT_FALSE(IsStreamPath("/proc/self/fd/2x"));
+  std::string error;
+  EXPECT_TRUE(WriteFileAtomically("/dev/null", "gone", &error)) << error;
+  struct stat st {};
+  ASSERT_EQ(stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  EXPECT_FALSE(CheckWritable("/dev/full/mapstress.json", &error));
+  EXPECT_NE(error.find("/dev/full is not a folder"), std::string::npos) << error;
+}
+
+// A symlink to a report: the file it points to gets the new version, the link stays a link.
+TEST(AtomicFileTest, ReplacesTheTargetOfASymlink) {
+  fixtures::TempDir dir;
+  std::string real = dir / "real.json", link = dir / "link.json";
+  std::ofstream(real) << "old";
+  ASSERT_EQ(symlink(real.c_str(), link.c_str()), 0);
+  std::string error;
+  ASSERT_TRUE(WriteFileAtomically(link, "new", &error)) << error;
+  struct stat st {};
+  ASSERT_EQ(lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(Slurp(real), "new");
 }
 
 // A writer killed at a random moment leaves either an old or a new version, never a mix.

@@ -93,10 +93,13 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
                            FormatDuration(*request.time_budget), trials);
       return false;
     }
+    // Capped like --duration: a longer trial only grows the history past what the checker holds.
+    bool capped = per_trial > kMaxDuration;
+    if (capped) per_trial = std::chrono::duration_cast<Nanos>(kMaxDuration);
     plan->trial_duration = per_trial;
-    plan->summary +=
-        fmt::format("time budget {}: {} cases, {} trials, {} per trial (+20% for checking)\n",
-                    FormatDuration(*request.time_budget), plan->cases.size(), trials, FormatDuration(per_trial));
+    plan->summary += fmt::format("time budget {}: {} cases, {} trials, {} per trial{} (+20% for checking)\n",
+                                 FormatDuration(*request.time_budget), plan->cases.size(), trials,
+                                 FormatDuration(per_trial), capped ? " (the most a trial may last)" : "");
   }
   return true;
 }

@@ -67,6 +67,74 @@ void SaveHistory(const std::string& dir, const History& history) {
   }
 }
 
+// --max-line-mb, --max-input-mb and --input-timeout into caps for each history file read.
+bool MakeInputLimits(const Options& options, InputLimits* limits, std::string* error) {
+  if (options.max_line_mb) limits->max_line_bytes = options.max_line_mb << 20;
+  if (options.max_input_mb) limits->max_total_bytes = options.max_input_mb << 20;
+  if (!options.input_timeout.empty()) {
+    Nanos wait;
+    if (!ParseDuration(options.input_timeout, &wait, error)) {
+      *error = "--input-timeout: " + *error;
+      return false;
+    }
+    limits->fifo_idle =
+        std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+  }
+  return true;
+}
+
+// The history files `check` reads: files as given, folders as their *.jsonl and *.jsonl.gz files
+// (sorted). A folder without any is an input error, not a silent pass.
+bool CollectHistoryFiles(const std::vector<std::string>& paths, std::vector<std::string>* files, std::string* error) {
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p, ec)) {
+      files->push_back(p);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (std::filesystem::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().string();
+      if (name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")) found.push_back(name);
+    }
+    if (ec) {
+      *error = fmt::format("{}: cannot list the folder: {}", p, ec.message());
+      return false;
+    }
+    if (found.empty()) {
+      *error = fmt::format("{}: no history files (*.jsonl, *.jsonl.gz) in this folder", p);
+      return false;
+    }
+    std::sort(found.begin(), found.end());
+    files->insert(files->end(), found.begin(), found.end());
+  }
+  return true;
+}
+
+std::string GiB(uint64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1ull << 30)); }
+
+// Refuses a plan holding a case that would need more memory than the machine has, naming the
+// estimate and the knobs, before anything runs (an OOM kill reports nothing).
+bool CheckMemory(const std::vector<Scenario>& scenarios, const CasePlan& plan, const RunSettings& settings,
+                 std::string* error) {
+  uint64_t phys = PhysicalMemoryBytes();
+  std::vector<bool> seen(scenarios.size());
+  for (const PlannedCase& c : plan.cases) {
+    if (seen[c.scenario]) continue;
+    seen[c.scenario] = true;
+    const Scenario& s = scenarios[c.scenario];
+    MemoryEstimate e = EstimateCaseMemory(s, settings);
+    if (e.Total() <= phys) continue;
+    *error = fmt::format(
+        "{}: a case of this scenario needs about {} ({} for keys.count {} / keys.prefill {}, {} for the history "
+        "budget), more than this machine's {}: lower keys.count or keys.prefill in the scenario, or "
+        "--max-history-mb",
+        s.path, GiB(e.Total()), GiB(e.map_bytes), s.keys.count, s.keys.prefill, GiB(e.history_bytes), GiB(phys));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string DefaultScenarioDir() {
@@ -226,6 +294,8 @@ bool RunSession::Prepare(const Options& options) {
     settings_.on_history = [dir](const History& h) { SaveHistory(dir, h); };
   }
 
+  if (!CheckMemory(scenarios_, plan_, settings_, &error)) return fail(error);
+
   writer_ = std::make_unique<ReportWriter>();
   if (!AddReportTargets(options.formats, options.outs, options.report_dir, writer_.get(), &error) ||
       !writer_->Open(&error)) {
@@ -289,7 +359,7 @@ void RunSession::Record(CaseReport report) {
     std::fflush(stdout);
   }
   std::string error;
-  if (!writer_->Write(ReportInput{context_, cases_, Interrupted()}, &error)) {
+  if (!writer_->Write(ReportInput{context_, cases_, Interrupted(), plan_.cases.size()}, &error, /*last=*/false)) {
     std::cerr << "warning: " << error << "\n";
   }
   if (progress_line_ && cases_.size() < plan_.cases.size()) {
@@ -309,7 +379,8 @@ void RunSession::Finish() {
   std::fputs(text.c_str(), stdout);
   std::fflush(stdout);
   std::string error;
-  if (!writer_->Write(ReportInput{context_, cases_, Interrupted()}, &error)) std::cerr << "warning: " << error << "\n";
+  if (!writer_->Write(ReportInput{context_, cases_, Interrupted(), plan_.cases.size()}, &error))
+    std::cerr << "warning: " << error << "\n";
 }
 
 bool RunSession::Interrupted() const { return g_interrupted.load(); }
@@ -385,19 +456,10 @@ int CheckCommand(const Options& options) {
     return kExitError;
   }
   std::vector<std::string> files;
-  for (const auto& p : options.paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : std::filesystem::directory_iterator(p)) {
-        std::string name = e.path().string();
-        if (name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")) found.push_back(name);
-      }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(p);
-    }
+  InputLimits limits;
+  if (!MakeInputLimits(options, &limits, &error) || !CollectHistoryFiles(options.paths, &files, &error)) {
+    std::cerr << "error: " << error << "\n";
+    return kExitError;
   }
   bool color = !options.no_color && UseColor(stdout);
   RunContext context = MakeRunContext(options.command_line);
@@ -407,7 +469,7 @@ int CheckCommand(const Options& options) {
   // One case per scenario x backend; trials of the same case are merged in file order.
   for (const auto& file : files) {
     History h;
-    if (!ReadHistoryFile(file, &h, &error)) {
+    if (!ReadHistoryFile(file, limits, &h, &error)) {
       std::cerr << "error " << error << "\n";
       return kExitError;
     }
@@ -452,7 +514,7 @@ int MergeCommand(const Options& options) {
   MergedReport merged;
   if (!AddReportTargets(options.formats, options.outs, options.report_dir, &writer, &error) || !writer.Open(&error) ||
       !MergeReports(options.paths, &merged, &error) ||
-      !writer.Write(ReportInput{merged.context, merged.cases, merged.interrupted}, &error)) {
+      !writer.Write(ReportInput{merged.context, merged.cases, merged.interrupted, merged.planned}, &error)) {
     std::cerr << "error: " << error << "\n";
     return kExitError;
   }
@@ -465,7 +527,12 @@ int MergeCommand(const Options& options) {
 int ExportCommand(const Options& options) {
   History h;
   std::string error;
-  if (!ReadHistoryFile(options.paths[0], &h, &error)) {
+  InputLimits limits;
+  if (!MakeInputLimits(options, &limits, &error)) {
+    std::cerr << "error: " << error << "\n";
+    return kExitError;
+  }
+  if (!ReadHistoryFile(options.paths[0], limits, &h, &error)) {
     std::cerr << "error " << error << "\n";
     return kExitError;
   }

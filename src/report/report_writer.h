@@ -12,6 +12,7 @@ namespace mapstress {
 struct ReportTarget {
   const ReporterInfo* reporter = nullptr;
   std::string path;
+  bool stream = false;  // a device, FIFO or /dev/stdout: written once, by the last Write
 };
 
 class ReportWriter {
@@ -21,7 +22,8 @@ class ReportWriter {
   // Checks every path (folder exists and is writable, no path twice). Call before the run.
   bool Open(std::string* error);
   // Re-renders every file and replaces it atomically. Tries every file; returns the first error.
-  bool Write(const ReportInput& input, std::string* error);
+  // Stream targets are skipped unless `last` (a stream cannot be rewritten).
+  bool Write(const ReportInput& input, std::string* error, bool last = true);
 
   const std::vector<ReportTarget>& targets() const { return targets_; }
   bool empty() const { return targets_.empty(); }

@@ -399,6 +399,7 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
     } else {
       detail += "no anomalies";
     }
+    if (r.truncated && !detail_is_reason) detail += ", history truncated";
   }
   if (!grade_text.empty()) detail += " ";
   // Fit in kTerminalWidth: the guarantee word goes first, then a free-text reason gives way (down

@@ -156,6 +156,27 @@ std::string LineColumn(std::string_view text, size_t position) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
+// The 1-based position of the bracket that opens level kMaxDepth + 1 (strings skipped), for the
+// nesting error's line:column; 0 when there is none.
+size_t TooDeepPosition(std::string_view text) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return i + 1;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return 0;
+}
+
 bool IsIntegerSyntax(const std::string& raw) { return raw.find_first_of(".eE") == std::string::npos; }
 
 // floor(value * count) for a decimal literal 0 <= value <= 1, exactly (0.29 * 100 = 29).
@@ -611,7 +632,9 @@ bool ParseScenario(std::string_view text, const std::string& file, Scenario* out
     return false;
   }
   if (sax.too_deep_ || !parsed) {
-    *error = LoadError{file, "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
+    size_t at = TooDeepPosition(text);
+    *error =
+        LoadError{file, at ? LineColumn(text, at) : "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
     return false;
   }
   if (sax.has_duplicate_) {
