@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/run_session.h"
 #include "engine/engine.h"
 #include "report/exit_code.h"
 
@@ -36,5 +37,5 @@ int main(int argc, char** argv) {
 
   // Report: the matrix, failure tables, files; the exit code CI uses.
   session.Finish();
-  return ExitCodeFor(session.cases(), session.Interrupted());
+  return session.ExitCode();
 }

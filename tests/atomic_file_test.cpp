@@ -1,4 +1,4 @@
-#include "report/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -40,7 +40,7 @@ TEST(AtomicFileTest, WritesAndReplacesLeavingNoTempFile) {
   ASSERT_TRUE(WriteFileAtomically(path, "", &error)) << error;
   EXPECT_EQ(Slurp(path), "");
   EXPECT_EQ(FilesIn(dir.path()), 1u);
-  EXPECT_EQ(TempPathFor(path), path + ".tmp." + std::to_string(getpid()));
+  EXPECT_EQ(TempPathFor(path), path + ".tmp." + std::to_string(getpid()) + ".");
 }
 
 TEST(AtomicFileTest, FailsInAMissingFolder) {
@@ -119,6 +119,58 @@ TEST(AtomicFileTest, ReplacesTheTargetOfASymlink) {
   ASSERT_EQ(lstat(link.c_str(), &st), 0);
   EXPECT_TRUE(S_ISLNK(st.st_mode));
   EXPECT_EQ(Slurp(real), "new");
+}
+
+// The streaming form both writers use: nothing at `path` until Commit(); an abandoned file
+// leaves nothing behind, and the old version stays.
+TEST(AtomicFileTest, StreamsAndCommitsOrLeavesTheOldVersion) {
+  fixtures::TempDir dir;
+  std::string path = dir / "history.jsonl";
+  {
+    AtomicFile file;
+    ASSERT_TRUE(file.Open(path));
+    EXPECT_EQ(file.temp_path().rfind(TempPathFor(path), 0), 0u);
+    EXPECT_EQ(file.temp_path().size(), TempPathFor(path).size() + 8);  // 8 random letters
+    ASSERT_TRUE(file.Write("one "));
+    ASSERT_TRUE(file.Write("two"));
+    EXPECT_FALSE(std::filesystem::exists(path));
+    ASSERT_TRUE(file.Commit());
+  }
+  EXPECT_EQ(Slurp(path), "one two");
+  {
+    AtomicFile file;
+    ASSERT_TRUE(file.Open(path));
+    ASSERT_TRUE(file.Write("half"));
+  }  // destroyed without Commit()
+  EXPECT_EQ(Slurp(path), "one two");
+  EXPECT_EQ(FilesIn(dir.path()), 1u);
+  AtomicFile missing;
+  EXPECT_FALSE(missing.Open(dir / "no/such/file"));
+  EXPECT_EQ(missing.error_number(), ENOENT);
+}
+
+// A name planted in a shared folder (a symlink to another file, at any temp name a writer might
+// pick) is never followed: temp names are random and opened with O_EXCL | O_NOFOLLOW.
+TEST(AtomicFileTest, APlantedSymlinkIsNeverFollowed) {
+  fixtures::TempDir dir;
+  std::string victim = dir / "victim.txt", path = dir / "report.json";
+  std::ofstream(victim) << "precious";
+  // The name an older mapstress would have used, and its shape with a few guesses.
+  ASSERT_EQ(symlink(victim.c_str(), (path + ".tmp." + std::to_string(getpid())).c_str()), 0);
+  ASSERT_EQ(symlink(victim.c_str(), (TempPathFor(path) + "aaaaaaaa").c_str()), 0);
+  std::string error;
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(WriteFileAtomically(path, "report", &error)) << error;
+  EXPECT_EQ(Slurp(victim), "precious");
+  EXPECT_EQ(Slurp(path), "report");
+  // A FIFO planted at the destination after the check is not renamed over.
+  AtomicFile file;
+  ASSERT_TRUE(file.Open(dir / "late.json"));
+  ASSERT_EQ(mkfifo((dir / "late.json").c_str(), 0600), 0);
+  ASSERT_TRUE(file.Write("x"));
+  EXPECT_FALSE(file.Commit());
+  struct stat st {};
+  ASSERT_EQ(lstat((dir / "late.json").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
 }
 
 // A writer killed at a random moment leaves either an old or a new version, never a mix.

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/suggest.h"
+#include "core/suggest.h"
 #include "engine/engine.h"
 #include "history/line_reader.h"
 #include "scenario/scenario_loader.h"

@@ -13,8 +13,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/case_report_json.h"
 #include "engine/child_process.h"
-#include "report/case_report_json.h"
 
 namespace mapstress {
 namespace {

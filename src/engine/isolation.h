@@ -6,7 +6,7 @@
 #include <atomic>
 #include <functional>
 
-#include "report/case_report.h"
+#include "core/case_report.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "cli/suggest.h"
-#include "report/atomic_file.h"
+#include "core/atomic_file.h"
+#include "core/suggest.h"
 
 namespace mapstress {
 
@@ -43,15 +43,24 @@ bool ReportWriter::Write(const ReportInput& input, std::string* error, bool last
     return false;
   }
   bool ok = true;
-  for (const ReportTarget& t : targets_) {
+  for (ReportTarget& t : targets_) {
     if (t.stream && !last) continue;
     std::string this_error;
-    if (!WriteFileAtomically(t.path, t.reporter->render(input), &this_error) && ok) {
+    t.failed = !WriteFileAtomically(t.path, t.reporter->render(input), &this_error);
+    if (t.failed && ok) {
       *error = this_error;
       ok = false;
     }
   }
   return ok;
+}
+
+std::vector<std::string> ReportWriter::Stale() const {
+  std::vector<std::string> out;
+  for (const ReportTarget& t : targets_) {
+    if (t.failed) out.push_back(t.path);
+  }
+  return out;
 }
 
 std::string ReportPathIn(const std::string& dir, const ReporterInfo& reporter) {

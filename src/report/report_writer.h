@@ -13,6 +13,7 @@ struct ReportTarget {
   const ReporterInfo* reporter = nullptr;
   std::string path;
   bool stream = false;  // a device, FIFO or /dev/stdout: written once, by the last Write
+  bool failed = false;  // the latest write of this file failed
 };
 
 class ReportWriter {
@@ -26,6 +27,8 @@ class ReportWriter {
   bool Write(const ReportInput& input, std::string* error, bool last = true);
 
   const std::vector<ReportTarget>& targets() const { return targets_; }
+  // The files whose latest write failed (full disk, removed folder): stale or missing on disk.
+  std::vector<std::string> Stale() const;
   bool empty() const { return targets_.empty(); }
 
  private:

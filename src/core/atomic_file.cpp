@@ -1,11 +1,15 @@
-#include "report/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -53,6 +57,7 @@ bool IsStreamTarget(const std::string& path, struct stat* st) {
 
 bool WriteStream(const std::string& path, std::string_view content, std::string* error) {
   int own = OwnDescriptor(path);
+  if (own >= 0) std::fflush(nullptr);  // what stdio holds for that descriptor comes first
   int fd = own >= 0 ? own : open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
   bool ok = fd >= 0 && WriteAll(fd, content);
   int saved = errno;
@@ -80,38 +85,81 @@ bool IsStreamPath(const std::string& path) {
   return IsStreamTarget(path, &st);
 }
 
-std::string TempPathFor(const std::string& path) { return fmt::format("{}.tmp.{}", path, getpid()); }
+std::string TempPathFor(const std::string& path) { return fmt::format("{}.tmp.{}.", path, getpid()); }
 
-bool WriteFileAtomically(const std::string& shown, std::string_view content, std::string* error) {
+AtomicFile::~AtomicFile() { Abort(); }
+
+// The temp file: TempPathFor(path) plus 8 random letters, created exclusively (O_EXCL and
+// O_NOFOLLOW: a name planted in a shared folder, symlink or not, is never opened), beside the
+// file a symlink points to (the link stays a link).
+bool AtomicFile::Open(const std::string& path) {
+  Abort();
+  path_ = ResolvedTarget(path);
+  static constexpr char kLetters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    unsigned char random[8];
+    if (getrandom(random, sizeof random, 0) != static_cast<ssize_t>(sizeof random)) {
+      uint64_t mix = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) + attempt;
+      std::memcpy(random, &mix, sizeof random);
+    }
+    std::string temp = TempPathFor(path_);
+    for (unsigned char r : random) temp.push_back(kLetters[r % (sizeof kLetters - 1)]);
+    fd_ = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd_ >= 0) {
+      temp_ = temp;
+      return true;
+    }
+    if (errno != EEXIST) break;
+  }
+  errno_ = errno;
+  return false;
+}
+
+bool AtomicFile::Write(std::string_view content) { return WriteAll(fd_, content) || Fail(); }
+
+bool AtomicFile::Commit() {
+  if (fd_ < 0) return false;
+  if (fsync(fd_) != 0) return Fail();
+  int fd = fd_;
+  fd_ = -1;
+  if (close(fd) != 0) return Fail();
+  // Never rename over what is not a regular file (a FIFO or device planted since Open).
   struct stat st {};
-  if (IsStreamTarget(shown, &st)) return WriteStream(shown, content, error);
-  std::string path = ResolvedTarget(shown);
-  std::string temp = TempPathFor(path);
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = fmt::format("cannot write {}: {}", temp, std::strerror(errno));
-    return false;
+  if (lstat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+    return Fail();
   }
-  bool ok = WriteAll(fd, content) && fsync(fd) == 0;
-  int saved = ok ? 0 : errno;
-  if (close(fd) != 0 && ok) {
-    ok = false;
-    saved = errno;
-  }
-  if (ok && rename(temp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    saved = errno;
-  }
-  if (!ok) {
-    *error = fmt::format("cannot write {}: {}", shown, std::strerror(saved));
-    unlink(temp.c_str());
-    return false;
-  }
+  if (rename(temp_.c_str(), path_.c_str()) != 0) return Fail();
+  temp_.clear();
   // Make the rename itself durable; a folder that cannot be synced is not an error.
-  int dir = open(FolderOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dir = open(FolderOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     fsync(dir);
     close(dir);
+  }
+  return true;
+}
+
+void AtomicFile::Abort() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  if (!temp_.empty()) unlink(temp_.c_str());
+  temp_.clear();
+}
+
+bool AtomicFile::Fail() {
+  errno_ = errno;
+  Abort();
+  return false;
+}
+
+bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error) {
+  struct stat st {};
+  if (IsStreamTarget(path, &st)) return WriteStream(path, content, error);
+  AtomicFile file;
+  if (!file.Open(path) || !file.Write(content) || !file.Commit()) {
+    *error = fmt::format("cannot write {}: {}", path, std::strerror(file.error_number()));
+    return false;
   }
   return true;
 }
@@ -140,14 +188,11 @@ bool CheckWritable(const std::string& shown, std::string* error) {
     *error = fmt::format("cannot write {}: it is a folder", shown);
     return false;
   }
-  std::string temp = TempPathFor(path);
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = fmt::format("cannot write {}: {}", shown, std::strerror(errno));
+  AtomicFile probe;  // removed again by its destructor
+  if (!probe.Open(path)) {
+    *error = fmt::format("cannot write {}: {}", shown, std::strerror(probe.error_number()));
     return false;
   }
-  close(fd);
-  unlink(temp.c_str());
   return true;
 }
 
