@@ -85,7 +85,7 @@ TEST(ScenarioLoader, Defaults) {
   LoadError e;
   ASSERT_TRUE(ParseScenario(With(R"({"count": 8})", R"([{"role": "reader"}])"), "f", &s, &e)) << e.ToString();
   EXPECT_FALSE(s.duration.has_value());
-  EXPECT_EQ(s.trials, kDefaultTrials);
+  EXPECT_EQ(s.trials, 1u);
   EXPECT_FALSE(s.seed.has_value());
   EXPECT_EQ(s.keys.distribution, Distribution::kUniform);
   EXPECT_DOUBLE_EQ(s.keys.theta, 0.99);

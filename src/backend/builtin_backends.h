@@ -24,7 +24,8 @@ BackendInfo CkHsBackend();        // ck_hs_map.cpp (optional)
 BackendInfo RedisHscanBackend();  // redis_maps.cpp (optional)
 BackendInfo RedisHgetallBackend();
 
-// faulty_maps.cpp: testing_only backends, each with one known bug.
+// testing_only backends, each with one known bug (faulty_maps.cpp; the first in
+// faulty_skip_on_resize_map.cpp).
 BackendInfo FaultySkipOnResizeBackend();    // skips keys while the table resizes -> missing
 BackendInfo FaultyLingeringEraseBackend();  // shows erased entries for a while -> phantom
 BackendInfo FaultyOldVersionBackend();      // returns a value from an older version -> stale_value

@@ -21,6 +21,7 @@ extern "C" {
 
 #include "backend/builtin_backends.h"
 #include "core/limits.h"
+#include "core/mix_hash.h"
 
 namespace mapstress {
 namespace {
@@ -32,14 +33,7 @@ struct Entry {
   uint64_t value;
 };
 
-unsigned long Mix(uint64_t key) {  // splitmix64 finalizer
-  key ^= key >> 30;
-  key *= 0xbf58476d1ce4e5b9ULL;
-  key ^= key >> 27;
-  key *= 0x94d049bb133111ebULL;
-  key ^= key >> 31;
-  return static_cast<unsigned long>(key);
-}
+unsigned long Mix(uint64_t key) { return static_cast<unsigned long>(MixHash(key)); }
 
 unsigned long HashEntry(const void* object, unsigned long seed) {
   return Mix(static_cast<const Entry*>(object)->key ^ seed);

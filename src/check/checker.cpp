@@ -3,12 +3,8 @@
 #include "check/checker.h"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <limits>
 #include <tuple>
 #include <utility>

@@ -20,7 +20,7 @@ enum class ValueLayout : uint8_t {
 };
 
 struct CheckOptions {
-  size_t max_examples = 3;  // per anomaly kind
+  size_t max_examples = kMaxExamplesPerKind;
   ValueLayout value_layout = ValueLayout::kAuto;
 };
 

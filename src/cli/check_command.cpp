@@ -95,10 +95,8 @@ int CheckCommand(const Options& options) {
     report->grading = ProfileFor(g);
     if (options.guarantee.empty()) ApplyOverrides(NamesToOverrides(h.grading), &report->grading);
     ApplyOverrides(overrides, &report->grading);
-    report->check.Merge(Check(h), CheckOptions{}.max_examples);
-    report->trials = ++report->trials_completed;
-    report->truncated |= h.truncated;
-    for (const Op& op : h.ops) ++report->ops[static_cast<int>(op.kind)].count;
+    AddTrial(Check(h), h, report);
+    report->trials = report->trials_completed;
     report->status = Verdict(*report);
   }
   for (size_t i = 0; i < cases.size(); ++i) {

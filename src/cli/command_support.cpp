@@ -116,10 +116,7 @@ RunContext MakeRunContext(const std::string& command_line) {
 }
 
 bool ParseExpectFlags(const std::vector<std::string>& flags, GradeOverrides* out, std::string* error) {
-  std::vector<std::string> kinds;
-  for (int i = 0; i < kAnomalyCount; ++i) kinds.push_back(AnomalyName(static_cast<Anomaly>(i)));
-  kinds.push_back("crashed");
-  kinds.push_back("hung");
+  const std::vector<std::string>& kinds = GradedKindNames();
   for (const auto& flag : flags) {
     size_t eq = flag.find('=');
     std::string kind = flag.substr(0, eq);

@@ -126,7 +126,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   CLI::App* check = app.add_subcommand("check", "Check saved history files (.jsonl or .jsonl.gz) again");
   check->add_option("files", o->paths, "History files or folders of them")->required();
   check->add_option("--guarantee", o->guarantee, "Re-grade as this promise: snapshot | weak | none")
-      ->check(CLI::IsMember({"snapshot", "weak", "none"}));
+      ->check(CLI::IsMember(GuaranteeNames()));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
   AddInputFlags(check, o);
   AddReportFlags(check, o);

@@ -3,48 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/name_table.h"
+
 namespace mapstress {
 
-const char* CaseStatusName(CaseStatus s) {
-  switch (s) {
-    case CaseStatus::kPass: return "pass";
-    case CaseStatus::kFail: return "fail";
-    case CaseStatus::kInconclusive: return "inconclusive";
-    case CaseStatus::kError: return "error";
-    case CaseStatus::kUnsupported: return "unsupported";
-  }
-  return "?";
-}
+namespace {
 
-bool ParseCaseStatus(const std::string& text, CaseStatus* out) {
-  for (CaseStatus s : {CaseStatus::kPass, CaseStatus::kFail, CaseStatus::kInconclusive, CaseStatus::kError,
-                       CaseStatus::kUnsupported}) {
-    if (text == CaseStatusName(s)) {
-      *out = s;
-      return true;
-    }
-  }
-  return false;
-}
+constexpr NameTable<CaseStatus, 5> kCaseStatusNames{{"pass", "fail", "inconclusive", "error", "unsupported"}};
+constexpr NameTable<Outcome, 3> kOutcomeNames{{"completed", "crashed", "hung"}};
 
-const char* OutcomeName(Outcome o) {
-  switch (o) {
-    case Outcome::kCompleted: return "completed";
-    case Outcome::kCrashed: return "crashed";
-    case Outcome::kHung: return "hung";
-  }
-  return "?";
-}
+}  // namespace
 
-bool ParseOutcome(const std::string& text, Outcome* out) {
-  for (Outcome o : {Outcome::kCompleted, Outcome::kCrashed, Outcome::kHung}) {
-    if (text == OutcomeName(o)) {
-      *out = o;
-      return true;
-    }
-  }
-  return false;
-}
+const char* CaseStatusName(CaseStatus s) { return kCaseStatusNames.Name(s); }
+bool ParseCaseStatus(const std::string& text, CaseStatus* out) { return kCaseStatusNames.Parse(text, out); }
+const char* OutcomeName(Outcome o) { return kOutcomeNames.Name(o); }
+bool ParseOutcome(const std::string& text, Outcome* out) { return kOutcomeNames.Parse(text, out); }
 
 Rate MakeRate(uint64_t count, uint64_t total) {
   Rate r;
@@ -87,6 +60,13 @@ Grade CaseReport::WorstObservedGrade() const {
   if (outcome == Outcome::kCrashed) worst = std::max(worst, grading.crashed);
   if (outcome == Outcome::kHung) worst = std::max(worst, grading.hung);
   return worst;
+}
+
+void AddTrial(const CheckResult& check, const History& history, CaseReport* report) {
+  report->check.Merge(check, kMaxExamplesPerKind);
+  for (const Op& op : history.ops) ++report->ops[static_cast<int>(op.kind)].count;
+  report->truncated |= history.truncated;
+  ++report->trials_completed;
 }
 
 CaseStatus Verdict(const CaseReport& report) {

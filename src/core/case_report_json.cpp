@@ -230,11 +230,10 @@ json CaseReportToJson(const CaseReport& report) {
   j["loads"] = check["loads"];
   j["anomalies"] = check["anomalies"];
   json grading = json::object();
-  for (int i = 0; i < kAnomalyCount; ++i) {
-    grading[AnomalyName(static_cast<Anomaly>(i))] = GradeName(report.grading.anomaly[i]);
+  for (int i = 0; i < kGradedKindCount; ++i) {
+    auto k = static_cast<GradedKind>(i);
+    grading[GradedKindName(k)] = GradeName(report.grading.Of(k));
   }
-  grading["crashed"] = GradeName(report.grading.crashed);
-  grading["hung"] = GradeName(report.grading.hung);
   j["grading"] = std::move(grading);
   Rates rates = ComputeRates(report.check);
   j["rates"] = {{"iteration_deviation", RateToJson(rates.iteration_deviation)},
@@ -294,8 +293,8 @@ bool CaseReportFromJson(const json& j, CaseReport* report, std::string* error) {
     for (int i = 0; i < kAnomalyCount; ++i) {
       gr.Enum(AnomalyName(static_cast<Anomaly>(i)), &out.grading.anomaly[i], ParseGrade, kGradeWords);
     }
-    gr.Enum("crashed", &out.grading.crashed, ParseGrade, kGradeWords);
-    gr.Enum("hung", &out.grading.hung, ParseGrade, kGradeWords);
+    gr.Enum(GradedKindName(GradedKind::kCrashed), &out.grading.crashed, ParseGrade, kGradeWords);
+    gr.Enum(GradedKindName(GradedKind::kHung), &out.grading.hung, ParseGrade, kGradeWords);
     if (!gr.ok()) return false;
   }
   // "rates" is derived from the counts and not read back.

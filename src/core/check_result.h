@@ -18,6 +18,9 @@ struct Example {
   std::vector<std::string> witnesses;  // "writer-1 store key=17 value=... [1.101s..1.102s]"
 };
 
+// Examples kept per anomaly kind, per case.
+inline constexpr size_t kMaxExamplesPerKind = 3;
+
 struct CheckResult {
   uint64_t iterations = 0;                          // checked iterations
   uint64_t snapshot = 0;                            // explainable at one instant

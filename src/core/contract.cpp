@@ -3,58 +3,70 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/name_table.h"
+
 namespace mapstress {
 namespace {
 
-struct AnomalyInfo {
-  const char* name;
-  const char* description;
+constexpr NameTable<GradedKind, kGradedKindCount> kGradedKindNames{{"missing", "phantom", "duplicate", "stale_value",
+                                                                    "unknown_value", "stale_read", "not_snapshot",
+                                                                    "crashed", "hung"}};
+constexpr const char* kAnomalyDescriptions[kAnomalyCount] = {
+    "a key present for the whole iteration was not visited",
+    "a key absent for the whole iteration was visited",
+    "a key was visited more than once in one iteration",
+    "a key was visited with a value superseded before, or written after, the iteration",
+    "a value that no write ever produced for that key (torn or garbage)",
+    "a point load returned a result not possible during the load",
+    "the iteration matches no single instant of the map",
 };
-constexpr AnomalyInfo kAnomalies[kAnomalyCount] = {
-    {"missing", "a key present for the whole iteration was not visited"},
-    {"phantom", "a key absent for the whole iteration was visited"},
-    {"duplicate", "a key was visited more than once in one iteration"},
-    {"stale_value", "a key was visited with a value superseded before, or written after, the iteration"},
-    {"unknown_value", "a value that no write ever produced for that key (torn or garbage)"},
-    {"stale_read", "a point load returned a result not possible during the load"},
-    {"not_snapshot", "the iteration matches no single instant of the map"},
-};
+static_assert(static_cast<int>(GradedKind::kNotSnapshot) == static_cast<int>(Anomaly::kNotSnapshot) &&
+                  static_cast<int>(GradedKind::kCrashed) == kAnomalyCount,
+              "GradedKind starts with the anomaly kinds, in the same order");
+constexpr NameTable<Grade, 3> kGradeNames{{"ACCEPTABLE", "INTERESTING", "FORBIDDEN"}};
 
 }  // namespace
 
-const char* AnomalyName(Anomaly a) { return kAnomalies[static_cast<int>(a)].name; }
-const char* AnomalyDescription(Anomaly a) { return kAnomalies[static_cast<int>(a)].description; }
+const char* AnomalyName(Anomaly a) { return kGradedKindNames.Name(KindOf(a)); }
+const char* AnomalyDescription(Anomaly a) { return kAnomalyDescriptions[static_cast<int>(a)]; }
 
 bool ParseAnomaly(const std::string& text, Anomaly* out) {
-  for (int i = 0; i < kAnomalyCount; ++i) {
-    if (text == kAnomalies[i].name) {
-      *out = static_cast<Anomaly>(i);
-      return true;
-    }
-  }
-  return false;
+  GradedKind k;
+  if (!ParseGradedKind(text, &k) || static_cast<int>(k) >= kAnomalyCount) return false;
+  *out = static_cast<Anomaly>(k);
+  return true;
 }
 
-const char* GradeName(Grade g) {
-  switch (g) {
-    case Grade::kAcceptable: return "ACCEPTABLE";
-    case Grade::kInteresting: return "INTERESTING";
-    case Grade::kForbidden: return "FORBIDDEN";
-  }
-  return "?";
+const char* GradedKindName(GradedKind k) { return kGradedKindNames.Name(k); }
+bool ParseGradedKind(std::string_view text, GradedKind* out) { return kGradedKindNames.Parse(text, out); }
+const std::vector<std::string>& GradedKindNames() {
+  static const std::vector<std::string> names = kGradedKindNames.All();
+  return names;
 }
+
+const char* GradeName(Grade g) { return kGradeNames.Name(g); }
 
 bool ParseGrade(const std::string& text, Grade* out) {
   std::string upper = text;
   std::transform(upper.begin(), upper.end(), upper.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  for (Grade g : {Grade::kAcceptable, Grade::kInteresting, Grade::kForbidden}) {
-    if (upper == GradeName(g)) {
-      *out = g;
-      return true;
-    }
+  return kGradeNames.Parse(upper, out);
+}
+
+Grade ContractProfile::Of(GradedKind k) const {
+  if (k == GradedKind::kCrashed) return crashed;
+  if (k == GradedKind::kHung) return hung;
+  return anomaly[static_cast<int>(k)];
+}
+
+void ContractProfile::Set(GradedKind k, Grade g) {
+  if (k == GradedKind::kCrashed) {
+    crashed = g;
+  } else if (k == GradedKind::kHung) {
+    hung = g;
+  } else {
+    anomaly[static_cast<int>(k)] = g;
   }
-  return false;
 }
 
 ContractProfile ProfileFor(Guarantee g) {
@@ -76,22 +88,17 @@ ContractProfile ProfileFor(Guarantee g) {
 
 void ApplyOverrides(const GradeOverrides& overrides, ContractProfile* profile) {
   for (const auto& [kind, grade] : overrides) {
-    Anomaly a;
-    if (ParseAnomaly(kind, &a)) {
-      profile->Set(a, grade);
-    } else if (kind == "crashed") {
-      profile->crashed = grade;
-    } else if (kind == "hung") {
-      profile->hung = grade;
-    }
+    GradedKind k;
+    if (ParseGradedKind(kind, &k)) profile->Set(k, grade);
   }
 }
 
 std::map<std::string, std::string> ProfileToNames(const ContractProfile& profile) {
   std::map<std::string, std::string> names;
-  for (int i = 0; i < kAnomalyCount; ++i) names[AnomalyName(static_cast<Anomaly>(i))] = GradeName(profile.anomaly[i]);
-  names["crashed"] = GradeName(profile.crashed);
-  names["hung"] = GradeName(profile.hung);
+  for (int i = 0; i < kGradedKindCount; ++i) {
+    auto k = static_cast<GradedKind>(i);
+    names[GradedKindName(k)] = GradeName(profile.Of(k));
+  }
   return names;
 }
 

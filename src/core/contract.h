@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/guarantee.h"
 
@@ -24,6 +26,25 @@ const char* AnomalyName(Anomaly a);         // "missing", "phantom", ...
 const char* AnomalyDescription(Anomaly a);  // one line, for tables
 bool ParseAnomaly(const std::string& text, Anomaly* out);
 
+// Everything a contract grades: the anomaly kinds (same values as Anomaly), then the two
+// outcomes of a case that did not complete.
+enum class GradedKind : uint8_t {
+  kMissing,
+  kPhantom,
+  kDuplicate,
+  kStaleValue,
+  kUnknownValue,
+  kStaleRead,
+  kNotSnapshot,
+  kCrashed,
+  kHung,
+};
+inline constexpr int kGradedKindCount = 9;
+inline GradedKind KindOf(Anomaly a) { return static_cast<GradedKind>(a); }
+const char* GradedKindName(GradedKind k);  // "missing", ..., "not_snapshot", "crashed", "hung"
+bool ParseGradedKind(std::string_view text, GradedKind* out);
+const std::vector<std::string>& GradedKindNames();  // in value order
+
 enum class Grade : uint8_t { kAcceptable, kInteresting, kForbidden };
 const char* GradeName(Grade g);                        // "ACCEPTABLE", "INTERESTING", "FORBIDDEN"
 bool ParseGrade(const std::string& text, Grade* out);  // case-insensitive
@@ -36,14 +57,15 @@ struct ContractProfile {
 
   Grade Of(Anomaly a) const { return anomaly[static_cast<int>(a)]; }
   void Set(Anomaly a, Grade g) { anomaly[static_cast<int>(a)] = g; }
+  Grade Of(GradedKind k) const;
+  void Set(GradedKind k, Grade g);
 };
 
 // snapshot: everything FORBIDDEN; weak: not_snapshot ACCEPTABLE, rest FORBIDDEN;
 // none: everything INTERESTING (crashes and hangs included).
 ContractProfile ProfileFor(Guarantee g);
 
-// Overrides from a scenario's `expect` or the command line: kind name ("missing", ...,
-// "crashed", "hung") -> grade.
+// Overrides from a scenario's `expect` or the command line: GradedKindName -> grade.
 using GradeOverrides = std::map<std::string, Grade>;
 void ApplyOverrides(const GradeOverrides& overrides, ContractProfile* profile);
 // Every kind's grade by name, for History::grading; and back.

@@ -1,24 +1,19 @@
 #include "core/guarantee.h"
 
+#include "core/name_table.h"
+
 namespace mapstress {
+namespace {
 
-const char* GuaranteeName(Guarantee g) {
-  switch (g) {
-    case Guarantee::kSnapshot: return "snapshot";
-    case Guarantee::kWeak: return "weak";
-    case Guarantee::kNone: return "none";
-  }
-  return "?";
-}
+constexpr NameTable<Guarantee, 3> kGuaranteeNames{{"snapshot", "weak", "none"}};
 
-bool ParseGuarantee(const std::string& text, Guarantee* out) {
-  for (Guarantee g : {Guarantee::kSnapshot, Guarantee::kWeak, Guarantee::kNone}) {
-    if (text == GuaranteeName(g)) {
-      *out = g;
-      return true;
-    }
-  }
-  return false;
+}  // namespace
+
+const char* GuaranteeName(Guarantee g) { return kGuaranteeNames.Name(g); }
+bool ParseGuarantee(const std::string& text, Guarantee* out) { return kGuaranteeNames.Parse(text, out); }
+const std::vector<std::string>& GuaranteeNames() {
+  static const std::vector<std::string> names = kGuaranteeNames.All();
+  return names;
 }
 
 }  // namespace mapstress

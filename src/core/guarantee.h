@@ -3,11 +3,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mapstress {
 
 enum class Guarantee : uint8_t { kSnapshot, kWeak, kNone };
 const char* GuaranteeName(Guarantee g);  // "snapshot", "weak", "none"
 bool ParseGuarantee(const std::string& text, Guarantee* out);
+const std::vector<std::string>& GuaranteeNames();  // in value order
 
 }  // namespace mapstress

@@ -2,16 +2,21 @@
 
 #include <fmt/format.h>
 
+#include "core/name_table.h"
+
 namespace mapstress {
 
-const char* OpKindName(OpKind kind) {
-  switch (kind) {
-    case OpKind::kStore: return "store";
-    case OpKind::kErase: return "erase";
-    case OpKind::kLoad: return "load";
-    case OpKind::kIterate: return "iterate";
-  }
-  return "?";
+namespace {
+
+constexpr NameTable<OpKind, kOpKindCount> kOpKindNames{{"store", "erase", "load", "iterate"}};
+
+}  // namespace
+
+const char* OpKindName(OpKind kind) { return kOpKindNames.Name(kind); }
+bool ParseOpKind(std::string_view text, OpKind* out) { return kOpKindNames.Parse(text, out); }
+const std::vector<std::string>& OpKindNames() {
+  static const std::vector<std::string> names = kOpKindNames.All();
+  return names;
 }
 
 std::string History::ThreadName(uint32_t thread) const {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/guarantee.h"
@@ -13,6 +14,8 @@ namespace mapstress {
 enum class OpKind : uint8_t { kStore, kErase, kLoad, kIterate };
 inline constexpr int kOpKindCount = 4;
 const char* OpKindName(OpKind kind);  // "store", "erase", "load", "iterate"
+bool ParseOpKind(std::string_view text, OpKind* out);
+const std::vector<std::string>& OpKindNames();  // in value order
 
 struct Entry {
   uint64_t key = 0;

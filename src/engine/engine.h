@@ -24,7 +24,7 @@ struct RunSettings {
   std::optional<Nanos> duration;                // overrides the scenario's per-trial duration
   std::optional<uint32_t> trials;               // overrides the scenario's trials
   std::optional<uint64_t> seed;                 // overrides the scenario's seed
-  uint64_t max_history_bytes = 0;               // per case; 0 = automatic (a quarter of physical memory, ≤ 4 GiB)
+  uint64_t max_history_bytes = 0;               // per case; 0 = automatic (an eighth of physical memory, ≤ 2 GiB)
   bool isolate = false;                         // fork a child per case even for backends that do not ask
   Nanos hang_grace = std::chrono::seconds(10);  // past the budget before a child is `hung`
   // Fast point ops of one thread within this window share one fenced interval; 0 = a fenced

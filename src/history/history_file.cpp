@@ -167,19 +167,14 @@ constexpr FieldName kOpFields[] = {
     {"removed", kRemoved}, {"call", kCall}, {"return", kReturn}, {"entries", kEntries},
 };
 
-bool ParseOpKind(LineParser* p, OpKind* kind) {
+bool ParseOpField(LineParser* p, OpKind* kind) {
   if (!p->Peek('"')) return p->WrongType({"op"}, "a string");
   std::string_view text;
   std::string scratch;
   if (!p->ParseString(&text, &scratch)) return false;
-  for (OpKind k : {OpKind::kStore, OpKind::kErase, OpKind::kLoad, OpKind::kIterate}) {
-    if (text == OpKindName(k)) {
-      *kind = k;
-      return true;
-    }
-  }
+  if (ParseOpKind(text, kind)) return true;
   std::string word(text);
-  return p->Fail(fmt::format("unknown op '{}'{}", word, DidYouMean(word, {"store", "erase", "load", "iterate"})));
+  return p->Fail(fmt::format("unknown op '{}'{}", word, DidYouMean(word, OpKindNames())));
 }
 
 // One operation line into history->ops (and its entries into history->entries).
@@ -200,7 +195,7 @@ bool ParseOpLine(LineParser* p, History* history) {
     seen |= bit;
     switch (bit) {
       case kThread: return p->ParseU64({"thread"}, &thread);
-      case kOp: return ParseOpKind(p, &op.kind);
+      case kOp: return ParseOpField(p, &op.kind);
       case kKey: return p->ParseU64({"key"}, &op.key);
       case kValue: return p->ParseU64({"value"}, &op.value);
       case kFound: return p->ParseBool({"found"}, &found);
@@ -286,7 +281,7 @@ bool ParseHeaderLine(LineParser* p, History* history) {
   p->Seek(where[4]);
   if (!p->ParseStringField({"guarantee"}, &text)) return false;
   if (!ParseGuarantee(text, &history->guarantee)) {
-    return p->Fail(fmt::format("unknown guarantee '{}'{}", text, DidYouMean(text, {"snapshot", "weak", "none"})));
+    return p->Fail(fmt::format("unknown guarantee '{}'{}", text, DidYouMean(text, GuaranteeNames())));
   }
   uint64_t trial = 0;
   p->Seek(where[5]);
@@ -327,9 +322,9 @@ bool ParseHeaderLine(LineParser* p, History* history) {
     auto grading = nlohmann::json::parse(start, p->pos(), nullptr, false);
     if (!grading.is_object()) return p->Fail("field 'grading' must be an object of kind: grade");
     for (const auto& [kind, grade] : grading.items()) {
-      Anomaly anomaly;
+      GradedKind graded;
       Grade parsed;
-      if (!ParseAnomaly(kind, &anomaly) && kind != "crashed" && kind != "hung") {
+      if (!ParseGradedKind(kind, &graded)) {
         return p->Fail(fmt::format("field 'grading': unknown anomaly kind '{}'", kind));
       }
       if (!grade.is_string() || !ParseGrade(grade.get<std::string>(), &parsed)) {

@@ -77,10 +77,10 @@ std::string TestCase(const CaseReport& c) {
     out += fmt::format("      <error message=\"{}\" type=\"error\">{}</error>\n", Attr(first_line), Text(c.message));
   } else if (c.status == CaseStatus::kFail && CrashOrHangFailed(c)) {
     std::string what = c.outcome == Outcome::kCrashed
-                           ? "crashed" + (c.signal.empty() ? std::string() : " (" + c.signal + ")")
-                           : std::string("hung");
-    out += fmt::format("      <error message=\"{}\" type=\"{}\">{}</error>\n", Attr(what),
-                       c.outcome == Outcome::kCrashed ? "crashed" : "hung", Text(RenderFailureTable(c)));
+                           ? OutcomeName(c.outcome) + (c.signal.empty() ? std::string() : " (" + c.signal + ")")
+                           : std::string(OutcomeName(c.outcome));
+    out += fmt::format("      <error message=\"{}\" type=\"{}\">{}</error>\n", Attr(what), OutcomeName(c.outcome),
+                       Text(RenderFailureTable(c)));
     table_in_body = true;
   } else if (c.status == CaseStatus::kFail) {
     std::string message = "FORBIDDEN:";

@@ -111,7 +111,7 @@ std::string MatrixCell(const CaseReport& r) {
     default: break;
   }
   if (r.outcome == Outcome::kCrashed) return "crash";
-  if (r.outcome == Outcome::kHung) return "hung";
+  if (r.outcome == Outcome::kHung) return OutcomeName(r.outcome);
   if (r.status == CaseStatus::kInconclusive) return "incon.";
   Rate rate = ComputeRates(r.check).iteration_deviation;
   std::string pct = rate.count == 0 ? "0%" : FormatPercent(rate.value);
@@ -192,11 +192,11 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
     detail_is_reason = true;
   } else if (r.outcome == Outcome::kCrashed) {
     grade = r.grading.crashed;
-    detail = "crashed" + (r.signal.empty() ? std::string() : " " + Clean(r.signal));
+    detail = OutcomeName(r.outcome) + (r.signal.empty() ? std::string() : " " + Clean(r.signal));
     grade_text = "(" + GradeWord(grade) + ")";
   } else if (r.outcome == Outcome::kHung) {
     grade = r.grading.hung;
-    detail = "hung";
+    detail = OutcomeName(r.outcome);
     grade_text = "(" + GradeWord(grade) + ")";
   } else {
     guarantee = std::string(GuaranteeName(r.guarantee)) + "  ";
@@ -269,12 +269,13 @@ std::string RenderFailureTable(const CaseReport& r, bool color) {
   }
   if (r.outcome == Outcome::kCrashed) {
     any = true;
-    row("crashed", "-", "-", r.grading.crashed,
+    row(GradedKindName(GradedKind::kCrashed), "-", "-", r.grading.crashed,
         "the case's process died" + (r.signal.empty() ? std::string() : " of " + Clean(r.signal)));
   }
   if (r.outcome == Outcome::kHung) {
     any = true;
-    row("hung", "-", "-", r.grading.hung, "the case did not finish within its time budget and was killed");
+    row(GradedKindName(GradedKind::kHung), "-", "-", r.grading.hung,
+        "the case did not finish within its time budget and was killed");
   }
   if (!any) out += "(no anomalies observed)\n";
   std::vector<const Example*> examples = ExamplesWorstFirst(r);

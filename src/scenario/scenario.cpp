@@ -1,31 +1,25 @@
 #include "scenario/scenario.h"
 
+#include "core/name_table.h"
+
 namespace mapstress {
 
-const char* RoleName(Role role) {
-  switch (role) {
-    case Role::kWriter: return "writer";
-    case Role::kUpdater: return "updater";
-    case Role::kDeleter: return "deleter";
-    case Role::kReader: return "reader";
-    case Role::kIterator: return "iterator";
-    case Role::kMixed: return "mixed";
-    case Role::kToggler: return "toggler";
-  }
-  return "?";
+namespace {
+
+constexpr NameTable<Role, 7> kRoleNames{{"writer", "updater", "deleter", "reader", "iterator", "mixed", "toggler"}};
+
+}  // namespace
+
+const char* RoleName(Role role) { return kRoleNames.Name(role); }
+const std::vector<std::string>& RoleNames() {
+  static const std::vector<std::string> names = kRoleNames.All();
+  return names;
 }
 
 uint32_t Scenario::TotalThreads() const {
   uint32_t n = 0;
   for (const auto& g : threads) n += g.count;
   return n;
-}
-
-bool Scenario::HasRole(Role role) const {
-  for (const auto& g : threads) {
-    if (g.role == role) return true;
-  }
-  return false;
 }
 
 bool Scenario::Erases() const {

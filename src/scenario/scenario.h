@@ -18,6 +18,7 @@ namespace mapstress {
 
 enum class Role : uint8_t { kWriter, kUpdater, kDeleter, kReader, kIterator, kMixed, kToggler };
 const char* RoleName(Role role);
+const std::vector<std::string>& RoleNames();  // in value order
 
 enum class Distribution : uint8_t { kUniform, kZipf, kHotset };
 enum class KeyOrder : uint8_t { kRandom, kSequential };
@@ -67,10 +68,10 @@ struct Scenario {
   std::map<std::string, GradeOverrides> expect_backend;  // per backend name
 
   uint32_t TotalThreads() const;
-  bool HasRole(Role role) const;
-  // True if any thread erases (deleter, or mixed with erase > 0).
+  // True if any thread erases (deleter, toggler, or mixed with erase > 0).
   bool Erases() const;
-  // Number of threads that store (writer, updater, toggler, mixed with store/update).
+  // Number of threads that store or erase (writer, updater, deleter, toggler, mixed with
+  // store, update or erase > 0): the writers a single-writer map would have to serialise.
   uint32_t WritingThreads() const;
   // The facts a backend's unsupported_reason looks at.
   WorkloadTraits Traits() const;
@@ -79,7 +80,6 @@ struct Scenario {
 // Limits and defaults in one place.
 inline constexpr Nanos kMaxDuration = std::chrono::hours(24);
 inline constexpr Nanos kDefaultDuration = std::chrono::milliseconds(500);
-inline constexpr uint32_t kDefaultTrials = 1;
 inline constexpr uint64_t kMaxKeys = uint64_t{1} << 32;
 inline constexpr uint64_t kDefaultSeed = 42;
 

@@ -63,19 +63,6 @@ uint64_t ScaleByFraction(const std::string& raw, uint64_t count) {
   return result;
 }
 
-const std::vector<std::string>& KindNames() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v;
-    for (int i = 0; i < kAnomalyCount; ++i) v.push_back(AnomalyName(static_cast<Anomaly>(i)));
-    v.push_back("crashed");
-    v.push_back("hung");
-    return v;
-  }();
-  return names;
-}
-
-const std::vector<std::string> kRoleNames = {"writer", "updater", "deleter", "reader", "iterator", "mixed", "toggler"};
-
 class Loader {
  public:
   Loader(const std::string& file, const StrictSax& sax, LoadError* error) : file_(file), sax_(sax), error_(error) {}
@@ -272,7 +259,6 @@ class Loader {
   bool ReadPrefill(const Json& v, KeySpec* keys) {
     const std::string pointer = "/keys/prefill";
     std::string got = Got(v, pointer);
-    std::string note = " (keys.count)";
     if (v.is_number_integer() || (v.is_number_float() && IsIntegerSyntax(got))) {
       return ReadUint(v, pointer, 0, keys->count, " (keys.count)", &keys->prefill);
     }
@@ -309,7 +295,7 @@ class Loader {
       return false;
     }
     size_t index;
-    if (!ReadEnum(v["role"], ptr + "/role", kRoleNames, &index)) return false;
+    if (!ReadEnum(v["role"], ptr + "/role", RoleNames(), &index)) return false;
     g->role = static_cast<Role>(index);
     uint64_t value;
     if (v.contains("count")) {
@@ -418,7 +404,7 @@ class Loader {
 
   bool ReadGrades(const Json& v, const std::string& ptr, bool allow_backends, GradeOverrides* out) {
     if (!ExpectObject(v, ptr)) return false;
-    std::vector<std::string> allowed = KindNames();
+    std::vector<std::string> allowed = GradedKindNames();
     if (allow_backends) allowed.push_back("backends");
     if (!CheckKeys(v, ptr, allowed, {})) return false;
     for (const auto& item : v.items()) {
