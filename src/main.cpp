@@ -37,5 +37,5 @@ int main(int argc, char** argv) {
 
   // Report: the matrix, failure tables, files; the exit code CI uses.
   session.Finish();
-  return ExitCodeFor(session.cases(), session.Interrupted());
+  return session.ExitCode();
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -88,6 +89,74 @@ TEST(Isolation, HangIsKilledAfterBudgetAndGrace) {
   EXPECT_EQ(r.outcome, Outcome::kHung);
   EXPECT_EQ(r.status, CaseStatus::kPass);  // hung is INTERESTING for a `none` contract
   EXPECT_LT(took, 10s);
+}
+
+// What the child forks inherits its pipes: the case still ends when the child exits, and the
+// grandchild is killed with the child's process group.
+TEST(Isolation, AForkedGrandchildNeitherWedgesTheCaseNorSurvivesIt) {
+  int pids[2];
+  ASSERT_EQ(pipe(pids), 0);
+  auto start = std::chrono::steady_clock::now();
+  CaseReport r = RunIsolated(Initial(), 100ms, 2s, [&](CaseReport* report, const auto& on_phase) {
+    pid_t grandchild = fork();
+    if (grandchild == 0) {
+      for (;;) pause();
+    }
+    (void)!write(pids[1], &grandchild, sizeof grandchild);
+    report->trials_completed = 2;
+    on_phase(*report, "trial");
+  });
+  auto took = std::chrono::steady_clock::now() - start;
+  close(pids[1]);
+  pid_t grandchild = 0;
+  ASSERT_EQ(read(pids[0], &grandchild, sizeof grandchild), static_cast<ssize_t>(sizeof grandchild));
+  close(pids[0]);
+  EXPECT_EQ(r.outcome, Outcome::kCompleted) << r.message;
+  EXPECT_LT(took, 1500ms);
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {  // reparented to init, which reaps it
+    gone = kill(grandchild, 0) != 0;
+    if (!gone) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(gone) << "grandchild " << grandchild << " survived its case";
+  if (!gone) kill(grandchild, SIGKILL);
+}
+
+// Ctrl-C during a hung case: it stops within the interrupt grace, not after budget + grace.
+TEST(Isolation, AnInterruptStopsAHungCaseAtOnce) {
+  std::atomic<bool> interrupted{false};
+  std::thread later([&] {
+    std::this_thread::sleep_for(200ms);
+    interrupted.store(true);
+  });
+  auto start = std::chrono::steady_clock::now();
+  CaseReport r = RunIsolated(
+      Initial(), 50ms, 30s,
+      [](CaseReport*, const auto& on_phase) {
+        CaseReport dummy;
+        on_phase(dummy, "run");
+        signal(SIGTERM, SIG_IGN);  // a plugin that ignores the polite request
+        for (;;) std::this_thread::sleep_for(1s);
+      },
+      &interrupted);
+  later.join();
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took, 3s);
+  EXPECT_EQ(r.outcome, Outcome::kCompleted);
+  EXPECT_EQ(r.status, CaseStatus::kInconclusive);
+  EXPECT_EQ(r.message, "interrupted: the isolated child was stopped");
+}
+
+// The child's stdout is captured (not mixed into ours): counted, its last lines in the message.
+TEST(Isolation, StdoutIsCapturedAndCounted) {
+  CaseReport r = RunIsolated(Initial(), 100ms, 1s, [](CaseReport* report, const auto& on_phase) {
+    for (int i = 0; i < 5000; ++i) std::printf("plugin line %d\n", i);
+    report->trials_completed = 2;
+    on_phase(*report, "trial");
+  });
+  EXPECT_EQ(r.outcome, Outcome::kCompleted);
+  EXPECT_NE(r.message.find("the backend wrote 5000 line(s) to stdout ("), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("plugin line 4999"), std::string::npos) << r.message;
 }
 
 TEST(Isolation, SignalNames) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -197,5 +199,15 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The contents of every file in `dir` (a fuzz corpus), in directory order.
+inline std::vector<std::string> FileContents(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
 
 }  // namespace mapstress::fixtures

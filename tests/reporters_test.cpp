@@ -205,19 +205,24 @@ TEST(TsvReporterTest, OneLinePerCaseWithFixedColumns) {
   std::vector<CaseReport> cases = fixtures::FixtureCases();
   cases[1].backend = "tab\there";
   cases[2].scenario = "new\nline";
+  cases[4].scenario =
+      "bell\x07"
+      "esc\x1b[31m";
   std::vector<std::string> lines = Lines(Render("tsv", cases));
   ASSERT_EQ(lines.size(), cases.size() + 1);
   EXPECT_EQ(lines[0],
             "scenario\tbackend\tstatus\toutcome\titerations\tanomalous\titeration_deviation\tsnapshot_deviation\t"
             "key_deviation\tmissing\tphantom\tduplicate\tstale_value\tunknown_value\tstale_read\tnot_snapshot\t"
-            "ops_per_sec");
-  for (const std::string& line : lines) EXPECT_EQ(CountOf(line, "\t"), 16u) << line;  // 17 columns
+            "ops_per_sec\ttruncated");
+  for (const std::string& line : lines) EXPECT_EQ(CountOf(line, "\t"), 17u) << line;  // 18 columns
   EXPECT_EQ(lines[2].substr(0, 17), "01-basic-iterate\t");
   EXPECT_NE(lines[2].find("\ttab here\tpass\tcompleted\t1000\t0\t0\t0.412\t0\t0\t0\t0\t0\t0\t0\t412\t"),
             std::string::npos)
       << lines[2];
   EXPECT_EQ(lines[3].rfind("new line\tunsafe\tfail\tcompleted\t800\t14\t0.0175\t", 0), 0u) << lines[3];
   EXPECT_NE(lines[6].find("\tcrashed\t"), std::string::npos);
+  EXPECT_EQ(lines[5].rfind("bell\\x07esc\\x1b[31m\t", 0), 0u) << lines[5];  // control bytes escaped
+  EXPECT_EQ(lines[1].substr(lines[1].size() - 6), "\tfalse");
 }
 
 // Golden files: every format and terminal piece for the fixed fixture.

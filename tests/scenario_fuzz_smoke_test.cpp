@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
+#include "report_fixtures.h"
 #include "scenario/scenario_loader.h"
 
 namespace mapstress {
@@ -15,14 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::vector<std::string> Corpus() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(fs::path(MAPSTRESS_SOURCE_DIR) / "tests" / "fuzz" / "corpus")) {
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back(ss.str());
-  }
-  return out;
+  return fixtures::FileContents(fs::path(MAPSTRESS_SOURCE_DIR) / "tests" / "fuzz" / "corpus");
 }
 
 // Byte-level edits that reach the interesting corners: cuts, splices, digit and quote flips.

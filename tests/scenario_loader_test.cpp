@@ -163,7 +163,8 @@ TEST(ScenarioLoader, SyntaxErrorPositions) {
 
 TEST(ScenarioLoader, DeepNestingIsAnErrorNotACrash) {
   std::string deep(100000, '[');
-  EXPECT_EQ(ErrorOf(deep + std::string(100000, ']')), "s.json: nesting deeper than 32 levels");
+  EXPECT_EQ(ErrorOf(deep + std::string(100000, ']')), "s.json:1:33: nesting deeper than 32 levels");
+  EXPECT_EQ(ErrorOf("{\"a\": \"[[[\",\n \"b\": " + deep), "s.json:2:38: nesting deeper than 32 levels");
   EXPECT_NE(ErrorOf(deep), "ok");
 }
 

@@ -209,6 +209,7 @@ std::string RedisServer::Start(bool force_hashtable) {
   close(devnull);
   pid_ = pid;
   owner_ = parent;
+  StartJanitor();
 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (true) {
@@ -231,12 +232,42 @@ std::string RedisServer::Start(bool force_hashtable) {
   }
 }
 
+namespace {
+
+struct JanitorJob {
+  pid_t server;
+  char** rm_argv;
+};
+
+// The janitor's action when we died: stop the server (its parent-death signal does too), give it
+// up to 5 s to exit, then remove the temp dir.
+void RemoveServerDir(void* ctx) {
+  auto* job = static_cast<JanitorJob*>(ctx);
+  kill(job->server, SIGTERM);
+  struct timespec pause = {0, 50 * 1000 * 1000};
+  for (int i = 0; i < 100 && kill(job->server, 0) == 0; ++i) nanosleep(&pause, nullptr);
+  execv(job->rm_argv[0], job->rm_argv);
+}
+
+}  // namespace
+
+void RedisServer::StartJanitor() {
+  // Built before the fork: the janitor only reads them.
+  std::string rm = "/bin/rm", flag = "-rf", end = "--", dir = dir_;
+  char* argv[] = {rm.data(), flag.data(), end.data(), dir.data(), nullptr};
+  JanitorJob job{pid_, argv};
+  janitor_.Start("mapstress-rmdir", RemoveServerDir, &job);
+}
+
+void RedisServer::StopJanitor() { janitor_.Release(); }
+
 void RedisServer::Stop() {
   if (owner_ != getpid()) return;  // never stop the server of the process we were forked from
   Cleanup();
 }
 
 void RedisServer::Cleanup() {
+  StopJanitor();
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 
+#include "core/death_watch.h"
+
 namespace mapstress {
 
 struct RedisEndpoint {
@@ -52,8 +54,13 @@ class RedisServer {
 
  private:
   void Cleanup();  // kill the child if any, remove the temp dir
+  // A small process that removes the temp dir if we die without Cleanup (SIGKILL): it waits on a
+  // pipe only we write to, and on EOF stops the server and runs `rm -rf` on the dir.
+  void StartJanitor();
+  void StopJanitor();
 
   pid_t pid_ = -1;
+  DeathWatch janitor_;
   pid_t owner_ = -1;  // getpid() of the process that started it
   std::string dir_;
   std::string socket_path_;

@@ -141,10 +141,14 @@ bool PlanCases(const std::vector<Scenario>& scenarios, const BackendRegistry& re
                            FormatDuration(*request.time_budget), CountOf(trials, "trial"));
       return false;
     }
+    // Capped like --duration: a longer trial only grows the history past what the checker holds.
+    bool capped = per_trial > kMaxDuration;
+    if (capped) per_trial = std::chrono::duration_cast<Nanos>(kMaxDuration);
     plan->trial_duration = per_trial;
     plan->summary +=
-        fmt::format("time budget {}: {}, {}, {} per trial (+20% for checking)\n", FormatDuration(*request.time_budget),
-                    CountOf(plan->cases.size(), "case"), CountOf(trials, "trial"), FormatDuration(per_trial));
+        fmt::format("time budget {}: {}, {}, {} per trial{} (+20% for checking)\n",
+                    FormatDuration(*request.time_budget), CountOf(plan->cases.size(), "case"), CountOf(trials, "trial"),
+                    FormatDuration(per_trial), capped ? " (the most a trial may last)" : "");
   }
   return true;
 }

@@ -15,6 +15,38 @@
 
 namespace mapstress {
 
+namespace {
+
+// The history files `check` reads: files as given, folders as their *.jsonl and *.jsonl.gz files
+// (sorted). A folder without any is an input error, not a silent pass.
+bool CollectHistoryFiles(const std::vector<std::string>& paths, std::vector<std::string>* files, std::string* error) {
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p, ec)) {
+      files->push_back(p);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (std::filesystem::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().string();
+      if (name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")) found.push_back(name);
+    }
+    if (ec) {
+      *error = fmt::format("{}: cannot list the folder: {}", p, ec.message());
+      return false;
+    }
+    if (found.empty()) {
+      *error = fmt::format("{}: no history files (*.jsonl, *.jsonl.gz) in this folder", p);
+      return false;
+    }
+    std::sort(found.begin(), found.end());
+    files->insert(files->end(), found.begin(), found.end());
+  }
+  return true;
+}
+
+}  // namespace
+
 int CheckCommand(const Options& options) {
   ReportWriter writer;
   std::string error;
@@ -25,19 +57,10 @@ int CheckCommand(const Options& options) {
     return kExitError;
   }
   std::vector<std::string> files;
-  for (const auto& p : options.paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : std::filesystem::directory_iterator(p)) {
-        std::string name = e.path().string();
-        if (name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")) found.push_back(name);
-      }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(p);
-    }
+  InputLimits limits;
+  if (!MakeInputLimits(options, &limits, &error) || !CollectHistoryFiles(options.paths, &files, &error)) {
+    std::cerr << "error: " << error << "\n";
+    return kExitError;
   }
   bool color = !options.no_color && UseColor(stdout);
   RunContext context = MakeRunContext(options.command_line);
@@ -47,7 +70,7 @@ int CheckCommand(const Options& options) {
   // One case per scenario x backend; trials of the same case are merged in file order.
   for (const auto& file : files) {
     History h;
-    if (!ReadHistoryFile(file, &h, &error)) {
+    if (!ReadHistoryFile(file, limits, &h, &error)) {
       std::cerr << "error " << error << "\n";
       return kExitError;
     }
@@ -80,7 +103,10 @@ int CheckCommand(const Options& options) {
     std::fputs(RenderCaseResult(cases[i], i + 1, cases.size(), color, TerminalWidth(stdout)).c_str(), stdout);
   }
   std::fputs(("\n" + RenderMatrix(cases, color, TerminalWidth(stdout))).c_str(), stdout);
-  if (!writer.Write(ReportInput{context, cases, false}, &error)) std::cerr << "warning: " << error << "\n";
+  if (!writer.Write(ReportInput{context, cases, false}, &error)) {
+    std::cerr << "error: " << error << "\n";
+    return ExitCodeWithStaleReports(ExitCodeFor(cases, false));
+  }
   return ExitCodeFor(cases, false);
 }
 

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/duration.h"
 #include "core/suggest.h"
 #include "plugin/bundled_plugins.h"
 #include "plugin/plugin_loader.h"
@@ -30,6 +31,21 @@ std::string IsoTimeNow() {
 }  // namespace
 
 // The case line, and under a failing case its anomaly table: what `run` and `check` print.
+bool MakeInputLimits(const Options& options, InputLimits* limits, std::string* error) {
+  if (options.max_line_mb) limits->max_line_bytes = options.max_line_mb << 20;
+  if (options.max_input_mb) limits->max_total_bytes = options.max_input_mb << 20;
+  if (!options.input_timeout.empty()) {
+    Nanos wait;
+    if (!ParseDuration(options.input_timeout, &wait, error)) {
+      *error = "--input-timeout: " + *error;
+      return false;
+    }
+    limits->fifo_idle =
+        std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+  }
+  return true;
+}
+
 std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color, size_t width) {
   std::string text = RenderCaseLine(report, index, total, color, width);
   if (report.status == CaseStatus::kFail) text += RenderFailureTable(report, color, width);

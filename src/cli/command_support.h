@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "backend/backend_registry.h"
+#include "cli/options.h"
 #include "cli/scenario_dir.h"
 #include "core/case_report.h"
 #include "core/contract.h"
 #include "core/run_context.h"
+#include "history/line_reader.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {
@@ -30,6 +32,9 @@ RunContext MakeRunContext(const std::string& command_line);
 bool ParseExpectFlags(const std::vector<std::string>& flags, GradeOverrides* out, std::string* error);
 
 // The case line, and under a failing case its anomaly table: what `run` and `check` print.
+// --max-line-mb, --max-input-mb and --input-timeout into caps for each history file read.
+bool MakeInputLimits(const Options& options, InputLimits* limits, std::string* error);
+
 std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color, size_t width);
 
 }  // namespace mapstress

@@ -18,7 +18,12 @@ namespace mapstress {
 int ExportCommand(const Options& options) {
   History h;
   std::string error;
-  if (!ReadHistoryFile(options.paths[0], &h, &error)) {
+  InputLimits limits;
+  if (!MakeInputLimits(options, &limits, &error)) {
+    std::cerr << "error: " << error << "\n";
+    return kExitError;
+  }
+  if (!ReadHistoryFile(options.paths[0], limits, &h, &error)) {
     std::cerr << "error " << error << "\n";
     return kExitError;
   }

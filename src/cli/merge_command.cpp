@@ -19,7 +19,7 @@ int MergeCommand(const Options& options) {
   MergedReport merged;
   if (!AddReportTargets(options.formats, options.outs, options.report_dir, &writer, &error) || !writer.Open(&error) ||
       !MergeReports(options.paths, &merged, &error, options.allow_partial) ||
-      !writer.Write(ReportInput{merged.context, merged.cases, merged.interrupted}, &error)) {
+      !writer.Write(ReportInput{merged.context, merged.cases, merged.interrupted, merged.planned}, &error)) {
     std::cerr << "error: " << error << "\n";
     return kExitError;
   }

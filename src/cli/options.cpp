@@ -10,6 +10,7 @@
 #include "core/guarantee.h"
 #include "core/suggest.h"
 #include "engine/engine.h"
+#include "history/line_reader.h"
 #include "scenario/scenario_loader.h"
 
 namespace mapstress {
@@ -60,6 +61,21 @@ std::vector<std::string> UnknownFlags(const CLI::App& cmd, int argc, const char*
     out.push_back(fmt::format("unknown flag '{}'{}", flag, DidYouMean(flag, known)));
   }
   return out;
+}
+
+// Caps on each history file `check` and `export` read.
+void AddInputFlags(CLI::App* cmd, Options* o) {
+  cmd->add_option("--max-line-mb", o->max_line_mb,
+                  fmt::format("Longest line a history file may hold, in MiB (default {})", kDefaultMaxLineMb))
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  cmd->add_option(
+         "--max-input-mb", o->max_input_mb,
+         fmt::format("Most bytes one history file may hold once decompressed, in MiB (default {})", kDefaultMaxInputMb))
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
+  cmd->add_option("--input-timeout", o->input_timeout,
+                  fmt::format("A FIFO that sends nothing for this long fails (default {}s). History files must be "
+                              "regular files or FIFOs; devices and sockets are refused",
+                              kFifoIdleTimeout.count()));
 }
 
 }  // namespace
@@ -164,6 +180,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   check->add_option("--guarantee", o->guarantee, "Re-grade as this promise: snapshot | weak | none")
       ->check(OneOf(GuaranteeNames()));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
+  AddInputFlags(check, o);
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
@@ -183,6 +200,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
       ->check(OneOf({"jepsen"}));
   exp->add_option("file", o->paths, "History file")->required();
   exp->add_option("-o,--output", o->export_out, "Output file (default: standard output)");
+  AddInputFlags(exp, o);
 
   // An unknown subcommand gets a suggestion before CLI11 sees it.
   if (argc > 1 && argv[1][0] != '-') {

@@ -34,6 +34,10 @@ struct Options {
   // run, check
   std::vector<std::string> expect;  // "kind=GRADE"
   std::string guarantee;            // check: re-grade as this promise
+  // check, export: caps on one history file (see history/line_reader.h)
+  uint64_t max_line_mb = 0;   // 0 = kDefaultMaxLineMb
+  uint64_t max_input_mb = 0;  // 0 = kDefaultMaxInputMb
+  std::string input_timeout;  // "" = kFifoIdleTimeout
   // run, list
   std::vector<std::string> plugins;
   bool no_bundled_plugins = false;  // skip the Go plugins built with mapstress

@@ -14,6 +14,7 @@
 #include "core/suggest.h"
 #include "engine/clock.h"
 #include "history/history_file.h"
+#include "report/exit_code.h"
 #include "report/number_format.h"
 #include "report/progress_line.h"
 #include "report/report_writer.h"
@@ -42,6 +43,30 @@ void SaveHistory(const std::string& dir, const History& history) {
   if (!WriteHistoryFile(path, history, &error)) {
     std::cerr << "warning: could not save history: " << error << "\n";
   }
+}
+
+std::string GiB(uint64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1ull << 30)); }
+
+// Refuses a plan holding a case that would need more memory than the machine has, naming the
+// estimate and the knobs, before anything runs (an OOM kill reports nothing).
+bool CheckMemory(const std::vector<Scenario>& scenarios, const CasePlan& plan, const RunSettings& settings,
+                 std::string* error) {
+  uint64_t phys = PhysicalMemoryBytes();
+  std::vector<bool> seen(scenarios.size());
+  for (const PlannedCase& c : plan.cases) {
+    if (seen[c.scenario]) continue;
+    seen[c.scenario] = true;
+    const Scenario& s = scenarios[c.scenario];
+    MemoryEstimate e = EstimateCaseMemory(s, settings);
+    if (e.Total() <= phys) continue;
+    *error = fmt::format(
+        "{}: a case of this scenario needs about {} ({} for keys.count {} / keys.prefill {}, {} for the history "
+        "budget), more than this machine's {}: lower keys.count or keys.prefill in the scenario, or "
+        "--max-history-mb",
+        s.path, GiB(e.Total()), GiB(e.map_bytes), s.keys.count, s.keys.prefill, GiB(e.history_bytes), GiB(phys));
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -121,6 +146,8 @@ bool RunSession::Prepare(const Options& options) {
     settings_.on_history = [dir](const History& h) { SaveHistory(dir, h); };
   }
 
+  if (!CheckMemory(scenarios_, plan_, settings_, &error)) return fail(error);
+
   writer_ = std::make_unique<ReportWriter>();
   if (!AddReportTargets(options.formats, options.outs, options.report_dir, writer_.get(), &error) ||
       !writer_->Open(&error)) {
@@ -198,7 +225,7 @@ void RunSession::Record(CaseReport report) {
     std::fflush(stdout);
   }
   std::string error;
-  if (!writer_->Write(ReportInput{context_, cases_, Interrupted()}, &error)) {
+  if (!writer_->Write(ReportInput{context_, cases_, Interrupted(), plan_.cases.size()}, &error, /*last=*/false)) {
     std::cerr << "warning: " << error << "\n";
   }
   if (progress_line_ && cases_.size() < plan_.cases.size()) {
@@ -218,7 +245,19 @@ void RunSession::Finish() {
   std::fputs(text.c_str(), stdout);
   std::fflush(stdout);
   std::string error;
-  if (!writer_->Write(ReportInput{context_, cases_, Interrupted()}, &error)) std::cerr << "warning: " << error << "\n";
+  if (!writer_->Write(ReportInput{context_, cases_, Interrupted(), plan_.cases.size()}, &error)) {
+    std::cerr << "error: " << error << "\n";
+  }
+  stale_ = writer_->Stale();
+  if (!stale_.empty()) {
+    std::cerr << fmt::format("error: these report files could not be written and are stale or missing: {}\n",
+                             fmt::join(stale_, ", "));
+  }
+}
+
+int RunSession::ExitCode() const {
+  int code = ExitCodeFor(cases_, Interrupted());
+  return stale_.empty() ? code : ExitCodeWithStaleReports(code);
 }
 
 bool RunSession::Interrupted() const { return g_interrupted.load(); }

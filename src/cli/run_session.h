@@ -30,6 +30,8 @@ class RunSession {
   void PrintSettings();
   void Record(CaseReport report);  // prints the case line, rewrites the report files
   void Finish();                   // matrix, failure tables, final report files
+  // The exit code CI uses: the cases' (ExitCodeFor), or 2 (unless 1) when a report file is stale.
+  int ExitCode() const;
 
   bool Interrupted() const;
   const CasePlan& plan() const { return plan_; }
@@ -50,6 +52,7 @@ class RunSession {
   std::vector<CaseReport> cases_;
   std::vector<std::string> warnings_;
   std::unique_ptr<ReportWriter> writer_;
+  std::vector<std::string> stale_;  // report files whose final write failed
   std::unique_ptr<ProgressLine> progress_line_;
   bool color_ = false;
   size_t width_ = 80;  // of stdout: TerminalWidth

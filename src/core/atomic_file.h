@@ -7,12 +7,14 @@
 
 namespace mapstress {
 
-// "<path>.tmp.<pid>": where the next version of `path` is written before it is renamed.
+// "<path>.tmp.<pid>.": the start of the temp file's name; AtomicFile adds 8 random letters.
 std::string TempPathFor(const std::string& path);
 
-// The next version of one file, written to TempPathFor(path) and renamed over `path` by Commit()
-// after an fsync (then the folder is fsynced too). Readers see either the old file or the new one.
-// Destroyed without a successful Commit(), it removes the temp file.
+// The next version of one file, written to a temp file created exclusively beside it (see Open)
+// and renamed over `path` by Commit() after an fsync (then the folder is fsynced too). Readers see
+// either the old file or the new one. A symlink is followed: its target is replaced, not the link;
+// Commit never renames over anything that is not a regular file. Destroyed without a successful
+// Commit(), it removes the temp file.
 class AtomicFile {
  public:
   AtomicFile() = default;
@@ -45,10 +47,15 @@ class AtomicFile {
 };
 
 // Writes `content` to `path` through an AtomicFile. On failure `*error` is "cannot write <file>: why".
+// A target that is not a regular file (a device, a FIFO, /dev/stdout, /proc/self/fd/N) is written
+// directly instead, never renamed over.
 bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error);
 
 // Checks up front that WriteFileAtomically(path) can work: the folder exists and a temp file can
 // be created in it (it is removed again), and `path` is not a folder.
 bool CheckWritable(const std::string& path, std::string* error);
+
+// True when `path` is written directly (see WriteFileAtomically): a stream, written once at the end.
+bool IsStreamPath(const std::string& path);
 
 }  // namespace mapstress

@@ -50,11 +50,8 @@ ContractProfile EffectiveProfile(const Scenario& s, const BackendInfo& backend, 
 namespace {
 
 uint64_t DefaultHistoryBytes() {
-  long pages = sysconf(_SC_PHYS_PAGES);
-  long page = sysconf(_SC_PAGE_SIZE);
-  uint64_t phys = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : (8ull << 30);
   // The checker's in-memory history is about twice the raw log, so stay well below memory.
-  return std::min<uint64_t>(phys / 8, 2ull << 30);
+  return std::min<uint64_t>(PhysicalMemoryBytes() / 8, 2ull << 30);
 }
 
 struct TrialShared {
@@ -297,7 +294,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   h.thread_names = ThreadNames(scenario);
 
   BackendOptions options = settings.backend_options;
-  options.capacity_hint = std::max(options.capacity_hint, scenario.keys.count);
+  options.capacity_hint = std::min(std::max(options.capacity_hint, scenario.keys.count), kMaxCapacityHint);
   std::unique_ptr<Map> map = backend.create(options);  // may throw (main thread): the case is an error
   if (!map) throw std::runtime_error("backend '" + backend.name + "' could not create a map");
 
@@ -399,6 +396,24 @@ History RunTrial(const Scenario& scenario, const BackendInfo& backend, const Run
   return std::move(RunTrialWithLogs(scenario, backend, settings, trial, logs).history);
 }
 
+uint64_t PhysicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : (8ull << 30);
+}
+
+MemoryEstimate EstimateCaseMemory(const Scenario& scenario, const RunSettings& settings) {
+  // Per entry: a hash-map node or slot with its share of buckets (~64 bytes in the std and
+  // library maps), plus the header's initial state and the checker's copy of it (16 + 16).
+  constexpr uint64_t kMapEntryBytes = 64, kInitialEntryBytes = 32;
+  MemoryEstimate e;
+  uint64_t budget = settings.max_history_bytes ? settings.max_history_bytes : DefaultHistoryBytes();
+  e.history_bytes = budget * 3;  // the raw log, and the checked history at about twice its size
+  uint64_t hint = std::min(scenario.keys.count, kMaxCapacityHint);
+  e.map_bytes = std::max(hint, scenario.keys.prefill) * kMapEntryBytes + scenario.keys.prefill * kInitialEntryBytes;
+  return e;
+}
+
 CaseReport NewCaseReport(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings) {
   CaseReport r;
   r.scenario = scenario.name;
@@ -432,6 +447,12 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
     TrialOutput out;
     try {
       out = RunTrialWithLogs(scenario, backend, settings, trial, logs);
+    } catch (const std::bad_alloc&) {
+      report->status = CaseStatus::kError;
+      report->message =
+          fmt::format("out of memory in trial {} (keys.count {}, keys.prefill {}): lower them or --max-history-mb",
+                      trial + 1, scenario.keys.count, scenario.keys.prefill);
+      return;
     } catch (const std::exception& e) {
       report->status = CaseStatus::kError;
       report->message = e.what();
@@ -501,7 +522,8 @@ CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const R
         report, EffectiveDuration(scenario, settings), settings.hang_grace,
         [&](CaseReport* child_report, const std::function<void(const CaseReport&, const char*)>& on_phase) {
           RunTrialsInto(scenario, backend, settings, clock, child_report, on_phase);
-        });
+        },
+        settings.interrupted);
   }
   RunTrialsInto(scenario, backend, settings, clock, &report, nullptr);
   return report;

@@ -42,6 +42,19 @@ struct RunSettings {
   std::function<void(const History&)> on_history;
 };
 
+// Backends get at most this capacity hint (keys.count may be 2^32; maps grow past a hint).
+inline constexpr uint64_t kMaxCapacityHint = uint64_t{1} << 24;
+
+// What a case will hold in memory at most, roughly: the history budget (log plus the checked
+// history) and the map with its prefill. `RunSession` refuses a case above the machine's memory.
+struct MemoryEstimate {
+  uint64_t history_bytes = 0;  // --max-history-mb (or its default) and the checker's copy
+  uint64_t map_bytes = 0;      // capacity hint and prefilled entries
+  uint64_t Total() const { return history_bytes + map_bytes; }
+};
+MemoryEstimate EstimateCaseMemory(const Scenario& scenario, const RunSettings& settings);
+uint64_t PhysicalMemoryBytes();
+
 // Effective values after overrides and defaults.
 Nanos EffectiveDuration(const Scenario& s, const RunSettings& settings);
 uint32_t EffectiveTrials(const Scenario& s, const RunSettings& settings);

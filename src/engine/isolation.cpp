@@ -8,11 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/case_report_json.h"
+#include "engine/child_process.h"
 
 namespace mapstress {
 namespace {
@@ -21,7 +23,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kStderrTail = 4096;
 constexpr auto kCheckBudget = std::chrono::minutes(10);
-constexpr auto kUnboundedRunBudget = std::chrono::seconds(60);  // op-bounded trials
+constexpr auto kUnboundedRunBudget = std::chrono::seconds(60);    // op-bounded trials
+constexpr auto kInterruptGrace = std::chrono::milliseconds(500);  // Ctrl-C: time to send what it has
+constexpr auto kPollInterval = std::chrono::milliseconds(100);    // interrupt checks; exit when no pidfd
 
 void WriteAll(int fd, const std::string& text) {
   const char* p = text.data();
@@ -70,46 +74,111 @@ std::string SignalName(int signal) {
   return std::string("SIG") + abbrev;
 }
 
-CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grace, const ChildBody& body) {
+namespace {
+
+// What a pipe from the child delivered: its head and tail (where runtimes say why they died) and
+// how many lines were dropped between them.
+struct Captured {
+  std::string text;
+  uint64_t lines = 0;
+  uint64_t dropped_lines = 0;
+
+  void Append(const char* data, size_t n) {
+    text.append(data, n);
+    lines += static_cast<uint64_t>(std::count(data, data + n, '\n'));
+    if (text.size() > 4 * kStderrTail) {
+      dropped_lines +=
+          static_cast<uint64_t>(std::count(text.begin() + kStderrTail, text.end() - 2 * kStderrTail, '\n'));
+      text.erase(kStderrTail, text.size() - 3 * kStderrTail);
+    }
+  }
+};
+
+// Reads what is there without blocking; false at EOF or on an error.
+bool Drain(int fd, const std::function<void(const char*, size_t)>& sink) {
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      sink(buf, static_cast<size_t>(n));
+      if (static_cast<size_t>(n) < sizeof buf) return true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && errno == EAGAIN;
+  }
+}
+
+// The child's side: stdout and stderr into the parent's pipes, the report channel on its own fd.
+[[noreturn]] void RunChild(const CaseReport& initial, const ChildBody& body, int channel, int out_fd, int err_fd) {
+  dup2(out_fd, STDOUT_FILENO);
+  dup2(err_fd, STDERR_FILENO);
+  CaseReport child = initial;
+  child.isolated = true;
+  body(&child, [channel](const CaseReport& r, const char* phase) {
+    std::string line = std::string(phase) + " ";
+    line += std::string(phase) == "trial" ? CaseReportToJson(r).dump() : "{}";
+    WriteAll(channel, line + "\n");
+  });
+  WriteAll(channel, "final " + CaseReportToJson(child).dump() + "\n");
+  std::fflush(stdout);
+  _exit(0);
+}
+
+// "the backend wrote 12 lines to stdout, last: ..." for the report (empty when it wrote nothing).
+std::string StdoutNote(const Captured& out) {
+  if (out.text.empty()) return "";
+  std::string last = TailLines(out.text, 3);
+  for (char& c : last) {
+    if (c == '\n') c = '|';
+  }
+  return fmt::format("the backend wrote {} line(s) to stdout{}, last: {}", out.lines,
+                     out.dropped_lines ? fmt::format(" ({} not kept)", out.dropped_lines) : "", last);
+}
+
+}  // namespace
+
+CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grace, const ChildBody& body,
+                       const std::atomic<bool>* interrupted) {
   CaseReport report = initial;
   report.isolated = true;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+  // channel: the child's progress reports; out/err: what it (and the plugin) print.
+  int channel[2], out_pipe[2], err_pipe[2];
+  if (pipe2(channel, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
     report.status = CaseStatus::kError;
     report.message = std::string("cannot create a pipe for the isolated child: ") + strerror(errno);
     return report;
   }
   fflush(stdout);
   fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    report.status = CaseStatus::kError;
-    report.message = std::string("cannot fork the isolated child: ") + strerror(errno);
-    return report;
-  }
+  ChildProcess child;
+  std::string fork_error;
+  pid_t pid = child.Fork(&fork_error);
   if (pid == 0) {
+    close(channel[0]);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    dup2(err_pipe[1], STDERR_FILENO);
-    int out = out_pipe[1];
-    CaseReport child = initial;
-    child.isolated = true;
-    body(&child, [out](const CaseReport& r, const char* phase) {
-      std::string line = std::string(phase) + " ";
-      line += std::string(phase) == "trial" ? CaseReportToJson(r).dump() : "{}";
-      WriteAll(out, line + "\n");
-    });
-    WriteAll(out, "final " + CaseReportToJson(child).dump() + "\n");
-    _exit(0);
+    RunChild(initial, body, channel[1], out_pipe[1], err_pipe[1]);
   }
+  close(channel[1]);
   close(out_pipe[1]);
   close(err_pipe[1]);
+  if (pid < 0) {
+    close(channel[0]);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    report.status = CaseStatus::kError;
+    report.message = fork_error;
+    return report;
+  }
+  for (int fd : {channel[0], out_pipe[0], err_pipe[0]}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 
   auto run_budget = trial_budget.count() > 0 ? std::chrono::duration_cast<Clock::duration>(trial_budget)
                                              : std::chrono::duration_cast<Clock::duration>(kUnboundedRunBudget);
   auto deadline = Clock::now() + run_budget + grace + std::chrono::seconds(5);
-  std::string out_buf, err_buf;
-  bool have_final = false, out_open = true, err_open = true, hung = false;
+  std::string channel_buf;
+  Captured out, err;
+  bool have_final = false, hung = false, stopped = false;
   auto handle_line = [&](const std::string& line) {
     size_t space = line.find(' ');
     std::string phase = line.substr(0, space);
@@ -126,54 +195,60 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
       }
     }
   };
-  while (out_open || err_open) {
+  auto on_channel = [&](const char* data, size_t n) {
+    channel_buf.append(data, n);
+    size_t nl;
+    while ((nl = channel_buf.find('\n')) != std::string::npos) {
+      handle_line(channel_buf.substr(0, nl));
+      channel_buf.erase(0, nl + 1);
+    }
+  };
+  auto read_all = [&] {
+    Drain(channel[0], on_channel);
+    Drain(out_pipe[0], [&](const char* d, size_t n) { out.Append(d, n); });
+    Drain(err_pipe[0], [&](const char* d, size_t n) { err.Append(d, n); });
+  };
+  // The case ends when the child exits, not when its pipes close: anything it forked may hold
+  // them open. Interrupts ask the child to stop (SIGTERM), then kill the group after a moment.
+  auto stop_by = Clock::time_point::max();
+  while (!child.TryReap()) {
     auto now = Clock::now();
-    if (now >= deadline) {
-      hung = true;
-      kill(pid, SIGKILL);
+    if (interrupted != nullptr && interrupted->load() && !stopped) {
+      stopped = true;
+      child.Signal(SIGTERM);
+      stop_by = now + kInterruptGrace;
+    }
+    if (now >= deadline || now >= stop_by) {
+      hung = now >= deadline && !stopped;
       break;
     }
-    int timeout_ms =
-        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
-    pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0}, {err_open ? err_pipe[0] : -1, POLLIN, 0}};
-    int ready = poll(fds, 2, std::min(timeout_ms, 200));
-    if (ready < 0 && errno != EINTR) break;
-    char buf[65536];
-    if (out_open && (fds[0].revents & (POLLIN | POLLHUP))) {
-      ssize_t n = read(out_pipe[0], buf, sizeof buf);
-      if (n <= 0) {
-        out_open = false;
-      } else {
-        out_buf.append(buf, static_cast<size_t>(n));
-        size_t nl;
-        while ((nl = out_buf.find('\n')) != std::string::npos) {
-          handle_line(out_buf.substr(0, nl));
-          out_buf.erase(0, nl + 1);
-        }
-      }
-    }
-    if (err_open && (fds[1].revents & (POLLIN | POLLHUP))) {
-      ssize_t n = read(err_pipe[0], buf, sizeof buf);
-      if (n <= 0) {
-        err_open = false;
-      } else {
-        err_buf.append(buf, static_cast<size_t>(n));
-        // Keep the head (where a runtime says why it died) and the tail.
-        if (err_buf.size() > 4 * kStderrTail) err_buf.erase(kStderrTail, err_buf.size() - 2 * kStderrTail);
-      }
-    }
+    auto wait = std::min({deadline, stop_by, now + kPollInterval}) - now;
+    int timeout_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
+    pollfd fds[4] = {
+        {channel[0], POLLIN, 0}, {out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}, {child.exit_fd(), POLLIN, 0}};
+    poll(fds, 4, timeout_ms);
+    read_all();
   }
+  child.Finish();  // kills what the child left running, reaps it
+  read_all();      // what was written before the group died
+  close(channel[0]);
   close(out_pipe[0]);
   close(err_pipe[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  int status = child.status();
 
-  std::string tail = CrashMessage(err_buf);
+  std::string tail = CrashMessage(err.text);
   if (hung) {
     report.outcome = Outcome::kHung;
     report.message = fmt::format("no progress within the budget plus {}s grace: killed",
                                  std::chrono::duration_cast<std::chrono::seconds>(grace).count());
+  } else if (stopped && !have_final) {
+    report.status = CaseStatus::kInconclusive;
+    report.message = "interrupted: the isolated child was stopped";
+    return report;
+  } else if (!child.exited()) {
+    report.status = CaseStatus::kError;
+    report.message = "the isolated child could not be reaped after SIGKILL";
+    return report;
   } else if (WIFSIGNALED(status)) {
     report.outcome = Outcome::kCrashed;
     report.signal = SignalName(WTERMSIG(status));
@@ -185,6 +260,8 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
     report.message =
         fmt::format("child exited with status {} before reporting{}", code, tail.empty() ? "" : ": " + tail);
   }
+  std::string note = StdoutNote(out);
+  if (!note.empty()) report.message += (report.message.empty() ? "" : "; ") + note;
   if (report.outcome != Outcome::kCompleted) {
     report.status = CaseStatus::kPass;  // re-grade: the crash or hang is graded by the contract
     report.status = Verdict(report);

@@ -3,6 +3,7 @@
 // the last progress report the child sent.
 #pragma once
 
+#include <atomic>
 #include <functional>
 
 #include "core/case_report.h"
@@ -15,7 +16,12 @@ namespace mapstress {
 using ChildBody =
     std::function<void(CaseReport* report, const std::function<void(const CaseReport&, const char* phase)>& on_phase)>;
 
-CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grace, const ChildBody& body);
+// The child leads its own process group, killed whole when the case ends; the case ends when the
+// child exits (not when pipes it shared with what it forked close), when it hangs, or soon after
+// `*interrupted` is set (the child gets SIGTERM, then the group SIGKILL). The child's stdout and
+// stderr are captured: the last lines go into the report's message.
+CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grace, const ChildBody& body,
+                       const std::atomic<bool>* interrupted = nullptr);
 
 // "SIGSEGV" for SIGSEGV, "signal 77" when unknown.
 std::string SignalName(int signal);

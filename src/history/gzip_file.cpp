@@ -9,71 +9,6 @@
 #include <cstring>
 
 namespace mapstress {
-namespace {
-
-bool ReadPlain(const std::string& path, std::string* text, std::string* error) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    *error = fmt::format("{}: cannot open: {}", path, std::strerror(errno));
-    return false;
-  }
-  struct stat st {};
-  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) text->reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text->append(buf, n);
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    *error = fmt::format("{}: read error", path);
-    return false;
-  }
-  return true;
-}
-
-size_t CountLines(const std::string& text) {
-  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-}
-
-bool ReadGzip(const std::string& path, std::string* text, std::string* error) {
-#ifdef MAPSTRESS_HAVE_ZLIB
-  gzFile gz = gzopen(path.c_str(), "rb");
-  if (gz == nullptr) {
-    *error = fmt::format("{}: cannot open: {}", path, std::strerror(errno));
-    return false;
-  }
-  gzbuffer(gz, 1 << 18);
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0 && st.st_size > 0) text->reserve(static_cast<size_t>(st.st_size) * 4);
-  constexpr unsigned kChunk = 1 << 20;
-  int errnum = Z_OK;
-  while (true) {
-    size_t old = text->size();
-    text->resize(old + kChunk);
-    int n = gzread(gz, text->data() + old, kChunk);
-    text->resize(old + static_cast<size_t>(std::max(n, 0)));
-    if (n <= 0) {
-      gzerror(gz, &errnum);
-      break;
-    }
-  }
-  std::string message;
-  if (errnum != Z_OK) message = gzerror(gz, &errnum);
-  gzclose(gz);
-  if (errnum != Z_OK) {
-    // A gzip stream cut short (a crashed writer, a partial copy) reads as "unexpected end of file".
-    *error = fmt::format("{}:{}: truncated or corrupt gzip data ({})", path, CountLines(*text), message);
-    return false;
-  }
-  return true;
-#else
-  (void)text;
-  *error = fmt::format("{}: cannot read gzip files: zlib support is not compiled in", path);
-  return false;
-#endif
-}
-
-}  // namespace
 
 bool OutFile::Open(int fd, const std::string& shown, bool gzip, std::string* error) {
 #ifndef MAPSTRESS_HAVE_ZLIB
@@ -104,10 +39,6 @@ bool OutFile::Open(int fd, const std::string& shown, bool gzip, std::string* err
 bool OutFile::Fail(std::string* error, const std::string& path, const char* why) {
   *error = fmt::format("{}: cannot write: {}", path, why);
   return false;
-}
-
-bool ReadTextFile(const std::string& path, std::string* text, std::string* error) {
-  return path.ends_with(".gz") ? ReadGzip(path, text, error) : ReadPlain(path, text, error);
 }
 
 }  // namespace mapstress

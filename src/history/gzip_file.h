@@ -1,4 +1,4 @@
-// Whole files in and streamed files out, plain or gzip.
+// Streamed files out, plain or gzip (reading is history/line_reader.h).
 #pragma once
 
 #include <cstdio>
@@ -48,9 +48,5 @@ class OutFile {
   gzFile gz_ = nullptr;
 #endif
 };
-
-// The whole of `path` into `*text`, gunzipped when the name ends in ".gz". Errors are
-// "path: cannot open: why", "path: read error" or "path:line: truncated or corrupt gzip data (why)".
-bool ReadTextFile(const std::string& path, std::string* text, std::string* error);
 
 }  // namespace mapstress

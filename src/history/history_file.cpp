@@ -15,6 +15,7 @@
 #include "core/suggest.h"
 #include "history/gzip_file.h"
 #include "history/json_line_parser.h"
+#include "history/line_reader.h"
 
 namespace mapstress {
 namespace {
@@ -431,58 +432,84 @@ bool WriteHistoryFile(const std::string& path, const History& history, std::stri
   return true;
 }
 
-std::string HistoryFileName(const History& history) {
-  return fmt::format("{}__{}__trial{}.jsonl.gz", SanitiseName(history.scenario), SanitiseName(history.backend),
-                     history.trial);
+// A name part of at most kMaxNamePart characters: longer names keep their start plus a hash of
+// the whole name, so the file name stays under NAME_MAX (255) and distinct names stay distinct.
+std::string NamePart(const std::string& name) {
+  constexpr size_t kMaxNamePart = 96;
+  std::string part = SanitiseName(name);
+  if (part.size() <= kMaxNamePart) return part;
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a: stable across runs and builds
+  for (unsigned char c : name) hash = (hash ^ c) * 1099511628211ull;
+  return fmt::format("{}-{:016x}", part.substr(0, kMaxNamePart - 17), hash);
 }
 
-bool ParseHistoryText(const std::string& name, const std::string& text, History* history, std::string* error) {
+std::string HistoryFileName(const History& history) {
+  return fmt::format("{}__{}__trial{}.jsonl.gz", NamePart(history.scenario), NamePart(history.backend), history.trial);
+}
+
+namespace {
+
+bool IsBlank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+// Parses what `reader` yields. Memory follows the ops the file holds: blank lines cost nothing.
+bool ParseHistoryLines(const std::string& name, LineReader* reader, History* history, std::string* error) {
   *history = History();
-  const char* p = text.data();
-  const char* end = p + text.size();
-  if (std::all_of(p, end, [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
-    *error = fmt::format("{}:1: empty file (expected a mapstress-history header)", name);
-    return false;
-  }
-  std::vector<size_t> store_lines;
-  history->ops.reserve(static_cast<size_t>(std::count(p, end, '\n')));
-  size_t line = 0;
-  while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    const char* line_end = nl != nullptr ? nl : end;
-    ++line;
-    LineParser parser(p, line_end);
-    bool ok;
-    if (line == 1) {
-      ok = !parser.AtEnd() ? ParseHeaderLine(&parser, history)
-                           : parser.Fail("empty first line (expected a mapstress-history header)");
-    } else if (parser.AtEnd()) {
-      ok = true;  // blank lines are tolerated
-    } else {
-      ok = ParseOpLine(&parser, history);
-      if (ok) {
-        if (history->ops.back().kind == OpKind::kStore) store_lines.push_back(line);
-      }
-    }
-    if (!ok) {
-      *error = fmt::format("{}:{}: {}", name, line, parser.message());
-      *history = History();
-      return false;
-    }
-    p = line_end + (nl != nullptr ? 1 : 0);
-  }
-  if (!CheckUniqueValues(name, *history, store_lines, error)) {
+  auto fail = [&](const std::string& message) {
+    *error = message;
     *history = History();
     return false;
+  };
+  std::string_view text;
+  if (!reader->Next(&text)) {
+    return fail(!reader->error().empty() ? reader->error()
+                                         : fmt::format("{}:1: empty file (expected a mapstress-history header)", name));
   }
+  if (IsBlank(text)) {  // "empty file" when nothing else follows, else the first line is wrong
+    bool more = false;
+    while (!more && reader->Next(&text)) more = !IsBlank(text);
+    if (!reader->error().empty()) return fail(reader->error());
+    return fail(
+        fmt::format("{}:1: {} (expected a mapstress-history header)", name, more ? "empty first line" : "empty file"));
+  }
+  {
+    LineParser parser(text.data(), text.data() + text.size());
+    if (!ParseHeaderLine(&parser, history)) return fail(fmt::format("{}:1: {}", name, parser.message()));
+  }
+  std::vector<size_t> store_lines;
+  while (reader->Next(&text)) {
+    LineParser parser(text.data(), text.data() + text.size());
+    if (parser.AtEnd()) continue;  // blank lines are tolerated
+    if (!ParseOpLine(&parser, history)) {
+      return fail(fmt::format("{}:{}: {}", name, reader->line_number(), parser.message()));
+    }
+    if (history->ops.back().kind == OpKind::kStore) store_lines.push_back(reader->line_number());
+  }
+  if (!reader->error().empty()) return fail(reader->error());
+  if (!CheckUniqueValues(name, *history, store_lines, error)) return fail(*error);
   return true;
 }
 
+}  // namespace
+
+bool ParseHistoryText(const std::string& name, const std::string& text, History* history, std::string* error) {
+  LineReader reader;
+  reader.OpenText(name, text, InputLimits{});
+  return ParseHistoryLines(name, &reader, history, error);
+}
+
 bool ReadHistoryFile(const std::string& path, History* history, std::string* error) {
-  std::string text;
-  bool ok = ReadTextFile(path, &text, error);
-  if (!ok) return false;
-  return ParseHistoryText(path, text, history, error);
+  return ReadHistoryFile(path, InputLimits{}, history, error);
+}
+
+bool ReadHistoryFile(const std::string& path, const InputLimits& limits, History* history, std::string* error) {
+  LineReader reader;
+  if (!reader.Open(path, limits, error)) {
+    *history = History();
+    return false;
+  }
+  return ParseHistoryLines(path, &reader, history, error);
 }
 
 }  // namespace mapstress

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/history.h"
+#include "history/line_reader.h"
 
 namespace mapstress {
 
@@ -14,13 +15,16 @@ inline constexpr int kHistoryFormatVersion = 1;
 // False and `*error` = "path: cannot write: why" on failure.
 bool WriteHistoryFile(const std::string& path, const History& history, std::string* error);
 
-// "<scenario>__<backend>__trial<N>.jsonl.gz" with every character outside [A-Za-z0-9._-] replaced by '_'.
+// "<scenario>__<backend>__trial<N>.jsonl.gz" with every character outside [A-Za-z0-9._-] replaced by '_';
+// a name part over 96 characters keeps its first 79 plus "-<16 hex digits of a hash of the name>".
 std::string HistoryFileName(const History& history);
 
 // Reads a history file strictly: any malformed line fails with `*error` = "file:line: message".
 // Unknown fields are skipped (forward compatible); missing required fields are errors.
 // On failure `*history` is left empty.
 bool ReadHistoryFile(const std::string& path, History* history, std::string* error);
+// The same with caps on line length and total size (a regular file or a FIFO only; see LineReader).
+bool ReadHistoryFile(const std::string& path, const InputLimits& limits, History* history, std::string* error);
 
 // The same parser on text already in memory; `name` is used in error messages.
 bool ParseHistoryText(const std::string& name, const std::string& text, History* history, std::string* error);

@@ -21,4 +21,8 @@ inline constexpr int kExitInterrupted = 130;
 //   0   otherwise (unsupported cases alone, or none at all, are not a failure).
 int ExitCodeFor(const std::vector<CaseReport>& cases, bool interrupted);
 
+// The exit code when some report file could not be written (it is stale or missing): 2, unless a
+// FORBIDDEN outcome already says 1.
+inline int ExitCodeWithStaleReports(int code) { return code == kExitFail ? kExitFail : kExitError; }
+
 }  // namespace mapstress

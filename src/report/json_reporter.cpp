@@ -19,11 +19,16 @@ std::string RenderJsonReport(const ReportInput& input) {
     cases.push_back(CaseReportToJson(c));
   }
   summary["total"] = input.cases.size();
-  summary["exit_code"] = ExitCodeFor(input.cases, input.interrupted);
+  summary["planned"] = input.Planned();
+  // No exit code yet while a run is still going (or was killed before it finished).
+  summary["exit_code"] = input.Complete() || input.interrupted
+                             ? nlohmann::json(ExitCodeFor(input.cases, input.interrupted))
+                             : nlohmann::json(nullptr);
   nlohmann::json report = {{"schema_version", 1},
                            {"tool", "mapstress"},
                            {"context", RunContextToJson(input.context)},
                            {"interrupted", input.interrupted},
+                           {"complete", input.Complete()},
                            {"summary", std::move(summary)},
                            {"cases", std::move(cases)}};
   // Strings were made valid UTF-8 on the way in; `replace` is a second guard, never a throw.

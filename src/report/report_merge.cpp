@@ -44,6 +44,12 @@ bool ParseJsonReport(const nlohmann::json& doc, const std::string& name, ParsedR
     }
     parsed.interrupted = interrupted->get<bool>();
   }
+  // A report of a run that never finished plans more cases than it holds: merging it says so.
+  auto summary = doc.find("summary");
+  if (summary != doc.end() && summary->is_object()) {
+    auto planned = summary->find("planned");
+    if (planned != summary->end() && planned->is_number_unsigned()) parsed.planned = planned->get<size_t>();
+  }
   auto cases = doc.find("cases");
   if (cases == doc.end() || !cases->is_array()) {
     *error = fmt::format("{}: cases: expected an array", name);
@@ -154,6 +160,7 @@ bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std:
       }
     }
     merged.interrupted |= report.interrupted;
+    merged.planned += report.planned != 0 ? report.planned : report.cases.size();
     for (CaseReport& c : report.cases) {
       auto [it, inserted] = owner.emplace(std::make_pair(c.scenario, c.backend), paths[f]);
       if (!inserted) {

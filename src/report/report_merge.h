@@ -16,6 +16,7 @@ inline constexpr int kReportSchemaVersion = 1;
 struct ParsedReport {
   RunContext context;
   bool interrupted = false;
+  size_t planned = 0;  // summary.planned (0 when the file does not say)
   std::vector<CaseReport> cases;
 };
 
@@ -26,6 +27,7 @@ bool ReadJsonReport(const std::string& path, ParsedReport* out, std::string* err
 struct MergedReport {
   RunContext context;              // the first file's
   bool interrupted = false;        // any file's run was interrupted
+  size_t planned = 0;              // the cases the files' runs planned (their totals where not said)
   std::vector<CaseReport> cases;   // every file's, in file order
   std::vector<std::string> notes;  // differences worth telling (seeds, versions)
 };

@@ -26,7 +26,8 @@ bool ReportWriter::Add(const std::string& format, const std::string& path, std::
 
 bool ReportWriter::Open(std::string* error) {
   std::set<std::string> seen;
-  for (const ReportTarget& t : targets_) {
+  for (ReportTarget& t : targets_) {
+    t.stream = IsStreamPath(t.path);
     if (!seen.insert(t.path).second) {
       *error = fmt::format("report path {} is given twice", t.path);
       return false;
@@ -37,20 +38,30 @@ bool ReportWriter::Open(std::string* error) {
   return true;
 }
 
-bool ReportWriter::Write(const ReportInput& input, std::string* error) {
+bool ReportWriter::Write(const ReportInput& input, std::string* error, bool last) {
   if (!opened_) {
     *error = "report files written before they were opened";
     return false;
   }
   bool ok = true;
-  for (const ReportTarget& t : targets_) {
+  for (ReportTarget& t : targets_) {
+    if (t.stream && !last) continue;
     std::string this_error;
-    if (!WriteFileAtomically(t.path, t.reporter->render(input), &this_error) && ok) {
+    t.failed = !WriteFileAtomically(t.path, t.reporter->render(input), &this_error);
+    if (t.failed && ok) {
       *error = this_error;
       ok = false;
     }
   }
   return ok;
+}
+
+std::vector<std::string> ReportWriter::Stale() const {
+  std::vector<std::string> out;
+  for (const ReportTarget& t : targets_) {
+    if (t.failed) out.push_back(t.path);
+  }
+  return out;
 }
 
 std::string ReportPathIn(const std::string& dir, const ReporterInfo& reporter) {

@@ -12,6 +12,8 @@ namespace mapstress {
 struct ReportTarget {
   const ReporterInfo* reporter = nullptr;
   std::string path;
+  bool stream = false;  // a device, FIFO or /dev/stdout: written once, by the last Write
+  bool failed = false;  // the latest write of this file failed
 };
 
 class ReportWriter {
@@ -21,9 +23,12 @@ class ReportWriter {
   // Checks every path (folder exists and is writable, no path twice). Call before the run.
   bool Open(std::string* error);
   // Re-renders every file and replaces it atomically. Tries every file; returns the first error.
-  bool Write(const ReportInput& input, std::string* error);
+  // Stream targets are skipped unless `last` (a stream cannot be rewritten).
+  bool Write(const ReportInput& input, std::string* error, bool last = true);
 
   const std::vector<ReportTarget>& targets() const { return targets_; }
+  // The files whose latest write failed (full disk, removed folder): stale or missing on disk.
+  std::vector<std::string> Stale() const;
   bool empty() const { return targets_.empty(); }
 
  private:

@@ -13,6 +13,12 @@ struct ReportInput {
   const RunContext& context;
   const std::vector<CaseReport>& cases;
   bool interrupted = false;  // the run was stopped early (Ctrl-C); cases holds what finished
+  size_t planned = 0;        // cases the run planned; 0 = as many as `cases` holds
+
+  size_t Planned() const { return planned != 0 ? planned : cases.size(); }
+  // Every planned case finished: false in the reports a run rewrites while it goes, so the last
+  // one left by a killed run says it never finished.
+  bool Complete() const { return !interrupted && cases.size() >= Planned(); }
 };
 
 struct ReporterInfo {

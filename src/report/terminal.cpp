@@ -245,6 +245,7 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
       size_t g = text.rfind(grade_text);
       if (g != std::string::npos) text.replace(g, grade_text.size(), Paint(grade_text, GradeStyle(grade), true));
     }
+    if (r.truncated && !detail_is_reason) detail += ", history truncated";
   }
   return text;
 }

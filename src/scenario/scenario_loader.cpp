@@ -468,7 +468,9 @@ bool ParseScenario(std::string_view text, const std::string& file, Scenario* out
     return false;
   }
   if (sax.too_deep_ || !parsed) {
-    *error = LoadError{file, "", "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+    size_t at = TooDeepPosition(text);
+    *error = LoadError{file, at ? LineColumn(text, at) : "",
+                       "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
     return false;
   }
   if (sax.has_duplicate_) {

@@ -46,4 +46,25 @@ std::string LineColumn(std::string_view text, size_t position) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
+// The 1-based position of the bracket that opens level kMaxJsonDepth + 1 (strings skipped), for the
+// nesting error's line:column; 0 when there is none.
+size_t TooDeepPosition(std::string_view text) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i + 1;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return 0;
+}
+
 }  // namespace mapstress

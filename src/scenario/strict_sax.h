@@ -115,4 +115,8 @@ std::string ReadableSyntaxError(const std::string& what);
 // "line:column" of a parse error position (nlohmann counts from 1, past the bad character).
 std::string LineColumn(std::string_view text, size_t position);
 
+// The 1-based position of the bracket that opens level kMaxJsonDepth + 1 (strings skipped), for
+// the nesting error's line:column; 0 when there is none.
+size_t TooDeepPosition(std::string_view text);
+
 }  // namespace mapstress

@@ -39,5 +39,14 @@ if alive; then
 else
   echo "ok: redis-server ($server, $dir) exited with mapstress"
 fi
-rm -rf "$dir"  # the temp dir is left behind after SIGKILL (documented)
+# The janitor removes the temp dir once the server is gone.
+for _ in $(seq 50); do
+  [ -e "$dir" ] || break
+  sleep 0.1
+done
+if [ -e "$dir" ]; then
+  echo "FAIL: the temp dir $dir was left behind"; rm -rf "$dir"; status=1
+else
+  echo "ok: the temp dir $dir was removed"
+fi
 exit $status

@@ -5,14 +5,35 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "mapstress/plugin.h"
+
+#if defined(BAD_FORK)
+/* Appends this process's pid to the file named by $BAD_PLUGIN_PIDS (for the test to check). */
+static void note_pid(void) {
+  const char* path = getenv("BAD_PLUGIN_PIDS");
+  FILE* f = path != NULL ? fopen(path, "a") : NULL;
+  if (f == NULL) return;
+  fprintf(f, "%d\n", (int)getpid());
+  fclose(f);
+}
+#endif
 
 #if !defined(BAD_NO_SYMBOL)
 static void* fake_create(uint64_t capacity_hint) {
   (void)capacity_hint;
   static int dummy;
+#if defined(BAD_FORK)
+  /* A grandchild that sleeps forever holding every inherited descriptor (mapstress's pipes). */
+  note_pid();
+  if (fork() == 0) {
+    note_pid();
+    for (;;) pause();
+  }
+#endif
   return &dummy;
 }
 static void fake_destroy(void* map) { (void)map; }
@@ -20,6 +41,14 @@ __attribute__((unused)) static void fake_store(void* map, uint64_t key, uint64_t
   (void)map;
   (void)key;
   (void)value;
+#if defined(BAD_FORK)
+  if (getenv("BAD_PLUGIN_SPIN") != NULL) {
+    for (volatile int spin = 0;; spin = spin + 1) { /* hangs the case, burning a CPU */
+    }
+  }
+#elif defined(BAD_NOISY)
+  printf("noisy plugin: store %llu\n", (unsigned long long)key);
+#endif
 }
 static int fake_erase(void* map, uint64_t key) {
   (void)map;
