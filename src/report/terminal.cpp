@@ -223,6 +223,10 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
   } else {
     detail = "no anomalies in " + CountOf(r.check.loads, "load");
   }
+  bool counted = r.status != CaseStatus::kUnsupported && r.status != CaseStatus::kError &&
+                 r.outcome != Outcome::kCrashed && r.outcome != Outcome::kHung &&
+                 !(r.status == CaseStatus::kInconclusive && !r.message.empty());
+  if (r.truncated && counted) detail += ", history truncated";
   std::string tail = grade_text.empty() ? detail : detail + " " + grade_text;
   // One line when it fits; else the detail goes on indented lines below, so that nothing is cut.
   // The scenario name is shortened only when the head alone does not fit; the backend never is.
@@ -245,7 +249,6 @@ std::string RenderCaseLine(const CaseReport& r, size_t index, size_t total, bool
       size_t g = text.rfind(grade_text);
       if (g != std::string::npos) text.replace(g, grade_text.size(), Paint(grade_text, GradeStyle(grade), true));
     }
-    if (r.truncated && !detail_is_reason) detail += ", history truncated";
   }
   return text;
 }
