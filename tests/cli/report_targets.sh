@@ -27,7 +27,7 @@ expect_exit 2 "$MS" run "$WORK/quick.json" --backend locked --no-progress --form
 expect_contains "$WORK/err" "these report files could not be written and are stale or missing: /dev/full"
 
 expect_exit 2 "$MS" check "$good" --report-dir /dev/full
-expect_contains "$WORK/err" "/dev/full is not a folder"
+expect_contains "$WORK/err" "'/dev/full' exists and is not a folder"
 
 # A killed run's last JSON: planned cases and "complete": false (the first rewrite says so).
 quick_scenario slow '[{"role": "writer"}, {"role": "iterator"}]'
