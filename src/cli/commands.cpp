@@ -14,11 +14,13 @@
 #include <thread>
 
 #include "check/checker.h"
+#include "cli/drill_down_command.h"
 #include "cli/suggest.h"
 #include "engine/clock.h"
 #include "history/history_file.h"
 #include "history/jepsen_export.h"
 #include "plugin/plugin_loader.h"
+#include "report/crash_text.h"
 #include "report/exit_code.h"
 #include "report/progress_line.h"
 #include "report/report_merge.h"
@@ -47,6 +49,7 @@ void InstallInterruptHandler() {
 std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color) {
   std::string text = RenderCaseLine(report, index, total, color);
   if (report.status == CaseStatus::kFail) text += RenderFailureTable(report, color);
+  text += RenderCrashDetails(report);
   return text;
 }
 
@@ -57,14 +60,6 @@ std::string IsoTimeNow() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-void SaveHistory(const std::string& dir, const History& history) {
-  std::string error;
-  std::string path = dir + "/" + HistoryFileName(history);
-  if (!WriteHistoryFile(path, history, &error)) {
-    std::cerr << "warning: could not save history: " << error << "\n";
-  }
 }
 
 }  // namespace
@@ -216,14 +211,9 @@ bool RunSession::Prepare(const Options& options) {
   settings_.interrupted = &g_interrupted;
   settings_.progress = &progress_;
   if (!options.save_history.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.save_history, ec);
-    if (ec || access(options.save_history.c_str(), W_OK) != 0) {
-      return fail(fmt::format("--save-history: cannot write to folder '{}': {}", options.save_history,
-                              ec ? ec.message() : std::string(strerror(errno))));
-    }
-    std::string dir = options.save_history;
-    settings_.on_history = [dir](const History& h) { SaveHistory(dir, h); };
+    history_saver_ = std::make_shared<HistorySaver>();
+    if (!history_saver_->Open(options.save_history, &error)) return fail(error);
+    settings_.on_history = [saver = history_saver_](const History& h) { saver->Save(h); };
   }
 
   writer_ = std::make_unique<ReportWriter>();
@@ -281,6 +271,7 @@ void RunSession::PrintSettings() {
 void RunSession::Record(CaseReport report) {
   cases_.push_back(std::move(report));
   const CaseReport& r = cases_.back();
+  if (history_saver_) history_saver_->CaseDone(r);
   std::string text = RenderCaseResult(r, cases_.size(), plan_.cases.size(), color_);
   {
     std::unique_lock<std::mutex> hold;
@@ -302,6 +293,7 @@ void RunSession::Finish() {
   if (progress_line_) progress_line_->Stop();
   std::string text = "\n" + RenderMatrix(cases_, color_) + "\n" + RenderSnapshotMatrix(cases_, color_) + "\n" +
                      RenderPerformance(cases_, color_);
+  if (history_saver_) text += history_saver_->SizeNote();
   if (Interrupted()) {
     text +=
         fmt::format("interrupted: {} of {} cases finished; reports hold those\n", cases_.size(), plan_.cases.size());
@@ -376,6 +368,7 @@ int ListCommand(const Options& options) {
 }
 
 int CheckCommand(const Options& options) {
+  if (options.check_key || options.check_iteration) return DrillDownCommand(options);
   ReportWriter writer;
   std::string error;
   GradeOverrides overrides;

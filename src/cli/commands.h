@@ -9,6 +9,7 @@
 
 #include "backend/backend_registry.h"
 #include "cli/case_plan.h"
+#include "cli/history_saver.h"
 #include "cli/options.h"
 #include "engine/engine.h"
 #include "report/case_report.h"
@@ -51,6 +52,7 @@ class RunSession {
   std::vector<std::string> warnings_;
   std::unique_ptr<ReportWriter> writer_;
   std::unique_ptr<ProgressLine> progress_line_;
+  std::shared_ptr<HistorySaver> history_saver_;  // --save-history
   bool color_ = false;
 };
 

@@ -12,6 +12,7 @@
 
 #include "check/checker.h"
 #include "engine/clock.h"
+#include "engine/crash_report.h"
 #include "engine/isolation.h"
 #include "engine/latency_histogram.h"
 #include "engine/thread_log.h"
@@ -92,7 +93,7 @@ bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
 
 // The hot loop. Never throws, takes no tool-owned lock, allocates nothing.
 void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uint32_t trial, Map* map, ThreadLog* log,
-            TrialShared* shared, LiveProgress* progress) noexcept {
+            OpRing* ring, TrialShared* shared, LiveProgress* progress) noexcept {
   const ThreadGroup& group = scenario.threads[spec.group];
   map->AttachThread();
   OpStream stream(scenario, spec.group, spec.thread_in_group, seed, trial);
@@ -103,6 +104,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   uint64_t seq = 1;
   uint64_t done = 0;
 
+  if (ring) ring->tid.store(static_cast<int32_t>(gettid()), std::memory_order_relaxed);
   shared->ready.fetch_add(1, std::memory_order_acq_rel);
   uint32_t spins = 0;
   while (!shared->go.load(std::memory_order_acquire)) SpinPause(&spins);
@@ -132,6 +134,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
       break;
     }
     PlannedOp op = stream.Next();
+    if (ring) ring->Start(op.kind, op.key);  // for crash reports: the last ops started
     uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
     if (op.kind == OpKind::kIterate && pending) {  // close the batch: its return is this call
       boundary = ReadBoundaryTicks();
@@ -216,6 +219,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     shared->stop.store(true, std::memory_order_relaxed);  // the op-bounded threads are done
   }
   map->DetachThread();
+  if (ring) ring->tid.store(0, std::memory_order_relaxed);
   shared->finished.fetch_add(1, std::memory_order_acq_rel);
 }
 
@@ -276,11 +280,13 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+  std::unique_ptr<OpRing[]> rings(settings.op_rings ? new OpRing[specs.size()] : nullptr);
+  if (rings) PublishOpRings(rings.get(), static_cast<uint32_t>(specs.size()), h.thread_names);
   std::vector<std::thread> threads;
   threads.reserve(specs.size());
   for (const auto& spec : specs) {
-    threads.emplace_back(Worker, std::cref(scenario), spec, seed, trial, map.get(), logs[spec.global].get(), &shared,
-                         settings.progress);
+    threads.emplace_back(Worker, std::cref(scenario), spec, seed, trial, map.get(), logs[spec.global].get(),
+                         rings ? &rings[spec.global] : nullptr, &shared, settings.progress);
   }
   pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   while (shared.ready.load(std::memory_order_acquire) < specs.size()) std::this_thread::yield();
@@ -292,6 +298,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
     if (settings.interrupted && settings.interrupted->load()) shared.stop.store(true);
   }
   for (auto& t : threads) t.join();
+  if (rings) WithdrawOpRings();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   out.notes = map->Notes();
   map.reset();

@@ -36,8 +36,9 @@ struct RunSettings {
   // timestamp after every op (tightest intervals, slowest ops). See Worker in engine.cpp.
   Nanos fence_window = kDefaultFenceWindow;
   BackendOptions backend_options;
-  GradeOverrides expect;                           // command-line re-grading, applied last
-  bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)
+  bool op_rings = true;       // each worker keeps a ring of its last started ops for crash reports (off: benchmarks)
+  GradeOverrides expect;      // command-line re-grading, applied last
+  bool allow_unsafe = false;  // run combinations the backend declares unsupported (isolated)
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT: stop the current trial
   LiveProgress* progress = nullptr;
   // Called with each trial's history after it was checked (e.g. to save it to a file).

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "engine/crash_report.h"
 #include "report/case_report_json.h"
 
 namespace mapstress {
@@ -81,6 +82,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
   }
   fflush(stdout);
   fflush(stderr);
+  const int crash_fd = CreateCrashFile();  // the child's crash or hang dump
   pid_t pid = fork();
   if (pid < 0) {
     report.status = CaseStatus::kError;
@@ -90,6 +92,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
   if (pid == 0) {
     close(out_pipe[0]);
     close(err_pipe[0]);
+    InstallCrashHandlers(crash_fd);
     dup2(err_pipe[1], STDERR_FILENO);
     int out = out_pipe[1];
     CaseReport child = initial;
@@ -130,6 +133,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
     auto now = Clock::now();
     if (now >= deadline) {
       hung = true;
+      RequestStacks(pid, crash_fd);
       kill(pid, SIGKILL);
       break;
     }
@@ -185,6 +189,8 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
     report.message =
         fmt::format("child exited with status {} before reporting{}", code, tail.empty() ? "" : ": " + tail);
   }
+  if (report.outcome != Outcome::kCompleted) ReadCrashDump(crash_fd, &report);
+  if (crash_fd >= 0) close(crash_fd);
   if (report.outcome != Outcome::kCompleted) {
     report.status = CaseStatus::kPass;  // re-grade: the crash or hang is graded by the contract
     report.status = Verdict(report);
