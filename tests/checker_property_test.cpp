@@ -8,6 +8,7 @@
 #include <set>
 
 #include "check/checker.h"
+#include "core/mix_hash.h"
 
 namespace mapstress {
 namespace {
@@ -33,12 +34,8 @@ struct Generated {
   }
 };
 
-uint64_t Mix(uint64_t x) {  // a bijection, so distinct counters give distinct values
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+// A bijection, so distinct counters give distinct values.
+uint64_t Mix(uint64_t x) { return MixHash(x + 0x9e3779b97f4a7c15ULL); }
 
 // Applies random ops to a sequential map, each at its own linearization point, and records
 // them with random intervals around that point. `per_key_instant`: iterations read each key

@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 
 #include "backend/backend_registry.h"
+#include "core/case_report_json.h"
 #include "engine/clock.h"
 #include "engine/engine.h"
 #include "engine/symbolizer.h"
-#include "report/case_report_json.h"
 #include "report/crash_text.h"
 
 namespace mapstress {

@@ -20,7 +20,8 @@ extern "C" {
 #include <vector>
 
 #include "backend/builtin_backends.h"
-#include "scenario/scenario.h"
+#include "core/limits.h"
+#include "core/mix_hash.h"
 
 namespace mapstress {
 namespace {
@@ -32,14 +33,7 @@ struct Entry {
   uint64_t value;
 };
 
-unsigned long Mix(uint64_t key) {  // splitmix64 finalizer
-  key ^= key >> 30;
-  key *= 0xbf58476d1ce4e5b9ULL;
-  key ^= key >> 27;
-  key *= 0x94d049bb133111ebULL;
-  key ^= key >> 31;
-  return static_cast<unsigned long>(key);
-}
+unsigned long Mix(uint64_t key) { return static_cast<unsigned long>(MixHash(key)); }
 
 unsigned long HashEntry(const void* object, unsigned long seed) {
   return Mix(static_cast<const Entry*>(object)->key ^ seed);
@@ -220,8 +214,8 @@ BackendInfo CkHsBackend() {
       "one writing thread (store or erase) at a time; loads and iterations may overlap it; two writers are "
       "undefined behaviour";
   info.create = [](const BackendOptions& o) { return std::make_unique<CkHsMap>(o); };
-  info.unsupported_reason = [](const Scenario& s) -> std::string {
-    uint32_t writers = s.WritingThreads();
+  info.unsupported_reason = [](const WorkloadTraits& t) -> std::string {
+    uint32_t writers = t.writing_threads;
     if (writers <= 1) return "";
     return "ck_hs is single-producer (SPMC): ck_hs_init(3) allows concurrent readers with one writer, "
            "this scenario has " +

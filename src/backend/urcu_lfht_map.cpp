@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "backend/builtin_backends.h"
+#include "core/mix_hash.h"
 
 namespace mapstress {
 namespace {
@@ -28,14 +29,7 @@ struct Node {
 
 Node* NodeOf(cds_lfht_node* n) { return reinterpret_cast<Node*>(reinterpret_cast<char*>(n) - offsetof(Node, ht_node)); }
 
-unsigned long Hash(uint64_t key) {  // splitmix64 finalizer
-  key ^= key >> 30;
-  key *= 0xbf58476d1ce4e5b9ULL;
-  key ^= key >> 27;
-  key *= 0x94d049bb133111ebULL;
-  key ^= key >> 31;
-  return static_cast<unsigned long>(key);
-}
+unsigned long Hash(uint64_t key) { return static_cast<unsigned long>(MixHash(key)); }
 
 int Match(cds_lfht_node* node, const void* key) { return NodeOf(node)->key == *static_cast<const uint64_t*>(key); }
 

@@ -9,35 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "check/contract.h"
-#include "history/history.h"
+#include "core/check_result.h"
+#include "core/history.h"
 
 namespace mapstress {
-
-// One anomaly with a plain-words explanation and the ops that prove it.
-struct Example {
-  Anomaly kind = Anomaly::kMissing;
-  uint64_t key = 0;  // 0 for not_snapshot when no single key is to blame
-  std::string explanation;
-  std::vector<std::string> witnesses;  // "writer-1 store key=17 value=... [1.101s..1.102s]"
-};
-
-struct CheckResult {
-  uint64_t iterations = 0;                          // checked iterations
-  uint64_t snapshot = 0;                            // explainable at one instant
-  uint64_t weak = 0;                                // only not_snapshot
-  uint64_t anomalous = 0;                           // at least one other anomaly
-  uint64_t loads = 0;                               // checked point loads
-  std::array<uint64_t, kAnomalyCount> anomalies{};  // count per kind
-  uint64_t key_wrong = 0;         // missing + phantom + duplicate + stale_value + unknown_value entries
-  uint64_t key_total = 0;         // entries produced + entries that should have been (missing)
-  uint64_t events = 0;            // ops + iteration entries examined
-  std::vector<Example> examples;  // at most max_examples per kind, in history order
-
-  uint64_t Count(Anomaly a) const { return anomalies[static_cast<int>(a)]; }
-  // Adds another trial's result; keeps at most max_examples per kind.
-  void Merge(const CheckResult& other, size_t max_examples);
-};
 
 // How the checker finds the store of a value. Results never depend on it; tests force each.
 enum class ValueLayout : uint8_t {
@@ -47,7 +22,7 @@ enum class ValueLayout : uint8_t {
 };
 
 struct CheckOptions {
-  size_t max_examples = 3;  // per anomaly kind
+  size_t max_examples = kMaxExamplesPerKind;
   ValueLayout value_layout = ValueLayout::kAuto;
 };
 

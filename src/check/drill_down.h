@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "history/history.h"
+#include "core/history.h"
 
 namespace mapstress {
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "history/history.h"
-#include "report/case_report.h"
+#include "core/case_report.h"
+#include "core/history.h"
 
 namespace mapstress {
 

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <limits>
 
-#include "cli/suggest.h"
+#include "core/suggest.h"
 #include "engine/engine.h"
 #include "scenario/scenario_loader.h"
 

@@ -8,13 +8,14 @@
 #include <iostream>
 #include <map>
 
-#include "cli/commands.h"
-#include "cli/suggest.h"
+#include "cli/command_support.h"
+#include "core/atomic_file.h"
+#include "core/duration.h"
+#include "core/suggest.h"
+#include "core/text_width.h"
 #include "engine/clock.h"
 #include "engine/engine.h"
-#include "report/atomic_file.h"
 #include "report/exit_code.h"
-#include "report/terminal.h"
 #include "scenario/scenario_loader.h"
 #include "scenario/scenario_shrinker.h"
 #include "scenario/scenario_writer.h"

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/options.h"
-#include "report/case_report.h"
+#include "core/case_report.h"
 
 namespace mapstress {
 

@@ -14,8 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "core/limits.h"
 #include "engine/symbolizer.h"
-#include "scenario/scenario.h"
 
 namespace mapstress {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/case_report.h"
 #include "engine/op_ring.h"
-#include "report/case_report.h"
 
 namespace mapstress {
 

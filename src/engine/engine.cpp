@@ -349,7 +349,6 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
                    const ClockCheck& clock, CaseReport* report,
                    const std::function<void(const CaseReport&, const char* phase)>& on_phase) {
   std::array<LatencyHistogram, kOpKindCount> latency;
-  std::array<uint64_t, kOpKindCount> counts{};
   double seconds = 0;
   std::string notes;
   std::vector<std::unique_ptr<ThreadLog>> logs;
@@ -373,23 +372,19 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
     }
     if (on_phase) on_phase(*report, "check");
     CheckResult check = Check(out.history);
-    report->check.Merge(check, CheckOptions{}.max_examples);
+    AddTrial(check, out.history, report);
     if (settings.progress) {
       uint64_t bad = 0;
       for (uint64_t c : check.anomalies) bad += c;
       settings.progress->anomalies.fetch_add(bad);
     }
-    for (const Op& op : out.history.ops) ++counts[static_cast<int>(op.kind)];
     for (int k = 0; k < kOpKindCount; ++k) latency[k].Merge(out.latency[k]);
     seconds += out.seconds;
-    report->truncated |= out.history.truncated;
     if (!out.notes.empty()) notes = out.notes;
-    report->trials_completed = trial + 1;
     report->duration_s = seconds;
     for (int k = 0; k < kOpKindCount; ++k) {
       OpStats& s = report->ops[k];
-      s.count = counts[k];
-      s.per_sec = seconds > 0 ? static_cast<double>(counts[k]) / seconds : 0;
+      s.per_sec = seconds > 0 ? static_cast<double>(s.count) / seconds : 0;
       s.p50_ns = latency[k].Quantile(0.50);
       s.p99_ns = latency[k].Quantile(0.99);
       s.p999_ns = latency[k].Quantile(0.999);
@@ -419,7 +414,7 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
 CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
                    const ClockCheck& clock) {
   CaseReport report = NewCaseReport(scenario, backend, settings);
-  std::string reason = backend.unsupported_reason ? backend.unsupported_reason(scenario) : "";
+  std::string reason = backend.unsupported_reason ? backend.unsupported_reason(scenario.Traits()) : "";
   if (!reason.empty() && !settings.allow_unsafe) {
     report.status = CaseStatus::kUnsupported;
     report.message = reason;

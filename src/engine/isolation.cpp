@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/case_report_json.h"
 #include "engine/crash_report.h"
-#include "report/case_report_json.h"
 
 namespace mapstress {
 namespace {

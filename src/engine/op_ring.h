@@ -5,7 +5,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "history/history.h"
+#include "core/history.h"
 
 namespace mapstress {
 

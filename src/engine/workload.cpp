@@ -6,19 +6,10 @@
 
 namespace mapstress {
 
-uint64_t Mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  x ^= x >> 31;
-  return x;
-}
-
 uint64_t ThreadSeed(uint64_t seed, size_t group, uint32_t thread_in_group, uint32_t trial) {
-  uint64_t s = Mix64(seed ^ 0x6D61707374726573ull);
-  s = Mix64(s ^ (uint64_t{group} << 32) ^ thread_in_group);
-  return Mix64(s ^ (uint64_t{trial} * 0x9E3779B97F4A7C15ull));
+  uint64_t s = MixHash(seed ^ 0x6D61707374726573ull);
+  s = MixHash(s ^ (uint64_t{group} << 32) ^ thread_in_group);
+  return MixHash(s ^ (uint64_t{trial} * 0x9E3779B97F4A7C15ull));
 }
 
 namespace {

@@ -6,18 +6,17 @@
 #include <string>
 #include <vector>
 
-#include "history/history.h"
+#include "core/history.h"
+#include "core/mix_hash.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {
 
-// SplitMix64: seeds and mixes.
-uint64_t Mix64(uint64_t x);
-
+// SplitMix64: a Weyl sequence through the splitmix64 finalizer.
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() { return Mix64(state_ += 0x9E3779B97F4A7C15ull); }
+  uint64_t Next() { return MixHash(state_ += 0x9E3779B97F4A7C15ull); }
   uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64); }
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 

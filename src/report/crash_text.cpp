@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "report/case_report_json.h"
+#include "core/text_width.h"
 #include "report/terminal.h"
 
 namespace mapstress {
@@ -16,6 +16,7 @@ std::string ShortFrame(const std::string& frame) {
   static const std::string kAnonymous = "(anonymous namespace)";
   for (size_t i = 0; i < frame.size(); ++i) {
     if (frame[i] != '(') continue;
+    if (i > 0 && frame[i - 1] == ' ') return frame;  // " (module)": no parameters to shorten
     if (frame.compare(i, kAnonymous.size(), kAnonymous) == 0) {
       i += kAnonymous.size() - 1;
       continue;

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "report/case_report.h"
+#include "core/case_report.h"
 
 namespace mapstress {
 

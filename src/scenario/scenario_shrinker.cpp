@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/duration.h"
 #include "scenario/scenario_loader.h"
 #include "scenario/scenario_writer.h"
 

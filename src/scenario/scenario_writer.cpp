@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scenario/scenario_loader.h"
+#include "core/duration.h"
 
 namespace mapstress {
 namespace {

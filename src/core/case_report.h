@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "check/checker.h"
-#include "check/contract.h"
-#include "history/history.h"
+#include "core/check_result.h"
+#include "core/contract.h"
+#include "core/history.h"
 
 namespace mapstress {
 
@@ -84,6 +84,11 @@ struct CaseReport {
   // The grades of the kinds actually observed, worst first.
   Grade WorstObservedGrade() const;
 };
+
+// Adds one checked trial to the case: its check result (at most kMaxExamplesPerKind examples
+// per kind), its op counts per kind, whether its history was truncated; trials_completed + 1.
+// The one aggregation `run` (the engine) and `check` (recorded histories) share.
+void AddTrial(const CheckResult& check, const History& history, CaseReport* report);
 
 // pass/fail/inconclusive from outcome, counts and grading (error/unsupported are left alone).
 CaseStatus Verdict(const CaseReport& report);

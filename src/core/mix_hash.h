@@ -1,4 +1,4 @@
-// A cheap 64-bit mixing hash for picking stripes and buckets from integer keys.
+// The splitmix64 finalizer, once for the whole tool: stripes and buckets, seeds, random streams.
 #pragma once
 
 #include <cstdint>

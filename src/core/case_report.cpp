@@ -1,4 +1,4 @@
-#include "report/case_report.h"
+#include "core/case_report.h"
 
 #include <algorithm>
 #include <cmath>
@@ -87,6 +87,13 @@ Grade CaseReport::WorstObservedGrade() const {
   if (outcome == Outcome::kCrashed) worst = std::max(worst, grading.crashed);
   if (outcome == Outcome::kHung) worst = std::max(worst, grading.hung);
   return worst;
+}
+
+void AddTrial(const CheckResult& check, const History& history, CaseReport* report) {
+  report->check.Merge(check, kMaxExamplesPerKind);
+  for (const Op& op : history.ops) ++report->ops[static_cast<int>(op.kind)].count;
+  report->truncated |= history.truncated;
+  ++report->trials_completed;
 }
 
 CaseStatus Verdict(const CaseReport& report) {
