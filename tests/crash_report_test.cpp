@@ -114,6 +114,7 @@ ClockCheck CrashCaseTest::clock_;
 TEST_F(CrashCaseTest, ACrashReportsTheBacktraceAndTheLastOpsOfEveryThread) {
   Scenario s = WriterAndIterator(2);
   s.threads[0].think = 20us;  // 2000 stores take 20ms at least: every thread has started by then
+  s.duration = 5s;            // a loaded machine may need far longer; the crash ends the trial anyway
   CaseReport r = RunCase(s, *registry_.Find("faulty-crash"), RunSettings{}, clock_);
   ASSERT_EQ(r.outcome, Outcome::kCrashed);
   EXPECT_EQ(r.signal, "SIGSEGV");
