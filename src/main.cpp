@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/run_session.h"
+#include "cli/shrink_command.h"
 #include "engine/engine.h"
 #include "report/exit_code.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     case Command::kCheck: return CheckCommand(options);
     case Command::kMerge: return MergeCommand(options);
     case Command::kExport: return ExportCommand(options);
+    case Command::kShrink: return ShrinkCommand(options);
     case Command::kRun: break;
     case Command::kNone: return 2;
   }

@@ -83,6 +83,23 @@ class Checker {
     return std::move(result_);
   }
 
+  std::map<uint64_t, std::vector<WriteWindow>> Windows(std::optional<uint64_t> only_key) {
+    IndexKeys();
+    BuildWrites();
+    std::map<uint64_t, std::vector<WriteWindow>> out;
+    for (uint32_t k = 0; k < real_keys_; ++k) {
+      if (only_key && keys_[k] != *only_key) continue;
+      auto& windows = out[keys_[k]];
+      for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+        const Write& w = writes_[i];
+        const bool initial = OpIndex(w) == kInitialOp;
+        const uint64_t value = initial ? (IsStore(w) ? h_.initial[prefill_[k]].value : 0) : h_.ops[OpIndex(w)].value;
+        windows.push_back(WriteWindow{initial ? -1 : int64_t{OpIndex(w)}, IsStore(w), value, w.call, w.until});
+      }
+    }
+    return out;
+  }
+
  private:
   // ---- building ----
 
@@ -1058,5 +1075,9 @@ class Checker {
 }  // namespace
 
 CheckResult Check(const History& history, const CheckOptions& options) { return Checker(history, options).Run(); }
+
+std::map<uint64_t, std::vector<WriteWindow>> WriteWindows(const History& history, std::optional<uint64_t> only_key) {
+  return Checker(history, CheckOptions{}).Windows(only_key);
+}
 
 }  // namespace mapstress

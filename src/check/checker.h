@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,5 +27,20 @@ struct CheckOptions {
 };
 
 CheckResult Check(const History& history, const CheckOptions& options = {});
+
+// One write of a key as the checker derives it: the initial state (op = -1) or a store or
+// erase (op = its index in history.ops), and [call, until], the interval in which it may be in
+// effect (call = INT64_MIN for the initial state; until = INT64_MAX: to the end of the trial).
+struct WriteWindow {
+  int64_t op = -1;
+  bool store = false;  // false: erase, or no initial entry
+  uint64_t value = 0;
+  int64_t call = 0;
+  int64_t until = 0;
+};
+// Per key (prefilled or written), every write in the checker's order: by call, the initial
+// state first. Only `only_key` when given. For drilling down (`mapstress check --key`).
+std::map<uint64_t, std::vector<WriteWindow>> WriteWindows(const History& history,
+                                                          std::optional<uint64_t> only_key = std::nullopt);
 
 }  // namespace mapstress

@@ -8,6 +8,7 @@
 #include "check/checker.h"
 #include "cli/command_support.h"
 #include "cli/commands.h"
+#include "cli/drill_down_command.h"
 #include "history/history_file.h"
 #include "report/exit_code.h"
 #include "report/report_writer.h"
@@ -48,6 +49,7 @@ bool CollectHistoryFiles(const std::vector<std::string>& paths, std::vector<std:
 }  // namespace
 
 int CheckCommand(const Options& options) {
+  if (options.check_key || options.check_iteration) return DrillDownCommand(options);
   ReportWriter writer;
   std::string error;
   GradeOverrides overrides;

@@ -13,6 +13,7 @@
 #include "core/suggest.h"
 #include "plugin/bundled_plugins.h"
 #include "plugin/plugin_loader.h"
+#include "report/crash_text.h"
 #include "report/terminal.h"
 #include "scenario/scenario_loader.h"
 
@@ -30,7 +31,6 @@ std::string IsoTimeNow() {
 
 }  // namespace
 
-// The case line, and under a failing case its anomaly table: what `run` and `check` print.
 bool MakeInputLimits(const Options& options, InputLimits* limits, std::string* error) {
   if (options.max_line_mb) limits->max_line_bytes = options.max_line_mb << 20;
   if (options.max_input_mb) limits->max_total_bytes = options.max_input_mb << 20;
@@ -46,9 +46,12 @@ bool MakeInputLimits(const Options& options, InputLimits* limits, std::string* e
   return true;
 }
 
+// The case line, under a failing case its anomaly table, and a crash's details: what `run` and
+// `check` print.
 std::string RenderCaseResult(const CaseReport& report, size_t index, size_t total, bool color, size_t width) {
   std::string text = RenderCaseLine(report, index, total, color, width);
   if (report.status == CaseStatus::kFail) text += RenderFailureTable(report, color, width);
+  text += RenderCrashDetails(report);
   return text;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <limits>
 
 #include "core/guarantee.h"
 #include "core/suggest.h"
@@ -78,6 +79,41 @@ void AddInputFlags(CLI::App* cmd, Options* o) {
                               kFifoIdleTimeout.count()));
 }
 
+CLI::App* AddShrinkCommand(CLI::App* app, Options* o) {
+  CLI::App* cmd = app->add_subcommand(
+      "shrink",
+      "Shrink a failing scenario to the smallest one that still fails the same way (same FORBIDDEN kind, or the "
+      "same crash or hang) in at least --min-failing of --runs runs; writes it with the `mapstress run` command "
+      "that reproduces it. Exit 1: a failure was kept and the minimal scenario written; 0: the scenario did not "
+      "fail, nothing to shrink; 3: it failed too rarely to shrink");
+  cmd->add_option("scenario", o->paths, "The failing scenario file")->required()->expected(1);
+  cmd->add_option("-b,--backend", o->backends, "The backend it fails on (exactly one)")->required();
+  cmd->add_option("--kind", o->shrink_kind,
+                  "The failure to keep: crashed, hung or an anomaly kind (then any grade counts). Default: the "
+                  "crash, hang or FORBIDDEN kind most of the first runs show");
+  cmd->add_option("--runs", o->shrink_runs, "Runs per candidate scenario (1..1000, default 4)")
+      ->check(CLI::Range(1u, 1000u));
+  cmd->add_option("--min-failing", o->shrink_min_failing,
+                  "A candidate still fails when at least this many of its runs fail (default 2); the result "
+                  "is confirmed over all --runs and reported as k/N with its Wilson 95% interval")
+      ->check(CLI::Range(1u, 1000u));
+  cmd->add_option("--budget", o->shrink_budget,
+                  "Total time for the search (default 5m); when it is spent, the smallest scenario found so far "
+                  "is written");
+  cmd->add_option("-o,--out", o->shrink_out, "Where to write the minimal scenario (default: <name>.min.json)");
+  cmd->add_option("--seed", o->seed, "Seed of every run (default: the scenario's, else 42); written into the result");
+  cmd->add_option("--duration", o->duration, "Start from this trial duration instead of the scenario's");
+  cmd->add_option("--trials", o->trials, "Start from this many trials instead of the scenario's")
+      ->check(CLI::Range(1u, 100000u));
+  cmd->add_option("--hang-grace", o->hang_grace, "As for run: an isolated case this late is hung (default 10s)");
+  cmd->add_flag("--isolate", o->isolate, "Run every case in a forked child (as for run)");
+  cmd->add_flag("--allow-unsafe", o->allow_unsafe,
+                "As for run: also run combinations the backend declares unsupported");
+  cmd->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE (as for run)");
+  cmd->add_option("--plugin", o->plugins, "Load backends from a plugin shared library, repeatable");
+  return cmd;
+}
+
 }  // namespace
 
 int ParseCommandLine(int argc, const char* const* argv, Options* o) {
@@ -144,7 +180,10 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   run->add_flag("--redis-force-hashtable", o->redis_force_hashtable,
                 "Start the private redis-server with --hash-max-listpack-entries 0 (HSCAN really scans)");
   run->add_option("--save-history", o->save_history,
-                  "Write each trial's history to DIR/<scenario>__<backend>__trial<N>.jsonl.gz after the trial");
+                  "Write each trial's history to DIR/<scenario>__<backend>__trial<N>.jsonl.gz after the trial. "
+                  "[MODE:]DIR or MODE alone (folder ./mapstress-histories); MODE: all (default) keeps every case's, "
+                  "failures only failing cases', interesting failing cases' and those with INTERESTING outcomes. "
+                  "The run ends with a note of what was kept, its size and where");
   run->add_option("--expect", o->expect,
                   "Re-grade an anomaly kind for every case, repeatable: KIND=GRADE, e.g. not_snapshot=ACCEPTABLE "
                   "(kinds: missing phantom duplicate stale_value unknown_value stale_read not_snapshot crashed "
@@ -154,6 +193,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                 "Do not load the plugins built with mapstress (the Go backends of each Go toolchain)");
   run->add_flag("--no-progress", o->no_progress, "No live status line on stderr (it is only shown on a TTY)");
   AddReportFlags(run, o);
+
+  CLI::App* shrink = AddShrinkCommand(&app, o);
 
   CLI::App* validate = app.add_subcommand("validate", "Load and check scenario files without running them");
   validate->footer("Exit codes: 0 every file is a valid scenario; 2 usage error, or a file is not valid.");
@@ -181,6 +222,14 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
       ->check(OneOf(GuaranteeNames()));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
   AddInputFlags(check, o);
+  check->add_option("--key", o->check_key,
+                    "Drill down into key K: every op on it with the window in which each write may be in effect, "
+                    "and every iteration that saw it or had to, with what it got (times in ns as in the file)");
+  check
+      ->add_option("--iteration", o->check_iteration,
+                   "Drill down into iteration N (1-based, in file order): the checker's verdict on it alone, and "
+                   "each key it visited or had to visit against what the map could hold")
+      ->check(CLI::Range(uint64_t{1}, std::numeric_limits<uint64_t>::max()));
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
@@ -242,6 +291,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   if (check->parsed()) o->command = Command::kCheck;
   if (merge->parsed()) o->command = Command::kMerge;
   if (exp->parsed()) o->command = Command::kExport;
+  if (shrink->parsed()) o->command = Command::kShrink;
   return -1;
 }
 

@@ -7,7 +7,7 @@
 
 namespace mapstress {
 
-enum class Command { kNone, kRun, kValidate, kList, kCheck, kMerge, kExport };
+enum class Command { kNone, kRun, kValidate, kList, kCheck, kMerge, kExport, kShrink };
 
 struct Options {
   Command command = Command::kNone;
@@ -31,13 +31,23 @@ struct Options {
   std::string redis = "auto";
   bool redis_force_hashtable = false;
   std::string save_history;
+  // shrink (also: backends, seed, duration, trials, plugins, expect, hang_grace, isolate, allow_unsafe)
+  std::string shrink_kind;  // "" = the failure the first runs show most
+  uint32_t shrink_runs = 4;
+  uint32_t shrink_min_failing = 2;
+  std::string shrink_budget = "5m";
+  std::string shrink_out;  // "" = <scenario name>.min.json
   // run, check
   std::vector<std::string> expect;  // "kind=GRADE"
   std::string guarantee;            // check: re-grade as this promise
   // check, export: caps on one history file (see history/line_reader.h)
-  uint64_t max_line_mb = 0;   // 0 = kDefaultMaxLineMb
-  uint64_t max_input_mb = 0;  // 0 = kDefaultMaxInputMb
-  std::string input_timeout;  // "" = kFifoIdleTimeout
+  uint64_t max_line_mb = 0;                 // 0 = kDefaultMaxLineMb
+  uint64_t max_input_mb = 0;                // 0 = kDefaultMaxInputMb
+  std::string input_timeout;                // "" = kFifoIdleTimeout
+  std::vector<std::string> expect;          // "kind=GRADE"
+  std::string guarantee;                    // check: re-grade as this promise
+  std::optional<uint64_t> check_key;        // check: drill down into one key
+  std::optional<uint64_t> check_iteration;  // check: drill down into one iteration (1-based)
   // run, list
   std::vector<std::string> plugins;
   bool no_bundled_plugins = false;  // skip the Go plugins built with mapstress

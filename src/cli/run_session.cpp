@@ -136,14 +136,9 @@ bool RunSession::Prepare(const Options& options) {
   settings_.interrupted = &g_interrupted;
   settings_.progress = &progress_;
   if (!options.save_history.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.save_history, ec);
-    if (ec || access(options.save_history.c_str(), W_OK) != 0) {
-      return fail(fmt::format("--save-history: cannot write to folder '{}': {}", options.save_history,
-                              ec ? ec.message() : std::string(strerror(errno))));
-    }
-    std::string dir = options.save_history;
-    settings_.on_history = [dir](const History& h) { SaveHistory(dir, h); };
+    history_saver_ = std::make_shared<HistorySaver>();
+    if (!history_saver_->Open(options.save_history, &error)) return fail(error);
+    settings_.on_history = [saver = history_saver_](const History& h) { saver->Save(h); };
   }
 
   if (!CheckMemory(scenarios_, plan_, settings_, &error)) return fail(error);
@@ -217,6 +212,7 @@ void RunSession::PrintSettings() {
 void RunSession::Record(CaseReport report) {
   cases_.push_back(std::move(report));
   const CaseReport& r = cases_.back();
+  if (history_saver_) history_saver_->CaseDone(r);
   std::string text = RenderCaseResult(r, cases_.size(), plan_.cases.size(), color_, width_);
   {
     std::unique_lock<std::mutex> hold;
@@ -238,6 +234,7 @@ void RunSession::Finish() {
   if (progress_line_) progress_line_->Stop();
   std::string text = "\n" + RenderMatrix(cases_, color_, width_) + "\n" + RenderSnapshotMatrix(cases_, color_, width_) +
                      "\n" + RenderPerformance(cases_, color_);
+  if (history_saver_) text += history_saver_->SizeNote();
   if (Interrupted()) {
     text += fmt::format("interrupted: {} of {} finished; reports hold those\n", cases_.size(),
                         CountOf(plan_.cases.size(), "case"));

@@ -8,6 +8,7 @@
 
 #include "backend/backend_registry.h"
 #include "cli/case_plan.h"
+#include "cli/history_saver.h"
 #include "cli/options.h"
 #include "core/case_report.h"
 #include "core/live_progress.h"
@@ -54,6 +55,7 @@ class RunSession {
   std::unique_ptr<ReportWriter> writer_;
   std::vector<std::string> stale_;  // report files whose final write failed
   std::unique_ptr<ProgressLine> progress_line_;
+  std::shared_ptr<HistorySaver> history_saver_;  // --save-history
   bool color_ = false;
   size_t width_ = 80;  // of stdout: TerminalWidth
 };

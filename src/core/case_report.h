@@ -43,6 +43,23 @@ struct Rates {
 };
 Rates ComputeRates(const CheckResult& check);
 
+// One thread of a crashed or hung case's child, as its crash handler found it.
+struct ThreadDump {
+  std::string thread;        // "writer-1"; "main" for the child's main thread
+  uint64_t ops_started = 0;  // ops this worker had started in the trial
+  std::vector<std::string>
+      last_ops;  // the last ones started, oldest first ("store key=17"); the last may not have returned
+  std::vector<std::string> stack;  // its symbolised stack, innermost first (hung cases)
+};
+
+// What the child reported when it died of a signal or was found hung (empty otherwise).
+struct CrashDetails {
+  std::string thread;                  // the thread that received the signal ("" when hung)
+  std::vector<std::string> backtrace;  // its symbolised frames, innermost first
+  std::vector<ThreadDump> threads;     // every worker (and, when hung, the main thread)
+  bool empty() const { return thread.empty() && backtrace.empty() && threads.empty(); }
+};
+
 struct CaseReport {
   std::string scenario;
   std::string scenario_path;
@@ -62,6 +79,7 @@ struct CaseReport {
   std::array<OpStats, kOpKindCount> ops{};  // indexed by OpKind
   CheckResult check;
   ContractProfile grading;
+  CrashDetails crash;  // crashed or hung isolated cases
 
   // The grades of the kinds actually observed, worst first.
   Grade WorstObservedGrade() const;

@@ -118,6 +118,61 @@ class FieldReader {
 
 constexpr const char* kGradeWords = "ACCEPTABLE, INTERESTING, FORBIDDEN";
 
+json Strings(const std::vector<std::string>& items) {
+  json out = json::array();
+  for (const auto& s : items) out.push_back(ValidUtf8(s));
+  return out;
+}
+
+// An optional array of strings; false (with the error) when it is not one.
+bool ReadStrings(FieldReader& r, const char* key, std::vector<std::string>* out) {
+  const json* v = r.Get(key, /*required=*/false);
+  if (v == nullptr) return r.ok();
+  if (!v->is_array()) r.Fail(r.PathOf(key) + ": expected an array of strings");
+  for (size_t i = 0; r.ok() && i < v->size(); ++i) {
+    if (!(*v)[i].is_string()) {
+      r.Fail(fmt::format("{}[{}]: expected a string", r.PathOf(key), i));
+    } else {
+      out->push_back((*v)[i].get<std::string>());
+    }
+  }
+  return r.ok();
+}
+
+json CrashDetailsToJson(const CrashDetails& c) {
+  json threads = json::array();
+  for (const ThreadDump& t : c.threads) {
+    json item = {{"thread", ValidUtf8(t.thread)}, {"ops_started", t.ops_started}, {"last_ops", Strings(t.last_ops)}};
+    if (!t.stack.empty()) item["stack"] = Strings(t.stack);
+    threads.push_back(std::move(item));
+  }
+  json out = {{"threads", std::move(threads)}};
+  if (!c.thread.empty()) out["thread"] = ValidUtf8(c.thread);
+  if (!c.backtrace.empty()) out["backtrace"] = Strings(c.backtrace);
+  return out;
+}
+
+bool CrashDetailsFromJson(const json& j, CrashDetails* out, std::string* error) {
+  FieldReader r(j, "crash", error);
+  r.String("thread", &out->thread, /*required=*/false);
+  if (!ReadStrings(r, "backtrace", &out->backtrace)) return false;
+  const json* threads = r.Get("threads");
+  if (threads == nullptr) return false;
+  if (!threads->is_array()) {
+    r.Fail("crash.threads: expected an array");
+    return false;
+  }
+  for (size_t i = 0; i < threads->size(); ++i) {
+    FieldReader t((*threads)[i], fmt::format("crash.threads[{}]", i), error);
+    ThreadDump dump;
+    t.String("thread", &dump.thread);
+    t.U64("ops_started", &dump.ops_started);
+    if (!ReadStrings(t, "last_ops", &dump.last_ops) || !ReadStrings(t, "stack", &dump.stack)) return false;
+    out->threads.push_back(std::move(dump));
+  }
+  return r.ok();
+}
+
 }  // namespace
 
 json CheckResultToJson(const CheckResult& check) {
@@ -232,6 +287,7 @@ json CaseReportToJson(const CaseReport& report) {
   j["outcome"] = OutcomeName(report.outcome);
   if (report.outcome == Outcome::kCrashed || !report.signal.empty()) j["signal"] = ValidUtf8(report.signal);
   if (!report.message.empty()) j["message"] = ValidUtf8(report.message);
+  if (!report.crash.empty()) j["crash"] = CrashDetailsToJson(report.crash);
   j["trials"] = report.trials;
   j["trials_completed"] = report.trials_completed;
   j["threads"] = report.threads;
@@ -283,6 +339,9 @@ bool CaseReportFromJson(const json& j, CaseReport* report, std::string* error) {
   r.Enum("outcome", &out.outcome, ParseOutcome, "completed, crashed, hung");
   r.String("signal", &out.signal, /*required=*/false);
   r.String("message", &out.message, /*required=*/false);
+  if (const json* crash = r.Get("crash", /*required=*/false)) {
+    if (!CrashDetailsFromJson(*crash, &out.crash, error)) return false;
+  }
   r.U32("trials", &out.trials);
   r.U32("trials_completed", &out.trials_completed);
   r.U32("threads", &out.threads);

@@ -13,6 +13,7 @@
 #include "backend/yield_point.h"
 #include "check/checker.h"
 #include "engine/clock.h"
+#include "engine/crash_report.h"
 #include "engine/isolation.h"
 #include "engine/latency_histogram.h"
 #include "engine/preemption_injector.h"
@@ -131,7 +132,7 @@ bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
 
 // The hot loop. Never throws, takes no tool-owned lock, allocates nothing.
 void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uint32_t trial, Map* map, ThreadLog* log,
-            TrialShared* shared, LockstepBarrier* lockstep, LiveProgress* progress) noexcept {
+            OpRing* ring, TrialShared* shared, LockstepBarrier* lockstep, LiveProgress* progress) noexcept {
   const ThreadGroup& group = scenario.threads[spec.group];
   ScheduleNoise noise(shared->noise, ThreadSeed(seed, spec.group, spec.thread_in_group, trial), spec.global);
   t_yield_hook = YieldHook{&NoiseYieldPoint, &noise};
@@ -145,6 +146,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   uint64_t seq = 1;
   uint64_t done = 0;
 
+  if (ring) ring->tid.store(static_cast<int32_t>(gettid()), std::memory_order_relaxed);
   shared->ready.fetch_add(1, std::memory_order_acq_rel);
   uint32_t spins = 0;
   while (!shared->go.load(std::memory_order_acquire)) SpinPause(&spins);
@@ -191,6 +193,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
       boundary = mark = ReadBoundaryTicks();
     }
     PlannedOp op = stream.Next();
+    if (ring) ring->Start(op.kind, op.key);  // for crash reports: the last ops started
     uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
     if (op.kind == OpKind::kIterate && pending) close_batch();  // its return is this call
     const uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
@@ -272,6 +275,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     shared->stop.store(true, std::memory_order_relaxed);  // the op-bounded threads are done
   }
   map->DetachThread();
+  if (ring) ring->tid.store(0, std::memory_order_relaxed);
   shared->finished.fetch_add(1, std::memory_order_acq_rel);
 }
 
@@ -345,12 +349,14 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   // Wakes up on each CPU every few microseconds (noise on): preemptions at random instructions.
   std::optional<PreemptionInjector> injector;
   injector.emplace(settings.noise, MixHash(seed ^ trial ^ 0x70726565ull), static_cast<uint32_t>(specs.size()));
+  std::unique_ptr<OpRing[]> rings(settings.op_rings ? new OpRing[specs.size()] : nullptr);
+  if (rings) PublishOpRings(rings.get(), static_cast<uint32_t>(specs.size()), h.thread_names);
   std::vector<std::thread> threads;
   threads.reserve(specs.size());
   for (const auto& spec : specs) {
     LockstepBarrier* barrier = scenario.threads[spec.group].lockstep > 0 ? &barriers[spec.group] : nullptr;
-    threads.emplace_back(Worker, std::cref(scenario), spec, seed, trial, map.get(), logs[spec.global].get(), &shared,
-                         barrier, settings.progress);
+    threads.emplace_back(Worker, std::cref(scenario), spec, seed, trial, map.get(), logs[spec.global].get(),
+                         rings ? &rings[spec.global] : nullptr, &shared, barrier, settings.progress);
   }
   pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   while (shared.ready.load(std::memory_order_acquire) < specs.size()) std::this_thread::yield();
@@ -363,6 +369,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   }
   for (auto& t : threads) t.join();
   injector.reset();
+  if (rings) WithdrawOpRings();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   out.notes = map->Notes();
   map.reset();

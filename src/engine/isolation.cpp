@@ -15,6 +15,7 @@
 
 #include "core/case_report_json.h"
 #include "engine/child_process.h"
+#include "engine/crash_report.h"
 
 namespace mapstress {
 namespace {
@@ -151,6 +152,13 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
   }
   fflush(stdout);
   fflush(stderr);
+  const int crash_fd = CreateCrashFile();  // the child's crash or hang dump
+  struct FdCloser {
+    int fd;
+    ~FdCloser() {
+      if (fd >= 0) close(fd);
+    }
+  } crash_closer{crash_fd};
   ChildProcess child;
   std::string fork_error;
   pid_t pid = child.Fork(&fork_error);
@@ -158,6 +166,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
     close(channel[0]);
     close(out_pipe[0]);
     close(err_pipe[0]);
+    InstallCrashHandlers(crash_fd);
     RunChild(initial, body, channel[1], out_pipe[1], err_pipe[1]);
   }
   close(channel[1]);
@@ -220,6 +229,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
     }
     if (now >= deadline || now >= stop_by) {
       hung = now >= deadline && !stopped;
+      if (hung) RequestStacks(pid, crash_fd);  // each thread writes its stack before the kill
       break;
     }
     auto wait = std::min({deadline, stop_by, now + kPollInterval}) - now;
@@ -262,6 +272,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
   }
   std::string note = StdoutNote(out);
   if (!note.empty()) report.message += (report.message.empty() ? "" : "; ") + note;
+  if (report.outcome != Outcome::kCompleted) ReadCrashDump(crash_fd, &report);
   if (report.outcome != Outcome::kCompleted) {
     report.status = CaseStatus::kPass;  // re-grade: the crash or hang is graded by the contract
     report.status = Verdict(report);

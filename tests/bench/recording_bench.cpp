@@ -3,6 +3,7 @@
 // recording at all, for several fence windows (0 = a fenced timestamp after every op), with
 // --noise off and, at the default window, with each noise mode (its throughput cost).
 //   build/release/tests/recording_bench   (counter `ratio` = median of recorded / bare ops/s)
+// BM_OpRingOverhead: the crash reports' op ring on against off (`ratio` = on / off ops/s).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -41,10 +42,12 @@ const BackendInfo& Locked() {
 }
 
 // The engine, recording everything; seconds from the first call to the last return.
-double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint64_t* ops, uint64_t* fences) {
+double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint64_t* ops, uint64_t* fences,
+                     bool op_rings = true) {
   RunSettings settings;
   settings.fence_window = Nanos{window_ns};
   settings.noise = noise;
+  settings.op_rings = op_rings;
   History h = RunTrial(s, Locked(), settings, 0);
   int64_t first = INT64_MAX, last = 0;
   for (const Op& op : h.ops) {
@@ -138,6 +141,51 @@ BENCHMARK(BM_RecordingOverhead)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(9);
+
+// The crash reports' per-thread ring of started ops: the engine with it on against the engine
+// with it off, back to back in each iteration, alternating which goes first. `ratio` = the
+// median of the pairs' on / off throughput.
+void BM_OpRingOverhead(benchmark::State& state) {
+  static ClockCheck clock = InitClock();
+  const auto threads = static_cast<uint32_t>(state.range(0));
+  Scenario s = OverheadScenario(threads);
+  std::vector<double> ratios;
+  uint64_t fences = 0, on_ops = 0, off_ops = 0;
+  double on_s = 0, off_s = 0;
+  bool on_first = true;
+  for (auto _ : state) {
+    uint64_t a = 0, b = 0;
+    double on = 0, off = 0;
+    if (on_first) {
+      on = EngineSeconds(s, 2000, NoiseMode::kOff, &a, &fences, true);
+      off = EngineSeconds(s, 2000, NoiseMode::kOff, &b, &fences, false);
+    } else {
+      off = EngineSeconds(s, 2000, NoiseMode::kOff, &b, &fences, false);
+      on = EngineSeconds(s, 2000, NoiseMode::kOff, &a, &fences, true);
+    }
+    on_first = !on_first;
+    ratios.push_back((static_cast<double>(a) / on) / (static_cast<double>(b) / off));
+    on_s += on;
+    off_s += off;
+    on_ops += a;
+    off_ops += b;
+    state.SetIterationTime(on);
+  }
+  std::sort(ratios.begin(), ratios.end());
+  state.counters["ring_on_ops_per_s"] = static_cast<double>(on_ops) / on_s;
+  state.counters["ring_off_ops_per_s"] = static_cast<double>(off_ops) / off_s;
+  state.counters["ratio"] = ratios[ratios.size() / 2];
+  state.counters["ratio_min"] = ratios.front();
+  state.counters["ratio_max"] = ratios.back();
+}
+
+BENCHMARK(BM_OpRingOverhead)
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgNames({"threads"})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(10);
 
 }  // namespace
 }  // namespace mapstress
