@@ -44,8 +44,6 @@ struct Options {
   uint64_t max_line_mb = 0;                 // 0 = kDefaultMaxLineMb
   uint64_t max_input_mb = 0;                // 0 = kDefaultMaxInputMb
   std::string input_timeout;                // "" = kFifoIdleTimeout
-  std::vector<std::string> expect;          // "kind=GRADE"
-  std::string guarantee;                    // check: re-grade as this promise
   std::optional<uint64_t> check_key;        // check: drill down into one key
   std::optional<uint64_t> check_iteration;  // check: drill down into one iteration (1-based)
   // run, list

@@ -37,14 +37,6 @@ void InstallInterruptHandler() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-void SaveHistory(const std::string& dir, const History& history) {
-  std::string error;
-  std::string path = dir + "/" + HistoryFileName(history);
-  if (!WriteHistoryFile(path, history, &error)) {
-    std::cerr << "warning: could not save history: " << error << "\n";
-  }
-}
-
 std::string GiB(uint64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1ull << 30)); }
 
 // Refuses a plan holding a case that would need more memory than the machine has, naming the

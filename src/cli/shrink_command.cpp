@@ -92,7 +92,7 @@ bool Prepare(const Options& o, BackendRegistry* registry, ShrinkSetup* setup) {
     std::cerr << "error: " << message << "\n";
     return false;
   };
-  if (!BuildRegistry(o.plugins, registry)) return false;
+  if (!BuildRegistry(o.plugins, /*bundled=*/true, registry)) return false;
   LoadError load_error;
   if (!LoadScenarioFile(o.paths[0], &setup->scenario, &load_error)) return fail(load_error.ToString());
   if (o.backends.size() != 1) return fail("shrink: expected exactly one --backend");

@@ -66,7 +66,7 @@ std::string ScenarioToJson(const Scenario& s) {
   if (s.keys.prefill > 0) keys["prefill"] = s.keys.prefill;
   root["keys"] = keys;
   if (s.duration) root["duration"] = FormatDuration(*s.duration);
-  if (s.trials != kDefaultTrials) root["trials"] = s.trials;
+  if (s.trials != Scenario{}.trials) root["trials"] = s.trials;  // the loader's default
   if (s.seed) root["seed"] = *s.seed;
   Json threads = Json::array();
   for (const auto& g : s.threads) threads.push_back(Group(g));
