@@ -190,7 +190,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "hung; grades: ACCEPTABLE INTERESTING FORBIDDEN)");
   run->add_option("--plugin", o->plugins, "Load backends from a plugin shared library, repeatable");
   run->add_flag("--no-bundled-plugins", o->no_bundled_plugins,
-                "Do not load the plugins built with mapstress (the Go backends of each Go toolchain)");
+                "Do not load the plugins built with mapstress (the Go backends of each Go toolchain, the Rust and "
+                "Java backends)");
   run->add_flag("--no-progress", o->no_progress, "No live status line on stderr (it is only shown on a TTY)");
   AddReportFlags(run, o);
 
@@ -211,7 +212,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   list->add_flag("-v,--verbose", o->verbose, "Backends: the promise with its source, and what may overlap iteration");
   list->add_option("--plugin", o->plugins, "Load backends from a plugin shared library, repeatable");
   list->add_flag("--no-bundled-plugins", o->no_bundled_plugins,
-                 "Do not load the plugins built with mapstress (the Go backends of each Go toolchain)");
+                 "Do not load the plugins built with mapstress (the Go backends of each Go toolchain, the Rust and "
+                 "Java backends)");
 
   CLI::App* check = app.add_subcommand("check", "Check saved history files (.jsonl or .jsonl.gz) again");
   check->footer(

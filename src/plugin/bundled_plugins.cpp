@@ -30,8 +30,12 @@ std::vector<std::string> BundledPlugins(const std::string& exe_path) {
   namespace fs = std::filesystem;
   fs::path exe_dir = fs::path(exe_path).parent_path();
   std::vector<std::string> found;
-  for (const fs::path& dir :
-       {exe_dir / "plugins" / "go", exe_dir / ".." / kBundledPluginLibDir / "mapstress" / "plugins" / "go"}) {
+  std::vector<fs::path> dirs;
+  for (const char* kind : {"go", "rust", "java"}) {
+    dirs.push_back(exe_dir / "plugins" / kind);
+    dirs.push_back(exe_dir / ".." / kBundledPluginLibDir / "mapstress" / "plugins" / kind);
+  }
+  for (const fs::path& dir : dirs) {
     std::error_code ec;
     std::vector<std::string> here;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {

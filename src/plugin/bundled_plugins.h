@@ -1,5 +1,5 @@
-// The plugins built and installed with mapstress (one Go plugin per Go toolchain), found next to
-// the running binary and loaded without --plugin.
+// The plugins built and installed with mapstress (one Go plugin per Go toolchain, the Rust and the
+// Java plugin), found next to the running binary and loaded without --plugin.
 #pragma once
 
 #include <string>
@@ -9,8 +9,9 @@
 
 namespace mapstress {
 
-// The bundled plugin libraries (*.so) in <dir of exe>/plugins/go (build tree) and
-// <dir of exe>/../<libdir>/mapstress/plugins/go (installed), sorted by name; missing folders are skipped.
+// The bundled plugin libraries (*.so) in <dir of exe>/plugins/KIND (build tree) and
+// <dir of exe>/../<libdir>/mapstress/plugins/KIND (installed), KIND = go, rust, java in that order,
+// sorted by name within a folder; missing folders are skipped.
 std::vector<std::string> BundledPlugins(const std::string& exe_path);
 
 // The <libdir> above, relative to the install prefix (CMAKE_INSTALL_LIBDIR, e.g. "lib").

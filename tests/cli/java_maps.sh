@@ -7,6 +7,12 @@ plugin_or_skip java
 P=$(dirname "$MS")/plugins/java/libmapstress_java.so
 [ -f "$P" ] || fail "$P was not built (and no SKIPPED note says why)"
 
+# Bundled: listed without --plugin, and not with --no-bundled-plugins.
+expect_exit 0 "$MS" list backends
+grep -q '^java-chm ' "$WORK/out" || fail "java-chm not listed without --plugin"
+expect_exit 0 "$MS" list backends --no-bundled-plugins
+! grep -q '^java-chm ' "$WORK/out" || fail "java-chm listed with --no-bundled-plugins"
+
 expect_exit 0 "$MS" list backends --verbose --plugin "$P"
 for name in java-chm java-skiplist java-synchronized java-synchronized-locked; do
   expect_contains "$WORK/out" "$name"

@@ -5,6 +5,12 @@ plugin_or_skip rust
 P=$(dirname "$MS")/plugins/rust/libmapstress_rust.so
 [ -f "$P" ] || fail "$P was not built (and no SKIPPED note says why)"
 
+# Bundled: listed without --plugin, and not with --no-bundled-plugins.
+expect_exit 0 "$MS" list backends
+grep -q '^rust-dashmap ' "$WORK/out" || fail "rust-dashmap not listed without --plugin"
+expect_exit 0 "$MS" list backends --no-bundled-plugins
+! grep -q '^rust-dashmap ' "$WORK/out" || fail "rust-dashmap listed with --no-bundled-plugins"
+
 expect_exit 0 "$MS" list backends --verbose --plugin "$P"
 expect_contains "$WORK/out" "rust-dashmap"
 expect_contains "$WORK/out" "Creates an iterator over a DashMap yielding immutable references"
