@@ -154,10 +154,16 @@ TEST_F(NarrowThroughEngine, WideWindowBugsAreCaught) {
                                                        {"13-toggle-pair-readers.json", "faulty-early-present-w64"}};
   for (const auto& [file, backend] : cases) {
     Scenario s = Bundled(file);
-    RunSettings settings;
-    settings.duration = 100ms;
-    settings.trials = 5;
-    CaseReport r = RunCase(s, *Registry().Find(backend), settings, clock_);
+    // A race: on a loaded machine one run may miss it, so up to four seeds; the first that fails counts.
+    CaseReport r;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+      RunSettings settings;
+      settings.duration = 100ms;
+      settings.trials = 5;
+      settings.seed = seed;
+      r = RunCase(s, *Registry().Find(backend), settings, clock_);
+      if (r.status == CaseStatus::kFail) break;
+    }
     EXPECT_EQ(r.status, CaseStatus::kFail) << backend;
     uint64_t proven = r.check.Count(Anomaly::kUnknownValue) + r.check.Count(Anomaly::kStaleValue) +
                       r.check.Count(Anomaly::kStaleRead);

@@ -34,14 +34,10 @@ int ListCommand(const Options& options) {
   BackendRegistry registry;
   if (!BuildRegistry(options.plugins, !options.no_bundled_plugins, &registry)) return kExitError;
   std::vector<std::string> defaults = registry.DefaultSet();
-  int name_width = 22;  // the name column fits the longest name listed
-  for (const auto& b : registry.All()) {
-    if (!b.testing_only || options.verbose) name_width = std::max(name_width, static_cast<int>(b.name.size()));
-  }
   for (const auto& b : registry.All()) {
     if (b.testing_only && !options.verbose) continue;
     bool is_default = std::find(defaults.begin(), defaults.end(), b.name) != defaults.end();
-    std::printf("%-*s %-8s %-9s %s%s\n", name_width, b.name.c_str(), GuaranteeName(b.guarantee),
+    std::printf("%-22s %-8s %-9s %s%s\n", b.name.c_str(), GuaranteeName(b.guarantee),
                 is_default ? "default" : (b.testing_only ? "testing" : "-"), b.description.c_str(),
                 b.always_isolate ? " [isolated]" : "");
     if (options.verbose) {
