@@ -33,9 +33,9 @@ struct CheckResult {
   std::array<uint64_t, kAnomalyCount> iterations_with{};
   std::array<uint64_t, kAnomalyCount> loads_with{};
   bool shares_known = true;
-  uint64_t key_wrong = 0;         // missing + phantom + duplicate + stale_value + unknown_value entries
-  uint64_t key_total = 0;         // entries produced + entries that should have been (missing)
-  uint64_t events = 0;            // ops + iteration entries examined
+  uint64_t key_wrong = 0;  // missing + phantom + duplicate + stale_value + unknown_value entries
+  uint64_t key_total = 0;  // entries produced + entries that should have been (missing)
+  uint64_t events = 0;     // ops + iteration entries examined
   // Return time (ns, the trial's clock) of the earliest-returning op with an anomaly other than
   // not_snapshot; -1 when none. After Merge: the smallest over the trials, each on its own clock.
   int64_t first_anomaly_ns = -1;
