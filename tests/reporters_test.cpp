@@ -53,7 +53,7 @@ TEST(ReporterRegistryTest, HasTheFourFormats) {
 TEST(JsonReporterTest, HoldsContextSummaryAndEveryCase) {
   std::vector<CaseReport> cases = fixtures::FixtureCases();
   json doc = json::parse(Render("json", cases));
-  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["schema_version"], 2);
   EXPECT_EQ(doc["tool"], "mapstress");
   EXPECT_EQ(doc["interrupted"], false);
   EXPECT_EQ(doc["context"]["seed"], 42u);

@@ -4,20 +4,28 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "check/contract.h"
+#include "check/example.h"
 #include "history/history.h"
 
 namespace mapstress {
 
-// One anomaly with a plain-words explanation and the ops that prove it.
-struct Example {
-  Anomaly kind = Anomaly::kMissing;
-  uint64_t key = 0;  // 0 for not_snapshot when no single key is to blame
-  std::string explanation;
-  std::vector<std::string> witnesses;  // "writer-1 store key=17 value=... [1.101s..1.102s]"
+// How one anomaly kind is spread over keys and occasions (iterations, and loads).
+struct AnomalyTally {
+  static constexpr size_t kMaxKeys = size_t{1} << 16;  // keys tallied per kind and trial
+  uint64_t occasions = 0;                              // iterations and loads with at least one
+  uint64_t distinct_keys = 0;                          // keys it concerned (not tallied for not_snapshot: 0)
+  uint64_t top_key = 0;                                // the key in the most occasions (the smallest on ties)
+  uint64_t top_key_occasions = 0;
+  bool partial = false;  // the key counts cover only part of the occasions (more keys, or merged reports)
+  std::map<uint64_t, uint64_t> by_key;  // key -> occasions; in memory only (exact Merge), empty when read back
+
+  void Summarize();  // distinct_keys and top_key from by_key
+  void Merge(const AnomalyTally& other);
 };
 
 struct CheckResult {
@@ -30,7 +38,8 @@ struct CheckResult {
   uint64_t key_wrong = 0;         // missing + phantom + duplicate + stale_value + unknown_value entries
   uint64_t key_total = 0;         // entries produced + entries that should have been (missing)
   uint64_t events = 0;            // ops + iteration entries examined
-  std::vector<Example> examples;  // at most max_examples per kind, in history order
+  std::vector<Example> examples;  // at most max_examples per kind (distinct keys and iterations first), by time
+  std::array<AnomalyTally, kAnomalyCount> tallies{};
 
   uint64_t Count(Anomaly a) const { return anomalies[static_cast<int>(a)]; }
   // Adds another trial's result; keeps at most max_examples per kind.
@@ -44,8 +53,10 @@ enum class ValueLayout : uint8_t {
   kHash,  // always the hash table
 };
 
+inline constexpr size_t kDefaultExamples = 3;
+
 struct CheckOptions {
-  size_t max_examples = 3;  // per anomaly kind
+  size_t max_examples = kDefaultExamples;  // per anomaly kind (--examples)
   ValueLayout value_layout = ValueLayout::kAuto;
 };
 

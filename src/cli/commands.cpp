@@ -213,6 +213,7 @@ bool RunSession::Prepare(const Options& options) {
   settings_.backend_options.redis_url = options.redis;
   settings_.backend_options.redis_force_hashtable = options.redis_force_hashtable;
   if (!ParseExpectFlags(options.expect, &settings_.expect, &error)) return fail(error);
+  settings_.max_examples = options.examples;
   settings_.interrupted = &g_interrupted;
   settings_.progress = &progress_;
   if (!options.save_history.empty()) {
@@ -432,7 +433,9 @@ int CheckCommand(const Options& options) {
     report->grading = ProfileFor(g);
     if (options.guarantee.empty()) ApplyOverrides(NamesToOverrides(h.grading), &report->grading);
     ApplyOverrides(overrides, &report->grading);
-    report->check.Merge(Check(h), CheckOptions{}.max_examples);
+    CheckOptions check_options;
+    check_options.max_examples = options.examples;
+    report->check.Merge(Check(h, check_options), options.examples);
     report->trials = ++report->trials_completed;
     report->truncated |= h.truncated;
     for (const Op& op : h.ops) ++report->ops[static_cast<int>(op.kind)].count;

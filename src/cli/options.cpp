@@ -27,6 +27,13 @@ void AddReportFlags(CLI::App* cmd, Options* o) {
   cmd->add_flag("--no-color", o->no_color, "Never colour the terminal output (also: NO_COLOR set, or not a TTY)");
 }
 
+void AddExamplesFlag(CLI::App* cmd, Options* o) {
+  cmd->add_option("--examples", o->examples,
+                  "Examples kept per anomaly kind (0..1000, default 3): distinct keys and iterations first; "
+                  "each has its proof as data in the JSON/HTML reports")
+      ->check(CLI::Range(size_t{0}, size_t{1000}));
+}
+
 }  // namespace
 
 int ParseCommandLine(int argc, const char* const* argv, Options* o) {
@@ -90,6 +97,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "Re-grade an anomaly kind for every case, repeatable: KIND=GRADE, e.g. not_snapshot=ACCEPTABLE "
                   "(kinds: missing phantom duplicate stale_value unknown_value stale_read not_snapshot crashed "
                   "hung; grades: ACCEPTABLE INTERESTING FORBIDDEN)");
+  AddExamplesFlag(run, o);
   run->add_option("--plugin", o->plugins, "Load backends from a plugin shared library, repeatable");
   run->add_flag("--no-progress", o->no_progress, "No live status line on stderr (it is only shown on a TTY)");
   AddReportFlags(run, o);
@@ -112,6 +120,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   check->add_option("--guarantee", o->guarantee, "Re-grade as this promise: snapshot | weak | none")
       ->check(CLI::IsMember({"snapshot", "weak", "none"}));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
+  AddExamplesFlag(check, o);
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");

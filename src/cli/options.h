@@ -33,6 +33,7 @@ struct Options {
   // run, check
   std::vector<std::string> expect;  // "kind=GRADE"
   std::string guarantee;            // check: re-grade as this promise
+  size_t examples = 3;              // examples kept per anomaly kind
   // run, list
   std::vector<std::string> plugins;
   // reports (run, check, merge)

@@ -365,8 +365,10 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
       return;
     }
     if (on_phase) on_phase(*report, "check");
-    CheckResult check = Check(out.history);
-    report->check.Merge(check, CheckOptions{}.max_examples);
+    CheckOptions check_options;
+    check_options.max_examples = settings.max_examples;
+    CheckResult check = Check(out.history, check_options);
+    report->check.Merge(check, settings.max_examples);
     if (settings.progress) {
       uint64_t bad = 0;
       for (uint64_t c : check.anomalies) bad += c;

@@ -37,6 +37,7 @@ struct RunSettings {
   Nanos fence_window = kDefaultFenceWindow;
   BackendOptions backend_options;
   GradeOverrides expect;                           // command-line re-grading, applied last
+  size_t max_examples = kDefaultExamples;          // examples kept per anomaly kind (--examples)
   bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT: stop the current trial
   LiveProgress* progress = nullptr;

@@ -3,6 +3,7 @@
 
 #include "report/case_report_json.h"
 #include "report/exit_code.h"
+#include "report/report_merge.h"
 #include "report/reporter.h"
 
 namespace mapstress {
@@ -20,7 +21,7 @@ std::string RenderJsonReport(const ReportInput& input) {
   }
   summary["total"] = input.cases.size();
   summary["exit_code"] = ExitCodeFor(input.cases, input.interrupted);
-  nlohmann::json report = {{"schema_version", 1},
+  nlohmann::json report = {{"schema_version", kReportSchemaVersion},
                            {"tool", "mapstress"},
                            {"context", RunContextToJson(input.context)},
                            {"interrupted", input.interrupted},

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "report/case_report_json.h"
+#include "report/timeline.h"
 
 namespace mapstress {
 namespace {
@@ -474,6 +475,7 @@ std::string RenderFailureTable(const CaseReport& r, bool color) {
       for (const std::string& w : e.witnesses) out += WrapText(Clean(w), kTerminalWidth, "     - ", "       ");
     }
   }
+  out += RenderFailureEvidence(r, TimelineStyle{kTerminalWidth, LocaleIsUtf8(), color});
   if (!r.message.empty()) out += WrapText("message: " + Clean(r.message, true), kTerminalWidth, "", "  ");
   return out;
 }
