@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/run_session.h"
 #include "engine/engine.h"
 #include "report/exit_code.h"
 

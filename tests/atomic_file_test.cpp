@@ -1,4 +1,4 @@
-#include "report/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -69,6 +69,33 @@ TEST(AtomicFileTest, CheckWritableRejectsBadPathsAndLeavesNothing) {
     EXPECT_NE(error.find("ro/report.json"), std::string::npos) << error;
     chmod((dir / "ro").c_str(), 0755);
   }
+}
+
+// The streaming form both writers use: nothing at `path` until Commit(); an abandoned file
+// leaves nothing behind, and the old version stays.
+TEST(AtomicFileTest, StreamsAndCommitsOrLeavesTheOldVersion) {
+  fixtures::TempDir dir;
+  std::string path = dir / "history.jsonl";
+  {
+    AtomicFile file;
+    ASSERT_TRUE(file.Open(path));
+    EXPECT_EQ(file.temp_path(), TempPathFor(path));
+    ASSERT_TRUE(file.Write("one "));
+    ASSERT_TRUE(file.Write("two"));
+    EXPECT_FALSE(std::filesystem::exists(path));
+    ASSERT_TRUE(file.Commit());
+  }
+  EXPECT_EQ(Slurp(path), "one two");
+  {
+    AtomicFile file;
+    ASSERT_TRUE(file.Open(path));
+    ASSERT_TRUE(file.Write("half"));
+  }  // destroyed without Commit()
+  EXPECT_EQ(Slurp(path), "one two");
+  EXPECT_EQ(FilesIn(dir.path()), 1u);
+  AtomicFile missing;
+  EXPECT_FALSE(missing.Open(dir / "no/such/file"));
+  EXPECT_EQ(missing.error_number(), ENOENT);
 }
 
 // A writer killed at a random moment leaves either an old or a new version, never a mix.

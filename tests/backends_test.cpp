@@ -140,7 +140,7 @@ bool AllowsMixedConcurrency(const BackendInfo& info) {
   mixed.count = 4;
   mixed.mix = OpMix{40, 0, 20, 20, 20};
   s.threads = {mixed};
-  return info.unsupported_reason(s).empty();
+  return info.unsupported_reason(s.Traits()).empty();
 }
 
 // Four threads, each owning a disjoint key range, mix store/erase/load/iterate for ~100 ms.

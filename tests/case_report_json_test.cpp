@@ -1,4 +1,4 @@
-#include "report/case_report_json.h"
+#include "core/case_report_json.h"
 
 #include <gtest/gtest.h>
 

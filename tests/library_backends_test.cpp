@@ -255,7 +255,7 @@ ThreadGroup Group(Role role, uint32_t count) {
 }
 
 std::string Reason(const BackendInfo& info, const Scenario& s) {
-  return info.unsupported_reason ? info.unsupported_reason(s) : "";
+  return info.unsupported_reason ? info.unsupported_reason(s.Traits()) : "";
 }
 
 TEST(LibraryBackendInfo, TbbUnorderedRefusesErasingScenarios) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "backend/backend_registry.h"
+#include "core/history.h"
 
 namespace mapstress {
 namespace {

@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <thread>
 
+#include "core/text_width.h"
 #include "engine/engine.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 #include "report/terminal.h"
 
 namespace mapstress {

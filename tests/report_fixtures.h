@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "check/checker.h"
-#include "report/case_report.h"
-#include "report/run_context.h"
+#include "core/case_report.h"
+#include "core/run_context.h"
 
 namespace mapstress::fixtures {
 

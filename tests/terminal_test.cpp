@@ -6,6 +6,9 @@
 
 #include <sstream>
 
+#include "core/text_width.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 #include "report_fixtures.h"
 
 namespace mapstress {

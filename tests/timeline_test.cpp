@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text_width.h"
 #include "report/terminal.h"
 #include "report_fixtures.h"
 

@@ -7,12 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "check/contract.h"
-#include "history/history.h"
+#include "core/contract.h"
+#include "core/guarantee.h"
+#include "core/workload_traits.h"
 
 namespace mapstress {
-
-struct Scenario;
 
 // Called for each visited entry; return true to stop the iteration early.
 // A plain function pointer + context, so it maps 1:1 onto the C plugin ABI.
@@ -55,8 +54,8 @@ struct BackendInfo {
   bool in_default_set = false;             // part of the default comparison
   bool testing_only = false;               // deliberately faulty; hidden from `all` and the default set
   std::function<std::unique_ptr<Map>(const BackendOptions&)> create;
-  // Empty when the backend can run the scenario; otherwise why not (reported `unsupported`).
-  std::function<std::string(const Scenario&)> unsupported_reason;
+  // Empty when the backend can run a scenario with these traits; otherwise why not (reported `unsupported`).
+  std::function<std::string(const WorkloadTraits&)> unsupported_reason;
 
   ContractProfile Profile() const { return profile ? *profile : ProfileFor(guarantee); }
 };

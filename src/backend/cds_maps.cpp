@@ -13,7 +13,7 @@
 #include <memory>
 
 #include "backend/builtin_backends.h"
-#include "scenario/scenario.h"
+#include "core/limits.h"
 
 namespace mapstress {
 namespace {

@@ -20,7 +20,7 @@ extern "C" {
 #include <vector>
 
 #include "backend/builtin_backends.h"
-#include "scenario/scenario.h"
+#include "core/limits.h"
 
 namespace mapstress {
 namespace {
@@ -220,8 +220,8 @@ BackendInfo CkHsBackend() {
       "one writing thread (store or erase) at a time; loads and iterations may overlap it; two writers are "
       "undefined behaviour";
   info.create = [](const BackendOptions& o) { return std::make_unique<CkHsMap>(o); };
-  info.unsupported_reason = [](const Scenario& s) -> std::string {
-    uint32_t writers = s.WritingThreads();
+  info.unsupported_reason = [](const WorkloadTraits& t) -> std::string {
+    uint32_t writers = t.writing_threads;
     if (writers <= 1) return "";
     return "ck_hs is single-producer (SPMC): ck_hs_init(3) allows concurrent readers with one writer, "
            "this scenario has " +

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "backend/builtin_backends.h"
-#include "backend/mix_hash.h"
+#include "core/mix_hash.h"
 
 namespace mapstress {
 namespace {

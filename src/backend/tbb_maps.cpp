@@ -12,7 +12,7 @@
 #include <shared_mutex>
 
 #include "backend/builtin_backends.h"
-#include "scenario/scenario.h"
+#include "core/limits.h"
 
 namespace mapstress {
 namespace {
@@ -175,8 +175,8 @@ BackendInfo TbbUnorderedBackend() {
       "store, load and iteration may overlap; erase is unsafe_erase, which \"can only be performed serially\" "
       "(Concurrently unsafe modifiers): erase concurrent with anything is undefined behaviour";
   info.create = [](const BackendOptions& o) { return std::make_unique<TbbUnorderedMap>(o); };
-  info.unsupported_reason = [](const Scenario& s) -> std::string {
-    if (!s.Erases()) return "";
+  info.unsupported_reason = [](const WorkloadTraits& t) -> std::string {
+    if (!t.erases) return "";
     return "tbb::concurrent_unordered_map::unsafe_erase is not safe to call concurrently (TBB docs: "
            "\"can only be performed serially. The behavior is undefined in case of concurrent execution of "
            "these member functions with other (either concurrently safe) methods.\")";

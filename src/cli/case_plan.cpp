@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "cli/suggest.h"
+#include "core/suggest.h"
 #include "scenario/scenario_loader.h"
 
 namespace mapstress {

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/suggest.h"
+#include "core/suggest.h"
 #include "engine/engine.h"
 #include "scenario/scenario_loader.h"
 
@@ -121,6 +121,9 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
       ->check(CLI::IsMember({"snapshot", "weak", "none"}));
   check->add_option("--expect", o->expect, "Re-grade an anomaly kind, repeatable: KIND=GRADE");
   AddExamplesFlag(check, o);
+  check->add_option("--trace-dir", o->trace_dir,
+                    "Write a chrome trace (see `export --to chrome-trace`) of each failing history file to "
+                    "DIR/<history name>.trace.json");
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
@@ -128,8 +131,13 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   AddReportFlags(merge, o);
 
   CLI::App* exp = app.add_subcommand("export", "Export a history file for other checkers");
-  exp->add_option("--to", o->export_to, "Target format: jepsen (EDN history of the point operations)")
-      ->check(CLI::IsMember({"jepsen"}));
+  exp->add_option("--to", o->export_to,
+                  "Target format: jepsen (EDN history of the point operations) or chrome-trace (trace-event JSON for "
+                  "ui.perfetto.dev and chrome://tracing: a track per thread, anomalies and their witnesses marked)")
+      ->check(CLI::IsMember({"jepsen", "chrome-trace"}));
+  exp->add_option("--window", o->window,
+                  "chrome-trace: only ops overlapping LO:HI (history nanoseconds, as witnesses print them), or "
+                  "example:K[:PAD] (around the K-th example, PAD ns each side; default its own length)");
   exp->add_option("file", o->paths, "History file")->required();
   exp->add_option("-o,--output", o->export_out, "Output file (default: standard output)");
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "report/run_context.h"
+#include "core/run_context.h"
 
 namespace mapstress {
 

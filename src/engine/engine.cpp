@@ -414,7 +414,7 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
 CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
                    const ClockCheck& clock) {
   CaseReport report = NewCaseReport(scenario, backend, settings);
-  std::string reason = backend.unsupported_reason ? backend.unsupported_reason(scenario) : "";
+  std::string reason = backend.unsupported_reason ? backend.unsupported_reason(scenario.Traits()) : "";
   if (!reason.empty() && !settings.allow_unsafe) {
     report.status = CaseStatus::kUnsupported;
     report.message = reason;

@@ -10,18 +10,13 @@
 #include <string>
 
 #include "backend/backend.h"
-#include "history/history.h"
-#include "report/case_report.h"
-#include "report/run_context.h"
+#include "core/case_report.h"
+#include "core/history.h"
+#include "core/live_progress.h"
+#include "core/run_context.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {
-
-// Live numbers for the progress line (written by the engine, read by another thread).
-struct LiveProgress {
-  std::atomic<uint64_t> ops{0};
-  std::atomic<uint64_t> anomalies{0};
-};
 
 inline constexpr Nanos kDefaultFenceWindow{2000};
 

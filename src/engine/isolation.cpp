@@ -12,7 +12,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "report/case_report_json.h"
+#include "core/case_report_json.h"
 
 namespace mapstress {
 namespace {

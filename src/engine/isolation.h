@@ -5,7 +5,7 @@
 
 #include <functional>
 
-#include "report/case_report.h"
+#include "core/case_report.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {

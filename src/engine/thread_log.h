@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/history.h"
 #include "engine/latency_histogram.h"
-#include "history/history.h"
 
 namespace mapstress {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "history/history.h"
+#include "core/history.h"
 #include "scenario/scenario.h"
 
 namespace mapstress {

@@ -2,32 +2,24 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "check/contract.h"
-#include "cli/suggest.h"
-
-#ifdef MAPSTRESS_HAVE_ZLIB
-#include <zlib.h>
-#endif
+#include "core/atomic_file.h"
+#include "core/contract.h"
+#include "core/suggest.h"
+#include "history/gzip_file.h"
+#include "history/json_line_parser.h"
 
 namespace mapstress {
 namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
-constexpr int kMaxNesting = 64;
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -151,512 +143,6 @@ void AppendOp(std::string* out, const History& h, const Op& op) {
     AppendPairs(out, first, first + op.entry_count);
   }
   out->append("}\n");
-}
-
-// A plain or gzip output file.
-class OutFile {
- public:
-  ~OutFile() { Close(); }
-
-  // Opens `path`; errors name `shown` (the final name rather than the temporary one).
-  bool Open(const std::string& path, const std::string& shown, bool gzip, std::string* error) {
-    if (gzip) {
-#ifdef MAPSTRESS_HAVE_ZLIB
-      // Level 1: history JSON compresses ~10x even at the fastest level, and writing must keep up.
-      gz_ = gzopen(path.c_str(), "wb1");
-      if (gz_ == nullptr) return Fail(error, shown, std::strerror(errno));
-      gzbuffer(gz_, 1 << 18);
-      return true;
-#else
-      return Fail(error, shown, "gzip support is not compiled in (zlib was not found)");
-#endif
-    }
-    file_ = std::fopen(path.c_str(), "wb");
-    if (file_ == nullptr) return Fail(error, shown, std::strerror(errno));
-    return true;
-  }
-
-  bool Write(const std::string& data) {
-#ifdef MAPSTRESS_HAVE_ZLIB
-    if (gz_ != nullptr) return data.empty() || gzwrite(gz_, data.data(), static_cast<unsigned>(data.size())) > 0;
-#endif
-    return std::fwrite(data.data(), 1, data.size(), file_) == data.size();
-  }
-
-  bool Close() {
-    bool ok = true;
-#ifdef MAPSTRESS_HAVE_ZLIB
-    if (gz_ != nullptr) ok = gzclose(gz_) == Z_OK;
-    gz_ = nullptr;
-#endif
-    if (file_ != nullptr) ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    return ok;
-  }
-
- private:
-  static bool Fail(std::string* error, const std::string& path, const char* why) {
-    *error = fmt::format("{}: cannot write: {}", path, why);
-    return false;
-  }
-
-  FILE* file_ = nullptr;
-#ifdef MAPSTRESS_HAVE_ZLIB
-  gzFile gz_ = nullptr;
-#endif
-};
-
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-bool ReadPlain(const std::string& path, std::string* text, std::string* error) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    *error = fmt::format("{}: cannot open: {}", path, std::strerror(errno));
-    return false;
-  }
-  struct stat st {};
-  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) text->reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text->append(buf, n);
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    *error = fmt::format("{}: read error", path);
-    return false;
-  }
-  return true;
-}
-
-size_t CountLines(const std::string& text) {
-  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-}
-
-bool ReadGzip(const std::string& path, std::string* text, std::string* error) {
-#ifdef MAPSTRESS_HAVE_ZLIB
-  gzFile gz = gzopen(path.c_str(), "rb");
-  if (gz == nullptr) {
-    *error = fmt::format("{}: cannot open: {}", path, std::strerror(errno));
-    return false;
-  }
-  gzbuffer(gz, 1 << 18);
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0 && st.st_size > 0) text->reserve(static_cast<size_t>(st.st_size) * 4);
-  constexpr unsigned kChunk = 1 << 20;
-  int errnum = Z_OK;
-  while (true) {
-    size_t old = text->size();
-    text->resize(old + kChunk);
-    int n = gzread(gz, text->data() + old, kChunk);
-    text->resize(old + static_cast<size_t>(std::max(n, 0)));
-    if (n <= 0) {
-      gzerror(gz, &errnum);
-      break;
-    }
-  }
-  std::string message;
-  if (errnum != Z_OK) message = gzerror(gz, &errnum);
-  gzclose(gz);
-  if (errnum != Z_OK) {
-    // A gzip stream cut short (a crashed writer, a partial copy) reads as "unexpected end of file".
-    *error = fmt::format("{}:{}: truncated or corrupt gzip data ({})", path, CountLines(*text), message);
-    return false;
-  }
-  return true;
-#else
-  (void)text;
-  *error = fmt::format("{}: cannot read gzip files: zlib support is not compiled in", path);
-  return false;
-#endif
-}
-
-// Names one number inside a line for error messages: "field 'key'" or "field 'entries' item 3 value".
-struct Label {
-  const char* field;
-  int64_t item = -1;
-  const char* part = nullptr;
-
-  std::string Text() const {
-    std::string s = fmt::format("field '{}'", field);
-    if (item >= 0) s += fmt::format(" item {}", item);
-    if (part != nullptr) s += fmt::format(" {}", part);
-    return s;
-  }
-};
-
-// A cursor over one line of JSON, with just the value shapes the format needs.
-// Errors set message() and make every call return false.
-class LineParser {
- public:
-  LineParser(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
-
-  const std::string& message() const { return message_; }
-  const char* pos() const { return p_; }
-  void Seek(const char* p) { p_ = p; }
-
-  bool Fail(std::string text) {
-    if (message_.empty()) message_ = std::move(text);
-    return false;
-  }
-  bool BadJson(std::string_view what) { return Fail(fmt::format("bad JSON: {} at column {}", what, p_ - begin_ + 1)); }
-
-  void SkipWs() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) ++p_;
-  }
-  bool AtEnd() {
-    SkipWs();
-    return p_ == end_;
-  }
-  bool Peek(char c) {
-    SkipWs();
-    return p_ < end_ && *p_ == c;
-  }
-  // Skips whitespace and consumes `c` when it is next.
-  bool Consume(char c) {
-    SkipWs();
-    if (p_ < end_ && *p_ == c) {
-      ++p_;
-      return true;
-    }
-    return false;
-  }
-  bool Expect(char c, std::string_view what) {
-    if (Consume(c)) return true;
-    if (p_ == end_) return BadJson(fmt::format("line ended where {} was expected", what));
-    return BadJson(fmt::format("expected {}", what));
-  }
-
-  // A string; `*out` views the raw text when it has no escapes, else the decoded `*scratch`.
-  bool ParseString(std::string_view* out, std::string* scratch) {
-    SkipWs();
-    if (p_ == end_) return BadJson("line ended where a string was expected");
-    if (*p_ != '"') return BadJson("expected a string");
-    const char* start = ++p_;
-    while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
-    if (p_ < end_ && *p_ == '"') {
-      *out = std::string_view(start, static_cast<size_t>(p_ - start));
-      ++p_;
-      return true;
-    }
-    scratch->assign(start, p_);
-    while (true) {
-      if (p_ == end_) return BadJson("unterminated string");
-      unsigned char c = static_cast<unsigned char>(*p_);
-      if (c == '"') break;
-      if (c < 0x20) return BadJson("control character inside a string");
-      if (c != '\\') {
-        scratch->push_back(static_cast<char>(c));
-        ++p_;
-        continue;
-      }
-      if (++p_ == end_) return BadJson("unterminated string");
-      char e = *p_++;
-      switch (e) {
-        case '"': scratch->push_back('"'); break;
-        case '\\': scratch->push_back('\\'); break;
-        case '/': scratch->push_back('/'); break;
-        case 'b': scratch->push_back('\b'); break;
-        case 'f': scratch->push_back('\f'); break;
-        case 'n': scratch->push_back('\n'); break;
-        case 'r': scratch->push_back('\r'); break;
-        case 't': scratch->push_back('\t'); break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!ParseHex4(&cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t low = 0;
-            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return BadJson("unpaired surrogate in \\u escape");
-            p_ += 2;
-            if (!ParseHex4(&low)) return false;
-            if (low < 0xDC00 || low > 0xDFFF) return BadJson("unpaired surrogate in \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return BadJson("unpaired surrogate in \\u escape");
-          }
-          AppendUtf8(cp, scratch);
-          break;
-        }
-        default: --p_; return BadJson(fmt::format("invalid escape '\\{}'", e));
-      }
-    }
-    ++p_;
-    *out = *scratch;
-    return true;
-  }
-
-  // Any JSON value, validated and discarded (unknown fields).
-  bool SkipValue(int depth = 0) {
-    if (depth > kMaxNesting) return BadJson("nesting too deep");
-    SkipWs();
-    if (p_ == end_) return BadJson("line ended where a value was expected");
-    switch (*p_) {
-      case '"': {
-        std::string_view s;
-        std::string scratch;
-        return ParseString(&s, &scratch);
-      }
-      case '{':
-        ++p_;
-        if (Consume('}')) return true;
-        do {
-          std::string_view key;
-          std::string scratch;
-          if (!ParseString(&key, &scratch) || !Expect(':', "':' after a field name") || !SkipValue(depth + 1)) {
-            return false;
-          }
-        } while (Consume(','));
-        return Expect('}', "',' or '}'");
-      case '[':
-        ++p_;
-        if (Consume(']')) return true;
-        do {
-          if (!SkipValue(depth + 1)) return false;
-        } while (Consume(','));
-        return Expect(']', "',' or ']'");
-      case 't': return SkipLiteral("true");
-      case 'f': return SkipLiteral("false");
-      case 'n': return SkipLiteral("null");
-      default: {
-        NumberToken t;
-        return ScanNumber(&t);
-      }
-    }
-  }
-
-  bool ParseU64(const Label& label, uint64_t* out) {
-    SkipWs();
-    // Fast path: a plain run of digits followed by a delimiter.
-    const char* s = p_;
-    if (s < end_ && *s >= '0' && *s <= '9') {
-      uint64_t v = 0;
-      if (*s == '0') {
-        ++s;  // a lone zero; "017" fails the check below and gets the slow path's leading-zero error
-      } else {
-        while (s < end_ && *s >= '0' && *s <= '9') {
-          if (__builtin_mul_overflow(v, uint64_t{10}, &v) || __builtin_add_overflow(v, uint64_t(*s - '0'), &v)) break;
-          ++s;
-        }
-      }
-      if (s == end_ || (*s != '.' && *s != 'e' && *s != 'E' && !(*s >= '0' && *s <= '9'))) {
-        *out = v;
-        p_ = s;
-        return true;
-      }
-    }
-    return ParseIntegerSlow(label, false, out, nullptr);
-  }
-
-  bool ParseI64(const Label& label, int64_t* out) {
-    SkipWs();
-    if (p_ < end_ && *p_ >= '1' && *p_ <= '9') {
-      uint64_t v;
-      if (!ParseU64(label, &v)) return false;
-      if (v > static_cast<uint64_t>(INT64_MAX))
-        return Fail(fmt::format("{} is out of range (got {})", label.Text(), v));
-      *out = static_cast<int64_t>(v);
-      return true;
-    }
-    uint64_t unused;
-    return ParseIntegerSlow(label, true, &unused, out);
-  }
-
-  bool ParseBool(const Label& label, bool* out) {
-    SkipWs();
-    if (end_ - p_ >= 4 && std::memcmp(p_, "true", 4) == 0) {
-      p_ += 4;
-      *out = true;
-      return true;
-    }
-    if (end_ - p_ >= 5 && std::memcmp(p_, "false", 5) == 0) {
-      p_ += 5;
-      *out = false;
-      return true;
-    }
-    return WrongType(label, "true or false");
-  }
-
-  bool ParseStringField(const Label& label, std::string* out) {
-    SkipWs();
-    if (p_ == end_ || *p_ != '"') return WrongType(label, "a string");
-    std::string_view s;
-    std::string scratch;
-    if (!ParseString(&s, &scratch)) return false;
-    out->assign(s);
-    return true;
-  }
-
-  // [[k,v],...] appended to `*out`.
-  bool ParsePairs(const char* field, std::vector<Entry>* out) {
-    SkipWs();
-    if (p_ == end_ || *p_ != '[') return WrongType({field}, "an array of [key, value] pairs");
-    ++p_;
-    if (Consume(']')) return true;
-    int64_t item = 0;
-    do {
-      SkipWs();
-      if (p_ == end_ || *p_ != '[') return WrongType({field, item}, "a [key, value] pair");
-      const char* start = p_++;
-      Entry e;
-      if (!ParseU64({field, item, "key"}, &e.key)) return false;
-      if (!Consume(',')) {
-        p_ = start;
-        return WrongType({field, item}, "a [key, value] pair");
-      }
-      if (!ParseU64({field, item, "value"}, &e.value)) return false;
-      if (!Consume(']')) {
-        p_ = start;
-        return WrongType({field, item}, "a [key, value] pair");
-      }
-      out->push_back(e);
-      ++item;
-    } while (Consume(','));
-    return Expect(']', "',' or ']'");
-  }
-
-  // Reports that the value here is not of the wanted type, quoting it (or bad JSON when it is not JSON).
-  bool WrongType(const Label& label, std::string_view wanted) {
-    SkipWs();
-    const char* start = p_;
-    if (!SkipValue()) return false;
-    std::string_view got(start, static_cast<size_t>(p_ - start));
-    std::string quoted = got.size() > 40 ? fmt::format("{}...", got.substr(0, 37)) : std::string(got);
-    return Fail(fmt::format("{} must be {} (got {})", label.Text(), wanted, quoted));
-  }
-
- private:
-  struct NumberToken {
-    const char* begin = nullptr;
-    const char* end = nullptr;
-    bool negative = false;
-    bool integer = true;
-  };
-
-  bool SkipLiteral(std::string_view word) {
-    if (static_cast<size_t>(end_ - p_) >= word.size() && std::memcmp(p_, word.data(), word.size()) == 0) {
-      p_ += word.size();
-      return true;
-    }
-    return BadJson("unexpected character");
-  }
-
-  // A JSON number per RFC 8259.
-  bool ScanNumber(NumberToken* t) {
-    t->begin = p_;
-    if (p_ < end_ && *p_ == '-') {
-      t->negative = true;
-      ++p_;
-    }
-    auto digit = [&] { return p_ < end_ && *p_ >= '0' && *p_ <= '9'; };
-    if (!digit()) {
-      p_ = t->begin;
-      return BadJson(t->negative ? "expected a digit after '-'" : "unexpected character");
-    }
-    if (*p_ == '0') {
-      ++p_;
-      if (digit()) return BadJson("leading zero in a number");
-    } else {
-      while (digit()) ++p_;
-    }
-    if (p_ < end_ && *p_ == '.') {
-      t->integer = false;
-      ++p_;
-      if (!digit()) return BadJson("expected a digit after '.'");
-      while (digit()) ++p_;
-    }
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
-      t->integer = false;
-      ++p_;
-      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      if (!digit()) return BadJson("expected a digit in the exponent");
-      while (digit()) ++p_;
-    }
-    t->end = p_;
-    return true;
-  }
-
-  bool ParseIntegerSlow(const Label& label, bool is_signed, uint64_t* u, int64_t* s) {
-    SkipWs();
-    if (p_ == end_ || !(*p_ == '-' || (*p_ >= '0' && *p_ <= '9'))) {
-      return WrongType(label, is_signed ? "an integer" : "a non-negative integer");
-    }
-    NumberToken t;
-    if (!ScanNumber(&t)) return false;
-    std::string_view text(t.begin, static_cast<size_t>(t.end - t.begin));
-    if (!t.integer) return Fail(fmt::format("{} must be an integer (got {})", label.Text(), text));
-    if (t.negative && !is_signed) return Fail(fmt::format("{} must not be negative (got {})", label.Text(), text));
-    std::from_chars_result r;
-    if (is_signed) {
-      r = std::from_chars(t.begin, t.end, *s);
-    } else {
-      r = std::from_chars(t.begin, t.end, *u);
-    }
-    if (r.ec != std::errc() || r.ptr != t.end) {
-      return Fail(fmt::format("{} is out of range (got {})", label.Text(), text));
-    }
-    return true;
-  }
-
-  bool ParseHex4(uint32_t* cp) {
-    if (end_ - p_ < 4) return BadJson("short \\u escape");
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = *p_++;
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= static_cast<uint32_t>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        v |= static_cast<uint32_t>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        v |= static_cast<uint32_t>(c - 'A' + 10);
-      } else {
-        --p_;
-        return BadJson("bad hex digit in \\u escape");
-      }
-    }
-    *cp = v;
-    return true;
-  }
-
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
-  const char* begin_;
-  const char* p_;
-  const char* end_;
-  std::string message_;
-};
-
-// Loops over the fields of one object: calls on_field(name) with the parser positioned at the value,
-// which on_field must consume. Duplicated field names are reported by the callers that care.
-template <typename OnField>
-bool ParseObject(LineParser* p, OnField on_field) {
-  if (!p->Expect('{', "'{' (each line is one JSON object)")) return false;
-  if (p->Consume('}')) return true;
-  std::string scratch;
-  do {
-    std::string_view name;
-    if (!p->ParseString(&name, &scratch) || !p->Expect(':', "':' after a field name")) return false;
-    if (!on_field(name)) return false;
-  } while (p->Consume(','));
-  if (!p->Expect('}', "',' or '}'")) return false;
-  if (!p->AtEnd()) return p->BadJson("extra text after the object");
-  return true;
 }
 
 enum Field : uint32_t {
@@ -919,10 +405,13 @@ bool WriteHistoryFile(const std::string& path, const History& history, std::stri
       return false;
     }
   }
-  static std::atomic<uint64_t> writes{0};
-  std::string temp = fmt::format("{}.tmp{}-{}", path, static_cast<long>(getpid()), writes++);
+  AtomicFile file;
+  if (!file.Open(path)) {
+    *error = fmt::format("{}: cannot write: {}", path, std::strerror(file.error_number()));
+    return false;
+  }
   OutFile out;
-  if (!out.Open(temp, path, EndsWith(path, ".gz"), error)) return false;
+  if (!out.Open(file.fd(), path, path.ends_with(".gz"), error)) return false;
   std::string buffer;
   buffer.reserve(kFlushBytes + 4096);
   AppendHeader(&buffer, history);
@@ -936,9 +425,12 @@ bool WriteHistoryFile(const std::string& path, const History& history, std::stri
   }
   ok = ok && out.Write(buffer);
   ok = out.Close() && ok;
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+  if (!ok) {
     *error = fmt::format("{}: cannot write: {}", path, std::strerror(errno));
-    std::remove(temp.c_str());
+    return false;  // `file` removes the temp file
+  }
+  if (!file.Commit()) {
+    *error = fmt::format("{}: cannot write: {}", path, std::strerror(file.error_number()));
     return false;
   }
   return true;
@@ -993,7 +485,7 @@ bool ParseHistoryText(const std::string& name, const std::string& text, History*
 
 bool ReadHistoryFile(const std::string& path, History* history, std::string* error) {
   std::string text;
-  bool ok = EndsWith(path, ".gz") ? ReadGzip(path, &text, error) : ReadPlain(path, &text, error);
+  bool ok = ReadTextFile(path, &text, error);
   if (!ok) return false;
   return ParseHistoryText(path, text, history, error);
 }

@@ -3,14 +3,15 @@
 
 #include <string>
 
-#include "history/history.h"
+#include "core/history.h"
 
 namespace mapstress {
 
 inline constexpr int kHistoryFormatVersion = 1;
 
-// Writes `history` to `path` (gzip when the name ends in ".gz") through a temporary file beside
-// it that is renamed into place, so a reader never sees half a file. False and `*error` on failure.
+// Writes `history` to `path` (gzip when the name ends in ".gz") through an AtomicFile
+// (core/atomic_file.h): fsynced, then renamed into place, so a reader never sees half a file.
+// False and `*error` = "path: cannot write: why" on failure.
 bool WriteHistoryFile(const std::string& path, const History& history, std::string* error);
 
 // "<scenario>__<backend>__trial<N>.jsonl.gz" with every character outside [A-Za-z0-9._-] replaced by '_'.

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "history/history.h"
+#include "core/history.h"
 
 namespace mapstress {
 

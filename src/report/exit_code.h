@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "report/case_report.h"
+#include "core/case_report.h"
 
 namespace mapstress {
 

@@ -1,7 +1,7 @@
 // The `json` report: the whole run, machine-readable (src/report/README.md), read back by `merge`.
 #include <nlohmann/json.hpp>
 
-#include "report/case_report_json.h"
+#include "core/case_report_json.h"
 #include "report/exit_code.h"
 #include "report/report_merge.h"
 #include "report/reporter.h"

@@ -6,7 +6,10 @@
 #include <array>
 #include <map>
 
-#include "report/case_report_json.h"
+#include "core/case_report_json.h"
+#include "core/text_width.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 #include "report/reporter.h"
 #include "report/terminal.h"
 

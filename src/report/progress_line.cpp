@@ -6,7 +6,10 @@
 
 #include <algorithm>
 
-#include "engine/engine.h"
+#include "core/live_progress.h"
+#include "core/text_width.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 #include "report/terminal.h"
 
 namespace mapstress {

@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "report/case_report_json.h"
+#include "core/case_report_json.h"
 
 namespace mapstress {
 

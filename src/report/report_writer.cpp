@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "cli/suggest.h"
-#include "report/atomic_file.h"
+#include "core/atomic_file.h"
+#include "core/suggest.h"
 
 namespace mapstress {
 

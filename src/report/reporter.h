@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "report/case_report.h"
-#include "report/run_context.h"
+#include "core/case_report.h"
+#include "core/run_context.h"
 
 namespace mapstress {
 

@@ -10,7 +10,10 @@
 #include <functional>
 #include <map>
 
-#include "report/case_report_json.h"
+#include "core/case_report_json.h"
+#include "core/text_width.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 #include "report/timeline.h"
 
 namespace mapstress {
@@ -60,19 +63,6 @@ const char* GradeStyle(Grade grade) {
     case Grade::kForbidden: return kRed;
   }
   return nullptr;
-}
-
-// Bytes taken by the first `columns` code points of `text`.
-size_t PrefixBytes(std::string_view text, size_t columns) {
-  size_t i = 0, seen = 0;
-  while (i < text.size()) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (seen == columns) break;
-      ++seen;
-    }
-    ++i;
-  }
-  return i;
 }
 
 // Text from outside (names, a child's output) made safe to print: valid UTF-8, and control
@@ -162,183 +152,6 @@ bool UseColor(FILE* stream) {
   if (no_color != nullptr && no_color[0] != '\0') return false;
   const char* term = std::getenv("TERM");
   return term == nullptr || std::strcmp(term, "dumb") != 0;
-}
-
-size_t DisplayWidth(std::string_view text) {
-  size_t w = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++w;
-  }
-  return w;
-}
-
-std::string TruncateToWidth(std::string_view text, size_t width) {
-  if (DisplayWidth(text) <= width) return std::string(text);
-  if (width == 0) return "";
-  return std::string(text.substr(0, PrefixBytes(text, width - 1))) + "…";
-}
-
-std::string WrapText(std::string_view text, size_t width, std::string_view first, std::string_view rest) {
-  std::string out;
-  std::string line(first);
-  size_t line_w = DisplayWidth(first);
-  bool has_word = false;
-  auto flush = [&] {
-    out += line;
-    out += '\n';
-    line = std::string(rest);
-    line_w = DisplayWidth(rest);
-    has_word = false;
-  };
-  size_t start = 0;
-  bool first_paragraph = true;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view paragraph = text.substr(start, end - start);
-    if (!first_paragraph) flush();
-    first_paragraph = false;
-    size_t pos = 0;
-    while (pos < paragraph.size()) {
-      while (pos < paragraph.size() && (paragraph[pos] == ' ' || paragraph[pos] == '\t' || paragraph[pos] == '\r')) {
-        ++pos;
-      }
-      size_t word_end = pos;
-      while (word_end < paragraph.size() && paragraph[word_end] != ' ' && paragraph[word_end] != '\t' &&
-             paragraph[word_end] != '\r') {
-        ++word_end;
-      }
-      if (word_end == pos) break;
-      std::string_view word = paragraph.substr(pos, word_end - pos);
-      pos = word_end;
-      size_t word_w = DisplayWidth(word);
-      if (has_word && line_w + 1 + word_w > width) flush();
-      if (has_word) {
-        line += ' ';
-        ++line_w;
-      }
-      // A word longer than a whole line is cut into pieces.
-      while (line_w + word_w > width) {
-        size_t avail = width > line_w ? width - line_w : 1;
-        size_t bytes = PrefixBytes(word, avail);
-        line += word.substr(0, bytes);
-        flush();
-        word = word.substr(bytes);
-        word_w = DisplayWidth(word);
-      }
-      line += word;
-      line_w += word_w;
-      has_word = !word.empty() || has_word;
-    }
-    start = end + 1;
-  }
-  flush();
-  return out;
-}
-
-std::string FormatPercent(double fraction) {
-  if (!(fraction > 0)) return "0.0%";
-  double pct = fraction * 100;
-  if (pct < 0.05) return "<0.1%";
-  return fmt::format("{:.1f}%", pct);
-}
-
-std::string FormatCount(double value) {
-  if (!(value >= 0)) return "0";
-  if (value < 1e3) return fmt::format("{:.0f}", value);
-  const char* units[] = {"k", "M", "G", "T"};
-  int u = -1;
-  while (value >= 1e3 && u < 3) {
-    value /= 1e3;
-    ++u;
-  }
-  return value < 100 ? fmt::format("{:.1f}{}", value, units[u]) : fmt::format("{:.0f}{}", value, units[u]);
-}
-
-std::string FormatNanos(double ns) {
-  if (!(ns >= 0)) return "?";
-  if (ns < 10) return fmt::format("{:.1f}ns", ns);
-  if (ns < 1e3) return fmt::format("{:.0f}ns", ns);
-  auto scaled = [](double v, const char* unit) {
-    return v < 100 ? fmt::format("{:.1f}{}", v, unit) : fmt::format("{:.0f}{}", v, unit);
-  };
-  if (ns < 1e6) return scaled(ns / 1e3, "µs");
-  if (ns < 1e9) return scaled(ns / 1e6, "ms");
-  return fmt::format("{:.2f}s", ns / 1e9);
-}
-
-double AnomalyRate(const CaseReport& report, Anomaly kind) {
-  uint64_t total = kind == Anomaly::kStaleRead ? report.check.loads : report.check.iterations;
-  if (total == 0) return 0;
-  return static_cast<double>(report.check.Count(kind)) / static_cast<double>(total);
-}
-
-bool WorstAnomaly(const CaseReport& report, Anomaly* kind) {
-  bool found = false;
-  for (int i = 0; i < kAnomalyCount; ++i) {
-    Anomaly a = static_cast<Anomaly>(i);
-    if (report.check.Count(a) == 0) continue;
-    if (!found || report.grading.Of(a) > report.grading.Of(*kind) ||
-        (report.grading.Of(a) == report.grading.Of(*kind) && AnomalyRate(report, a) > AnomalyRate(report, *kind))) {
-      *kind = a;
-      found = true;
-    }
-  }
-  return found;
-}
-
-std::vector<const Example*> ExamplesWorstFirst(const CaseReport& report) {
-  std::vector<const Example*> out;
-  for (const Example& e : report.check.examples) out.push_back(&e);
-  std::stable_sort(out.begin(), out.end(), [&](const Example* a, const Example* b) {
-    return report.grading.Of(a->kind) > report.grading.Of(b->kind);
-  });
-  return out;
-}
-
-const char* VerdictWord(CaseStatus status) {
-  switch (status) {
-    case CaseStatus::kPass: return "PASS";
-    case CaseStatus::kFail: return "FAIL";
-    case CaseStatus::kInconclusive: return "INCONCLUSIVE";
-    case CaseStatus::kError: return "ERROR";
-    case CaseStatus::kUnsupported: return "UNSUPPORTED";
-  }
-  return "?";
-}
-
-std::string GradeWord(Grade grade) {
-  std::string word = GradeName(grade);
-  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
-  return word;
-}
-
-std::vector<std::string> SettingsFacts(const RunContext& c) {
-  std::vector<std::string> tokens;
-  tokens.push_back("mapstress " + (c.tool_version.empty() ? std::string("?") : c.tool_version));
-  tokens.push_back(fmt::format("seed {}", c.seed));
-  tokens.push_back("duration " + (c.duration.empty() ? std::string("scenario's") : c.duration));
-  tokens.push_back(c.trials == 0 ? std::string("trials scenario's") : fmt::format("trials {}", c.trials));
-  tokens.push_back(fmt::format("CPUs {}", c.cpus));
-  tokens.push_back("build " + (c.build_type.empty() ? std::string("?") : c.build_type));
-  std::vector<std::string> clock_facts;
-  if (c.clock.resolution_ns > 0) clock_facts.push_back("res " + FormatNanos(c.clock.resolution_ns));
-  if (c.clock.cross_core_samples == 0) {
-    clock_facts.push_back("cross-core unchecked");
-  } else if (c.clock.cross_core_violations > 0) {
-    clock_facts.push_back(
-        fmt::format("cross-core {}/{} backwards", c.clock.cross_core_violations, c.clock.cross_core_samples));
-  } else {
-    clock_facts.push_back("cross-core ok");
-  }
-  if (!c.clock.trusted) clock_facts.push_back("NOT TRUSTED");
-  std::string facts;
-  for (const std::string& f : clock_facts) facts += (facts.empty() ? "" : ", ") + f;
-  tokens.push_back("clock " + (c.clock.source.empty() ? std::string("?") : c.clock.source) + " (" + facts + ")");
-  tokens.push_back(c.clock.fence_window_ns == 0
-                       ? std::string("fence every op")
-                       : "fence window " + FormatNanos(static_cast<double>(c.clock.fence_window_ns)));
-  return tokens;
 }
 
 std::string RenderSettings(const RunContext& c, const std::vector<std::string>& warnings, bool color) {

@@ -9,9 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "check/contract.h"
-#include "report/case_report.h"
-#include "report/run_context.h"
+#include "core/case_report.h"
+#include "core/run_context.h"
 
 namespace mapstress {
 
@@ -40,37 +39,5 @@ std::string RenderTotals(const std::vector<CaseReport>& cases);
 
 // Per backend and op kind: throughput and latency percentiles ("" when nothing ran).
 std::string RenderPerformance(const std::vector<CaseReport>& cases, bool color = false);
-
-// Shared by the terminal and the file reporters.
-
-// "mapstress 0.1.0", "seed 42", "duration 2s", "trials 3", "CPUs 2", "build Release",
-// "clock tsc (res 0.4ns, cross-core ok)": the settings line's pieces.
-std::vector<std::string> SettingsFacts(const RunContext& context);
-
-// Observed count of `kind` per iteration (stale_read: per load); 0 when nothing was checked.
-double AnomalyRate(const CaseReport& report, Anomaly kind);
-// The observed kind with the worst grade (ties: the highest rate); false when none was observed.
-bool WorstAnomaly(const CaseReport& report, Anomaly* kind);
-// Examples ordered by their kind's grade, worst first, history order kept within a grade.
-std::vector<const Example*> ExamplesWorstFirst(const CaseReport& report);
-// "PASS", "FAIL", "INCONCLUSIVE", "ERROR", "UNSUPPORTED"
-const char* VerdictWord(CaseStatus status);
-// Grade in lower case: "acceptable", "interesting", "forbidden".
-std::string GradeWord(Grade grade);
-
-// 0.4123 -> "41.2%"; a non-zero fraction below 0.05% -> "<0.1%".
-std::string FormatPercent(double fraction);
-// 950 -> "950", 12345 -> "12.3k", 1.2e6 -> "1.2M".
-std::string FormatCount(double value);
-// 85 -> "85ns", 1234 -> "1.2µs", 3.4e6 -> "3.4ms"; below 10 ns one decimal ("0.4ns").
-std::string FormatNanos(double ns);
-
-// Columns `text` takes on a terminal (UTF-8 code points; escape sequences are not expected).
-size_t DisplayWidth(std::string_view text);
-// At most `width` columns; cut text ends in "…".
-std::string TruncateToWidth(std::string_view text, size_t width);
-// Words of `text` into lines of at most `width` columns: the first line starts with `first`,
-// the others with `rest` (both counted). Overlong words are cut. Returns lines ending in '\n'.
-std::string WrapText(std::string_view text, size_t width, std::string_view first, std::string_view rest);
 
 }  // namespace mapstress

@@ -8,7 +8,9 @@
 #include <cstring>
 #include <map>
 
-#include "report/terminal.h"
+#include "core/text_width.h"
+#include "report/case_facts.h"
+#include "report/number_format.h"
 
 namespace mapstress {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "check/example.h"
-#include "report/case_report.h"
+#include "core/example.h"
+#include "core/case_report.h"
 
 namespace mapstress {
 

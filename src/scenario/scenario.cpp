@@ -47,4 +47,6 @@ uint32_t Scenario::WritingThreads() const {
   return n;
 }
 
+WorkloadTraits Scenario::Traits() const { return WorkloadTraits{TotalThreads(), WritingThreads(), Erases()}; }
+
 }  // namespace mapstress

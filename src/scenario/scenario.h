@@ -9,11 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "check/contract.h"
+#include "core/contract.h"
+#include "core/duration.h"
+#include "core/limits.h"
+#include "core/workload_traits.h"
 
 namespace mapstress {
-
-using Nanos = std::chrono::nanoseconds;
 
 enum class Role : uint8_t { kWriter, kUpdater, kDeleter, kReader, kIterator, kMixed, kToggler };
 const char* RoleName(Role role);
@@ -71,10 +72,11 @@ struct Scenario {
   bool Erases() const;
   // Number of threads that store (writer, updater, toggler, mixed with store/update).
   uint32_t WritingThreads() const;
+  // The facts a backend's unsupported_reason looks at.
+  WorkloadTraits Traits() const;
 };
 
 // Limits and defaults in one place.
-inline constexpr uint32_t kMaxThreads = 1024;
 inline constexpr Nanos kMaxDuration = std::chrono::hours(24);
 inline constexpr Nanos kDefaultDuration = std::chrono::milliseconds(500);
 inline constexpr uint32_t kDefaultTrials = 1;

@@ -9,152 +9,14 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "cli/suggest.h"
+#include "core/duration.h"
+#include "core/suggest.h"
+#include "scenario/strict_sax.h"
 
 namespace mapstress {
 namespace {
 
-using Json = nlohmann::json;
-
-constexpr size_t kMaxDepth = 32;
 constexpr uint32_t kMaxTrials = 100000;
-constexpr char kValidUnits[] = "(valid units: ns, us, ms, s, m, h)";
-
-std::string PointerToken(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// Builds the DOM like nlohmann's own parser, and also notes the first duplicate key, excess
-// nesting, and the source text of non-integer numbers (prefill tells 1 from 1.0 by syntax).
-class StrictSax {
- public:
-  explicit StrictSax(Json* root) : root_(root) {}
-
-  bool null() { return Add(Json(nullptr)) != nullptr; }
-  bool boolean(bool v) { return Add(Json(v)) != nullptr; }
-  bool number_integer(Json::number_integer_t v) { return Add(Json(v)) != nullptr; }
-  bool number_unsigned(Json::number_unsigned_t v) { return Add(Json(v)) != nullptr; }
-  bool number_float(Json::number_float_t v, const std::string& raw) {
-    float_text_[ChildPointer()] = raw;
-    return Add(Json(v)) != nullptr;
-  }
-  bool string(std::string& v) { return Add(Json(std::move(v))) != nullptr; }
-  bool binary(Json::binary_t& v) { return Add(Json(std::move(v))) != nullptr; }
-  bool start_object(size_t) { return Open(Json::object()); }
-  bool start_array(size_t) { return Open(Json::array()); }
-  bool end_object() { return Close(); }
-  bool end_array() { return Close(); }
-  bool key(std::string& k) {
-    Frame& top = stack_.back();
-    if (top.node->contains(k) && duplicate_where_.empty() && !has_duplicate_) {
-      has_duplicate_ = true;
-      duplicate_where_ = top.pointer;
-      duplicate_key_ = k;
-    }
-    key_ = k;
-    return true;
-  }
-  bool parse_error(size_t position, const std::string&, const nlohmann::detail::exception& ex) {
-    syntax_error_ = true;
-    error_position_ = position;
-    error_text_ = ex.what();
-    return false;
-  }
-
-  bool syntax_error_ = false;
-  size_t error_position_ = 0;
-  std::string error_text_;
-  bool too_deep_ = false;
-  bool has_duplicate_ = false;
-  std::string duplicate_where_;
-  std::string duplicate_key_;
-  std::map<std::string, std::string> float_text_;  // JSON pointer -> number as written
-
- private:
-  struct Frame {
-    Json* node;
-    std::string pointer;
-  };
-
-  std::string ChildPointer() const {
-    if (stack_.empty()) return "";
-    const Frame& top = stack_.back();
-    if (top.node->is_object()) return top.pointer + "/" + PointerToken(key_);
-    return top.pointer + "/" + std::to_string(top.node->size());
-  }
-  Json* Add(Json v) {
-    if (stack_.empty()) {
-      *root_ = std::move(v);
-      return root_;
-    }
-    Json* parent = stack_.back().node;
-    if (parent->is_object()) {
-      Json& slot = (*parent)[key_];
-      slot = std::move(v);
-      return &slot;
-    }
-    parent->push_back(std::move(v));
-    return &parent->back();
-  }
-  bool Open(Json v) {
-    if (stack_.size() >= kMaxDepth) {
-      too_deep_ = true;
-      return false;
-    }
-    std::string pointer = ChildPointer();
-    Json* node = Add(std::move(v));
-    stack_.push_back({node, std::move(pointer)});
-    return true;
-  }
-  bool Close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  Json* root_;
-  std::vector<Frame> stack_;
-  std::string key_;
-};
-
-// nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error
-// while parsing object - unexpected '}'; expected string literal" -> the readable tail.
-std::string ReadableSyntaxError(const std::string& what) {
-  std::string text = what;
-  size_t column = text.find("column ");
-  size_t colon = text.find(": ", column == std::string::npos ? 0 : column);
-  if (colon != std::string::npos) {
-    text = text.substr(colon + 2);
-  } else if (size_t bracket = text.find("] "); bracket != std::string::npos) {
-    text = text.substr(bracket + 2);
-  }
-  if (size_t dash = text.find(" - "); dash != std::string::npos) text.replace(dash, 3, ": ");
-  return text;
-}
-
-std::string LineColumn(std::string_view text, size_t position) {
-  size_t offset = position == 0 ? 0 : std::min(position - 1, text.size());
-  size_t line = 1;
-  size_t column = 1;
-  for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(column);
-}
 
 bool IsIntegerSyntax(const std::string& raw) { return raw.find_first_of(".eE") == std::string::npos; }
 
@@ -611,7 +473,7 @@ bool ParseScenario(std::string_view text, const std::string& file, Scenario* out
     return false;
   }
   if (sax.too_deep_ || !parsed) {
-    *error = LoadError{file, "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
+    *error = LoadError{file, "", "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
     return false;
   }
   if (sax.has_duplicate_) {
@@ -684,133 +546,6 @@ bool CollectScenarioFiles(const std::vector<std::string>& paths, bool recursive,
     files->insert(files->end(), found.begin(), found.end());
   }
   return true;
-}
-
-bool ParseDuration(std::string_view text, Nanos* out, std::string* error) {
-  const std::string units = kValidUnits;
-  if (!text.empty() && text[0] == '-') {
-    *error = "negative durations are not allowed";
-    return false;
-  }
-  if (text.empty()) {
-    *error = "expected a number followed by a unit " + units;
-    return false;
-  }
-  using U128 = unsigned __int128;
-  const U128 kLimit = static_cast<U128>(std::numeric_limits<int64_t>::max());
-  U128 total = 0;
-  size_t i = 0;
-  auto digit = [&](size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
-  while (i < text.size()) {
-    size_t start = i;
-    U128 whole = 0;
-    bool too_large = false;
-    if (!digit(i)) {
-      *error = "expected a number followed by a unit " + units;
-      return false;
-    }
-    for (; digit(i); ++i) {
-      whole = whole * 10 + static_cast<unsigned>(text[i] - '0');
-      if (whole > kLimit) {
-        too_large = true;
-        whole = kLimit + 1;
-      }
-    }
-    std::string frac;
-    if (i < text.size() && text[i] == '.') {
-      ++i;
-      if (!digit(i)) {
-        *error = "expected digits after '.'";
-        return false;
-      }
-      for (; digit(i); ++i) frac += text[i];
-    }
-    std::string number(text.substr(start, i - start));
-    size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
-    std::string unit(text.substr(unit_start, i - unit_start));
-    if (unit.empty()) {
-      if (i < text.size()) {
-        *error = "unexpected '" + std::string(1, text[i]) + "' after '" + number + "' " + units;
-      } else {
-        *error = "missing unit after '" + number + "' " + units;
-      }
-      return false;
-    }
-    static const std::pair<const char*, int64_t> kUnits[] = {
-        {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {"m", 60000000000}, {"h", 3600000000000}};
-    int64_t scale = 0;
-    for (const auto& [name, ns] : kUnits) {
-      if (unit == name) scale = ns;
-    }
-    if (scale == 0) {
-      *error = "unknown unit '" + unit + "' " + units;
-      return false;
-    }
-    while (!frac.empty() && frac.back() == '0') frac.pop_back();
-    if (frac.size() > 18) {
-      *error = "'" + number + unit + "' is not a whole number of nanoseconds";
-      return false;
-    }
-    U128 frac_value = 0;
-    U128 denominator = 1;
-    for (char c : frac) {
-      frac_value = frac_value * 10 + static_cast<unsigned>(c - '0');
-      denominator *= 10;
-    }
-    U128 frac_ns = frac_value * static_cast<U128>(scale);
-    if (frac_ns % denominator != 0) {
-      *error = "'" + number + unit + "' is not a whole number of nanoseconds";
-      return false;
-    }
-    if (too_large || whole > kLimit / static_cast<U128>(scale)) {
-      *error = "too large (at most about 292 years)";
-      return false;
-    }
-    total += whole * static_cast<U128>(scale) + frac_ns / denominator;
-    if (total > kLimit) {
-      *error = "too large (at most about 292 years)";
-      return false;
-    }
-  }
-  *out = Nanos(static_cast<int64_t>(total));
-  return true;
-}
-
-namespace {
-
-// value / unit with the fraction's trailing zeros trimmed: (1500, 1000, "us") -> "1.5us".
-std::string Decimal(uint64_t value, uint64_t unit, const char* suffix) {
-  std::string out = std::to_string(value / unit);
-  uint64_t rest = value % unit;
-  if (rest != 0) {
-    std::string frac = std::to_string(rest);
-    frac.insert(0, std::to_string(unit).size() - 1 - frac.size(), '0');
-    while (frac.back() == '0') frac.pop_back();
-    out += "." + frac;
-  }
-  return out + suffix;
-}
-
-}  // namespace
-
-std::string FormatDuration(Nanos d) {
-  int64_t count = d.count();
-  if (count == 0) return "0s";
-  uint64_t v = count < 0 ? 0 - static_cast<uint64_t>(count) : static_cast<uint64_t>(count);
-  std::string sign = count < 0 ? "-" : "";
-  constexpr uint64_t kSecond = 1000000000;
-  if (v < 1000) return sign + std::to_string(v) + "ns";
-  if (v < 1000000) return sign + Decimal(v, 1000, "us");
-  if (v < kSecond) return sign + Decimal(v, 1000000, "ms");
-  std::string out = sign;
-  uint64_t hours = v / (3600 * kSecond);
-  uint64_t minutes = v % (3600 * kSecond) / (60 * kSecond);
-  uint64_t rest = v % (60 * kSecond);
-  if (hours) out += std::to_string(hours) + "h";
-  if (minutes) out += std::to_string(minutes) + "m";
-  if (rest) out += Decimal(rest, kSecond, "s");
-  return out;
 }
 
 }  // namespace mapstress

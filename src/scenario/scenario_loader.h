@@ -28,8 +28,4 @@ bool LoadScenarioFile(const std::string& file, Scenario* out, LoadError* error);
 bool CollectScenarioFiles(const std::vector<std::string>& paths, bool recursive, std::vector<std::string>* files,
                           LoadError* error);
 
-// Parses "500ms", "2s", "1m", "250us", "1h" (a number and a unit; 0 is allowed).
-bool ParseDuration(std::string_view text, Nanos* out, std::string* error);
-std::string FormatDuration(Nanos d);  // "500ms", "2s", "1m30s"
-
 }  // namespace mapstress

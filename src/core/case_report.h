@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "check/checker.h"
-#include "check/contract.h"
-#include "history/history.h"
+#include "core/check_result.h"
+#include "core/contract.h"
+#include "core/history.h"
 
 namespace mapstress {
 

@@ -1,4 +1,4 @@
-#include "check/contract.h"
+#include "core/contract.h"
 
 #include <algorithm>
 #include <cctype>

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "history/history.h"
+#include "core/guarantee.h"
 
 namespace mapstress {
 

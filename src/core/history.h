@@ -6,15 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "core/guarantee.h"
+
 namespace mapstress {
 
 enum class OpKind : uint8_t { kStore, kErase, kLoad, kIterate };
 inline constexpr int kOpKindCount = 4;
 const char* OpKindName(OpKind kind);  // "store", "erase", "load", "iterate"
-
-enum class Guarantee : uint8_t { kSnapshot, kWeak, kNone };
-const char* GuaranteeName(Guarantee g);  // "snapshot", "weak", "none"
-bool ParseGuarantee(const std::string& text, Guarantee* out);
 
 struct Entry {
   uint64_t key = 0;

@@ -1,4 +1,4 @@
-#include "report/case_report.h"
+#include "core/case_report.h"
 
 #include <algorithm>
 #include <cmath>

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "check/contract.h"
-#include "history/history.h"
+#include "core/contract.h"
+#include "core/history.h"
 
 namespace mapstress {
 

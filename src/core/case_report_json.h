@@ -6,9 +6,10 @@
 #include <string>
 #include <string_view>
 
-#include "check/checker.h"
-#include "report/case_report.h"
-#include "report/run_context.h"
+#include "core/case_report.h"
+#include "core/check_result.h"
+#include "core/run_context.h"
+#include "core/text_width.h"
 
 namespace mapstress {
 
@@ -18,9 +19,5 @@ nlohmann::json RunContextToJson(const RunContext& context);
 bool RunContextFromJson(const nlohmann::json& json, RunContext* context, std::string* error);
 nlohmann::json CheckResultToJson(const CheckResult& check);
 bool CheckResultFromJson(const nlohmann::json& json, CheckResult* check, std::string* error);
-
-// `text` with every invalid UTF-8 sequence replaced by U+FFFD, so dump() cannot throw.
-// Strings are passed through it on the way into JSON (a crashed child's stderr is arbitrary bytes).
-std::string ValidUtf8(std::string_view text);
 
 }  // namespace mapstress

@@ -1,4 +1,4 @@
-#include "report/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -33,33 +33,60 @@ bool WriteAll(int fd, std::string_view content) {
 
 std::string TempPathFor(const std::string& path) { return fmt::format("{}.tmp.{}", path, getpid()); }
 
-bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error) {
-  std::string temp = TempPathFor(path);
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = fmt::format("cannot write {}: {}", temp, std::strerror(errno));
+AtomicFile::~AtomicFile() { Abort(); }
+
+bool AtomicFile::Open(const std::string& path) {
+  Abort();
+  path_ = path;
+  temp_ = TempPathFor(path);
+  fd_ = open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    errno_ = errno;
     return false;
   }
-  bool ok = WriteAll(fd, content) && fsync(fd) == 0;
-  int saved = ok ? 0 : errno;
-  if (close(fd) != 0 && ok) {
-    ok = false;
-    saved = errno;
-  }
-  if (ok && rename(temp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    saved = errno;
-  }
-  if (!ok) {
-    *error = fmt::format("cannot write {}: {}", path, std::strerror(saved));
-    unlink(temp.c_str());
-    return false;
-  }
+  return true;
+}
+
+bool AtomicFile::Write(std::string_view content) { return WriteAll(fd_, content) || Fail(); }
+
+bool AtomicFile::Commit() {
+  if (fd_ < 0) return false;
+  if (fsync(fd_) != 0) return Fail();
+  int fd = fd_;
+  fd_ = -1;
+  if (close(fd) != 0 || rename(temp_.c_str(), path_.c_str()) != 0) return Fail();
+  temp_.clear();
   // Make the rename itself durable; a folder that cannot be synced is not an error.
-  int dir = open(FolderOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dir = open(FolderOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     fsync(dir);
     close(dir);
+  }
+  return true;
+}
+
+void AtomicFile::Abort() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  if (!temp_.empty()) unlink(temp_.c_str());
+  temp_.clear();
+}
+
+bool AtomicFile::Fail() {
+  errno_ = errno;
+  Abort();
+  return false;
+}
+
+bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error) {
+  AtomicFile file;
+  if (!file.Open(path)) {
+    *error = fmt::format("cannot write {}: {}", TempPathFor(path), std::strerror(file.error_number()));
+    return false;
+  }
+  if (!file.Write(content) || !file.Commit()) {
+    *error = fmt::format("cannot write {}: {}", path, std::strerror(file.error_number()));
+    return false;
   }
   return true;
 }

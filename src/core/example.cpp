@@ -1,4 +1,4 @@
-#include "check/example.h"
+#include "core/example.h"
 
 #include <fmt/format.h>
 

@@ -1,0 +1,129 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "check/checker.h"
+#include "cli/command_support.h"
+#include "cli/commands.h"
+#include "core/atomic_file.h"
+#include "history/chrome_trace_export.h"
+#include "history/history_file.h"
+#include "report/exit_code.h"
+#include "report/report_writer.h"
+#include "report/terminal.h"
+
+namespace mapstress {
+namespace {
+
+bool AnyForbidden(const CheckResult& check, const ContractProfile& grading) {
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    if (check.anomalies[i] > 0 && grading.anomaly[i] == Grade::kForbidden) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int CheckCommand(const Options& options) {
+  ReportWriter writer;
+  std::string error;
+  GradeOverrides overrides;
+  if (!AddReportTargets(options.formats, options.outs, options.report_dir, &writer, &error) ||
+      !ParseExpectFlags(options.expect, &overrides, &error) || !writer.Open(&error)) {
+    std::cerr << "error: " << error << "\n";
+    return kExitError;
+  }
+  if (!options.trace_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.trace_dir, ec);
+    if (ec || !CheckWritable(options.trace_dir + "/probe.trace.json", &error)) {
+      std::cerr << "error: --trace-dir: cannot write to folder '" << options.trace_dir << "'"
+                << (ec              ? ": " + ec.message()
+                    : error.empty() ? ""
+                                    : ": " + error)
+                << "\n";
+      return kExitError;
+    }
+  }
+  std::vector<std::string> files;
+  for (const auto& p : options.paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : std::filesystem::directory_iterator(p)) {
+        std::string name = e.path().string();
+        if (name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")) found.push_back(name);
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  bool color = !options.no_color && UseColor(stdout);
+  RunContext context = MakeRunContext(options.command_line);
+  context.clock.source = "recorded history";
+  context.clock.trusted = true;
+  std::vector<CaseReport> cases;
+  // One case per scenario x backend; trials of the same case are merged in file order.
+  for (const auto& file : files) {
+    History h;
+    if (!ReadHistoryFile(file, &h, &error)) {
+      std::cerr << "error " << error << "\n";
+      return kExitError;
+    }
+    Guarantee g = h.guarantee;
+    if (!options.guarantee.empty()) ParseGuarantee(options.guarantee, &g);
+    CaseReport* report = nullptr;
+    for (auto& c : cases) {
+      if (c.scenario == h.scenario && c.backend == h.backend) report = &c;
+    }
+    if (report == nullptr) {
+      cases.emplace_back();
+      report = &cases.back();
+      report->scenario = h.scenario;
+      report->scenario_path = file;
+      report->backend = h.backend;
+      report->seed = h.seed;
+      report->threads = static_cast<uint32_t>(h.thread_names.size());
+    }
+    report->guarantee = g;
+    // The grading recorded by `run` (the backend's own profile plus the scenario's expect),
+    // unless --guarantee asks for another contract; --expect applies last.
+    report->grading = ProfileFor(g);
+    if (options.guarantee.empty()) ApplyOverrides(NamesToOverrides(h.grading), &report->grading);
+    ApplyOverrides(overrides, &report->grading);
+    CheckOptions check_options;
+    check_options.max_examples = options.examples;
+    CheckResult trial = Check(h, check_options);
+    if (!options.trace_dir.empty() && AnyForbidden(trial, report->grading)) {
+      std::string name = std::filesystem::path(file).filename().string();
+      for (const char* ext : {".gz", ".jsonl"}) {
+        if (name.ends_with(ext)) name.resize(name.size() - std::strlen(ext));
+      }
+      std::string path = options.trace_dir + "/" + name + ".trace.json";
+      if (WriteTraceFile(path, h, trial.examples, ChromeTraceOptions{}, &error)) {
+        std::cerr << "trace: " << path << "\n";
+      } else {
+        std::cerr << "warning: " << error << "\n";
+      }
+    }
+    report->check.Merge(trial, options.examples);
+    report->trials = ++report->trials_completed;
+    report->truncated |= h.truncated;
+    for (const Op& op : h.ops) ++report->ops[static_cast<int>(op.kind)].count;
+    report->status = Verdict(*report);
+  }
+  for (size_t i = 0; i < cases.size(); ++i) {
+    std::fputs(RenderCaseResult(cases[i], i + 1, cases.size(), color).c_str(), stdout);
+  }
+  std::fputs(("\n" + RenderMatrix(cases, color)).c_str(), stdout);
+  if (!writer.Write(ReportInput{context, cases, false}, &error)) std::cerr << "warning: " << error << "\n";
+  return ExitCodeFor(cases, false);
+}
+
+}  // namespace mapstress
