@@ -278,7 +278,7 @@ TEST(ReportSchemaDocTest, ExampleParsesAndRoundTrips) {
   ASSERT_FALSE(doc.empty()) << "src/report/README.md is missing";
   json example = DocExample(doc);
   ASSERT_TRUE(example.is_object()) << "the first ```json block of src/report/README.md is not a JSON object";
-  EXPECT_EQ(example["schema_version"], 1);
+  EXPECT_EQ(example["schema_version"], 2);
   EXPECT_EQ(example["tool"], "mapstress");
   RunContext context;
   std::string error;
@@ -305,12 +305,43 @@ TEST(ReportSchemaDocTest, ExampleParsesAndRoundTrips) {
   }
 }
 
+TEST(CaseReportJsonTest, StructuredExamplesRoundTrip) {
+  CaseReport c = fixtures::FixtureCheckedCase();
+  ASSERT_EQ(c.check.examples.size(), 2u);
+  ASSERT_FALSE(c.check.examples[0].ops.empty());
+  CaseReport back;
+  std::string error;
+  ASSERT_TRUE(CaseReportFromJson(CaseReportToJson(c), &back, &error)) << error;
+  ASSERT_EQ(back.check.examples.size(), c.check.examples.size());
+  for (size_t i = 0; i < c.check.examples.size(); ++i) EXPECT_EQ(back.check.examples[i], c.check.examples[i]) << i;
+  for (int k = 0; k < kAnomalyCount; ++k) {
+    EXPECT_EQ(back.check.tallies[k].occasions, c.check.tallies[k].occasions);
+    EXPECT_EQ(back.check.tallies[k].distinct_keys, c.check.tallies[k].distinct_keys);
+    EXPECT_EQ(back.check.tallies[k].top_key, c.check.tallies[k].top_key);
+  }
+  EXPECT_EQ(CaseReportToJson(back), CaseReportToJson(c));
+}
+
+TEST(CaseReportJsonTest, BadStructuredWitnessNamesTheField) {
+  json j = CaseReportToJson(fixtures::FixtureCheckedCase());
+  j["examples"][0]["witness_ops"][1]["call"] = "soon";
+  CaseReport back;
+  std::string error;
+  EXPECT_FALSE(CaseReportFromJson(j, &back, &error));
+  EXPECT_EQ(error, "examples[0].witness_ops[1].call: expected an integer or null");
+  j = CaseReportToJson(fixtures::FixtureCheckedCase());
+  j["examples"][1]["present"] = json::array({1});
+  EXPECT_FALSE(CaseReportFromJson(j, &back, &error));
+  EXPECT_EQ(error, "examples[1].present[0]: expected [integer or null, integer or null]");
+}
+
 TEST(ReportSchemaDocTest, EveryFieldIsDocumented) {
   std::string doc = ReadSchemaDoc();
   std::set<std::string> keys;
   CaseReport crashed = fixtures::FixtureCases()[5];
   CollectKeys(CaseReportToJson(crashed), "", &keys);
   CollectKeys(CaseReportToJson(fixtures::FixtureFailingCase()), "", &keys);
+  CollectKeys(CaseReportToJson(fixtures::FixtureCheckedCase()), "", &keys);
   CollectKeys(RunContextToJson(fixtures::FixtureContext()), "", &keys);
   for (const char* top : {"schema_version", "tool", "context", "interrupted", "summary", "cases", "exit_code"}) {
     keys.insert(top);

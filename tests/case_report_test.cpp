@@ -12,7 +12,12 @@ CheckResult OneTrialCheck(uint64_t missing, size_t examples) {
   c.anomalous = missing > 0 ? 1 : 0;
   c.snapshot = 10 - c.anomalous;
   c.anomalies[static_cast<int>(Anomaly::kMissing)] = missing;
-  for (size_t i = 0; i < examples; ++i) c.examples.push_back(Example{Anomaly::kMissing, i, "why", {}});
+  for (size_t i = 0; i < examples; ++i) {
+    Example e;
+    e.key = i;
+    e.explanation = "why";
+    c.examples.push_back(e);
+  }
   return c;
 }
 
@@ -36,7 +41,7 @@ TEST(CaseReportTest, AddTrialSumsCountsAndOpsAndCapsExamples) {
   EXPECT_TRUE(r.truncated);  // one truncated trial marks the case
   EXPECT_EQ(r.check.iterations, 20u);
   EXPECT_EQ(r.check.Count(Anomaly::kMissing), 5u);
-  EXPECT_EQ(r.check.examples.size(), kMaxExamplesPerKind);
+  EXPECT_EQ(r.check.examples.size(), kDefaultExamples);
   EXPECT_EQ(r.ops[static_cast<int>(OpKind::kStore)].count, 4u);
   EXPECT_EQ(r.ops[static_cast<int>(OpKind::kIterate)].count, 2u);
   EXPECT_EQ(r.ops[static_cast<int>(OpKind::kLoad)].count, 0u);

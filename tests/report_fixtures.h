@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "check/checker.h"
 #include "core/case_report.h"
 #include "core/run_context.h"
 
@@ -64,6 +65,16 @@ inline CaseReport FixtureBase(const std::string& scenario, const std::string& ba
   return r;
 }
 
+// An example with text only, as a schema 1 report holds it.
+inline Example TextExample(Anomaly kind, uint64_t key, std::string explanation, std::vector<std::string> witnesses) {
+  Example e;
+  e.kind = kind;
+  e.key = key;
+  e.explanation = std::move(explanation);
+  e.witnesses = std::move(witnesses);
+  return e;
+}
+
 // A failing case: FORBIDDEN missing/duplicate/stale_read, ACCEPTABLE not_snapshot, examples.
 inline CaseReport FixtureFailingCase() {
   CaseReport r = FixtureBase("01-basic-iterate", "unsafe", Guarantee::kWeak);
@@ -85,29 +96,74 @@ inline CaseReport FixtureFailingCase() {
   r.check.key_wrong = 15;
   r.check.key_total = 51200;
   r.check.events = 60000;
-  r.check.examples.push_back({Anomaly::kNotSnapshot,
-                              0,
-                              "iterator-1 saw key 3 before it was erased and key 8 after it was stored, "
-                              "which no single instant explains",
-                              {"writer-1 store key=8 value=81 [0.200100s..0.200150s]"}});
-  r.check.examples.push_back({Anomaly::kMissing,
-                              17,
-                              "key 17 was present for the whole iteration (stored at 0.101s, never erased) "
-                              "but iterator-1 did not visit it",
-                              {"writer-1 store key=17 value=170 [0.101000s..0.101020s]",
-                               "iterator-1 iterate 63 entries [0.300000s..0.300400s]"}});
-  r.check.examples.push_back({Anomaly::kDuplicate,
-                              5,
-                              "iterator-2 visited key 5 twice in one iteration",
-                              {"iterator-2 iterate 64 entries [0.410000s..0.410300s]"}});
-  r.check.examples.push_back(
-      {Anomaly::kStaleRead,
-       9,
-       "load of key 9 returned value 90, overwritten with 91 before the load began",
-       {"writer-2 store key=9 value=91 [0.500000s..0.500010s]", "reader-1 load key=9 -> 90 [0.500100s..0.500120s]"}});
+  r.check.examples.push_back(TextExample(Anomaly::kNotSnapshot, 0,
+                                         "iterator-1 saw key 3 before it was erased and key 8 after it was stored, "
+                                         "which no single instant explains",
+                                         {"writer-1 store key=8 value=81 [0.200100s..0.200150s]"}));
+  r.check.examples.push_back(TextExample(Anomaly::kMissing, 17,
+                                         "key 17 was present for the whole iteration (stored at 0.101s, never erased) "
+                                         "but iterator-1 did not visit it",
+                                         {"writer-1 store key=17 value=170 [0.101000s..0.101020s]",
+                                          "iterator-1 iterate 63 entries [0.300000s..0.300400s]"}));
+  r.check.examples.push_back(TextExample(Anomaly::kDuplicate, 5, "iterator-2 visited key 5 twice in one iteration",
+                                         {"iterator-2 iterate 64 entries [0.410000s..0.410300s]"}));
+  r.check.examples.push_back(TextExample(
+      Anomaly::kStaleRead, 9, "load of key 9 returned value 90, overwritten with 91 before the load began",
+      {"writer-2 store key=9 value=91 [0.500000s..0.500010s]", "reader-1 load key=9 -> 90 [0.500100s..0.500120s]"}));
   r.ops[static_cast<int>(OpKind::kStore)] = FixtureOps(90000, 1.0, 60);
   r.ops[static_cast<int>(OpKind::kLoad)] = FixtureOps(4000, 1.0, 40);
   r.ops[static_cast<int>(OpKind::kIterate)] = FixtureOps(800, 1.0, 9000);
+  return r;
+}
+
+// A small recorded trial of a map that loses a key: writer-2 overwrote key 17 (value 171) and
+// erased it only later, yet iterator-1 did not visit it and reader-1 read the old value 170.
+inline History FixtureHistory() {
+  History h;
+  h.scenario = "03-lost-key";
+  h.backend = "faulty-lose";
+  h.guarantee = Guarantee::kWeak;
+  h.seed = 7;
+  h.thread_names = {"writer-1", "writer-2", "iterator-1", "reader-1"};
+  h.initial = {{18, 180}};
+  constexpr int64_t t = 73'400'000'000;  // the clock's own origin: ~73 s after boot
+  auto op = [&](uint32_t thread, OpKind kind, int64_t call, int64_t ret, uint64_t key, uint64_t value, bool found) {
+    Op o;
+    o.thread = thread;
+    o.kind = kind;
+    o.call = t + call;
+    o.ret = t + ret;
+    o.key = key;
+    o.value = value;
+    o.found = found;
+    h.ops.push_back(o);
+  };
+  op(0, OpKind::kStore, 1000, 1020, 17, 170, false);
+  op(1, OpKind::kStore, 1050, 1060, 17, 171, false);
+  op(3, OpKind::kLoad, 1200, 1210, 17, 170, true);
+  op(1, OpKind::kErase, 1500, 1530, 17, 0, true);
+  Op it;
+  it.thread = 2;
+  it.kind = OpKind::kIterate;
+  it.call = t + 1100;
+  it.ret = t + 1400;
+  it.first_entry = 0;
+  it.entry_count = 1;
+  h.entries = {{18, 180}};
+  h.ops.push_back(it);
+  return h;
+}
+
+// The case `check` makes of FixtureHistory(): a missing key and a stale read, structured examples.
+inline CaseReport FixtureCheckedCase() {
+  History h = FixtureHistory();
+  CaseReport r = FixtureBase(h.scenario, h.backend, h.guarantee);
+  r.scenario_path = "histories/03-lost-key__faulty-lose__trial0.jsonl.gz";
+  r.trials = r.trials_completed = 1;
+  r.seed = h.seed;
+  r.check = Check(h);
+  for (const Op& o : h.ops) ++r.ops[static_cast<int>(o.kind)].count;
+  r.status = Verdict(r);
   return r;
 }
 
@@ -133,10 +189,9 @@ inline std::vector<CaseReport> FixtureCases() {
   sharded.check.iterations_with[static_cast<int>(Anomaly::kNotSnapshot)] = 412;
   sharded.check.key_total = 64000;
   sharded.check.events = 70000;
-  sharded.check.examples.push_back({Anomaly::kNotSnapshot,
-                                    0,
-                                    "iterator-1 saw shard 2 before shard 5 changed",
-                                    {"writer-3 erase key=40 [0.1s..0.2s]"}});
+  sharded.check.examples.push_back(TextExample(Anomaly::kNotSnapshot, 0,
+                                               "iterator-1 saw shard 2 before shard 5 changed",
+                                               {"writer-3 erase key=40 [0.1s..0.2s]"}));
   sharded.ops[static_cast<int>(OpKind::kStore)] = FixtureOps(1200000, 1.0, 30);
   sharded.ops[static_cast<int>(OpKind::kIterate)] = FixtureOps(1000, 1.0, 4000);
   cases.push_back(sharded);

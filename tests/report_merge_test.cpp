@@ -72,6 +72,32 @@ TEST(ReportMergeTest, NotesADifferentSeedAndKeepsInterruption) {
   EXPECT_TRUE(merged.interrupted);
 }
 
+TEST(ReportMergeTest, StructuredWitnessesSurviveAndSchema1StillMerges) {
+  fixtures::TempDir dir;
+  CaseReport checked = fixtures::FixtureCheckedCase();
+  std::string a = WriteReport(dir, "a.json", Shard(1, 2), {checked});
+  // A schema 1 report (the other shard): text-only examples, no spread.
+  auto old =
+      nlohmann::json::parse(std::ifstream(WriteReport(dir, "tmp.json", Shard(2, 2), {fixtures::FixtureFailingCase()})));
+  old["schema_version"] = 1;
+  std::string b = dir / "old.json";
+  std::ofstream(b) << old.dump();
+  MergedReport merged;
+  std::string error;
+  ASSERT_TRUE(MergeReports({a, b}, &merged, &error)) << error;
+  ASSERT_EQ(merged.cases.size(), 2u);
+  EXPECT_EQ(merged.cases[0].check.examples, checked.check.examples);
+  EXPECT_EQ(merged.cases[1].check.examples.size(), 4u);
+  ASSERT_EQ(merged.notes.size(), 1u);
+  EXPECT_NE(merged.notes[0].find("old.json is a schema_version 1 report"), std::string::npos) << merged.notes[0];
+  // Merged and written again, the structured examples are still there.
+  std::string c = WriteReport(dir, "c.json", merged.context, merged.cases);
+  ParsedReport again;
+  ASSERT_TRUE(ReadJsonReport(c, &again, &error)) << error;
+  EXPECT_EQ(again.schema_version, 2);
+  EXPECT_EQ(again.cases[0].check.examples, checked.check.examples);
+}
+
 TEST(ReportMergeTest, RejectsTheSameCaseTwice) {
   fixtures::TempDir dir;
   std::vector<CaseReport> all = fixtures::FixtureCases();
@@ -158,14 +184,15 @@ TEST(ReportMergeTest, RejectsBadFilesNamingThem) {
   };
   auto doc = nlohmann::json::parse(std::ifstream(good));
   auto v2 = doc;
-  v2["schema_version"] = 2;
+  v2["schema_version"] = 3;
   auto bad_case = doc;
   bad_case["cases"][0]["iterations"].erase("weak");
   struct Bad {
     std::string path, expected;
   };
   std::vector<Bad> bad = {
-      {write("v2.json", v2.dump()), "v2.json: schema_version 2 is not supported (this mapstress reads version 1)"},
+      {write("v2.json", v2.dump()),
+       "v2.json: schema_version 3 is not supported (this mapstress reads versions 1 to 2)"},
       {write("none.json", "{\"cases\": []}"), "none.json: not a mapstress JSON report (no schema_version)"},
       {write("text.json", "not json"), "text.json: not valid JSON"},
       {write("case.json", bad_case.dump()), "case.json: cases[0]: iterations.weak: missing"},

@@ -40,24 +40,25 @@ size_t CountOf(const std::string& text, const std::string& needle) {
   return n;
 }
 
-TEST(ReporterRegistryTest, HasTheFiveFormats) {
+TEST(ReporterRegistryTest, HasTheSixFormats) {
   std::vector<std::string> names;
   for (const ReporterInfo& r : Reporters()) {
     names.push_back(r.name);
     EXPECT_NE(r.render, nullptr);
     EXPECT_GT(std::string(r.description).size(), 10u);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"json", "junit", "markdown", "matrix", "tsv"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"html", "json", "junit", "markdown", "matrix", "tsv"}));
   EXPECT_STREQ(FindReporter("matrix")->extension, "matrix.md") << "must not clash with markdown's in --report-dir";
   EXPECT_STREQ(FindReporter("junit")->extension, "xml");
   EXPECT_STREQ(FindReporter("markdown")->extension, "md");
-  EXPECT_EQ(FindReporter("html"), nullptr);
+  EXPECT_STREQ(FindReporter("html")->extension, "html");
+  EXPECT_EQ(FindReporter("yaml"), nullptr);
 }
 
 TEST(JsonReporterTest, HoldsContextSummaryAndEveryCase) {
   std::vector<CaseReport> cases = fixtures::FixtureCases();
   json doc = json::parse(Render("json", cases));
-  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["schema_version"], 2);
   EXPECT_EQ(doc["tool"], "mapstress");
   EXPECT_EQ(doc["interrupted"], false);
   EXPECT_EQ(doc["context"]["seed"], 42u);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <limits>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -80,6 +81,7 @@ class Checker {
     CheckIterations();
     CheckLoads();
     FinishExamples();
+    FinishTallies();
     return std::move(result_);
   }
 
@@ -128,9 +130,8 @@ class Checker {
         value_index_.Add(h_.initial[i].value);
       }
     }
-    int64_t t0 = kPosInf, t_min = kPosInf, t_max = kNegInf;
+    int64_t t_min = kPosInf, t_max = kNegInf;
     for (const Op& op : h_.ops) {
-      t0 = std::min(t0, op.call);
       t_min = std::min({t_min, op.call, op.ret});
       t_max = std::max({t_max, op.call, op.ret});
       if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) ++offsets_[add(op.key) + 1];
@@ -140,7 +141,6 @@ class Checker {
       }
     }
     if (!h_.ops.empty()) {
-      t0_ = t0;
       t_min_ = t_min;
       t_span_ = static_cast<uint64_t>(t_max) - static_cast<uint64_t>(t_min);
     }
@@ -317,28 +317,101 @@ class Checker {
 
   // ---- examples ----
 
+  // An example waiting to be kept; `order` >> 20 is the op index of its iteration or load.
   struct Pending {
     int64_t call;
     uint64_t order;
     Example example;
   };
+  static constexpr uint64_t kAnyKey = ~uint64_t{0};  // Wants() before the key is known
 
-  // Whether an example of `kind` at (call, order) would be kept.
-  bool Wants(Anomaly kind, int64_t call, uint64_t order) const {
+  // Whether no kept example of the list shares the key (unless kAnyKey) or the iteration/load.
+  static bool Novel(const std::vector<Pending>& list, uint64_t key, uint64_t order) {
+    for (const Pending& p : list) {
+      if ((key != kAnyKey && p.example.key == key) || p.order >> 20 == order >> 20) return false;
+    }
+    return true;
+  }
+
+  // The last kept example that repeats the key or the iteration/load of an earlier one.
+  static ptrdiff_t LastRepeat(const std::vector<Pending>& list) {
+    for (size_t i = list.size(); i-- > 1;) {
+      if (!Novel({list.begin(), list.begin() + static_cast<ptrdiff_t>(i)}, list[i].example.key, list[i].order)) {
+        return static_cast<ptrdiff_t>(i);
+      }
+    }
+    return -1;
+  }
+
+  // Whether an example of `kind` for `key` at `order` would be kept: while the list is not
+  // full, every one; then one with a new key and a new iteration, in place of a repeat.
+  bool Wants(Anomaly kind, uint64_t key, uint64_t order) const {
     if (options_.max_examples == 0) return false;
     const auto& list = pending_[static_cast<int>(kind)];
     if (list.size() < options_.max_examples) return true;
-    return std::tie(call, order) < std::tie(list.back().call, list.back().order);
+    return Novel(list, key, order) && LastRepeat(list) >= 0;
   }
 
   void Offer(int64_t call, uint64_t order, Example example) {
     auto& list = pending_[static_cast<int>(example.kind)];
+    if (list.size() >= options_.max_examples) {
+      if (!Novel(list, example.key, order)) return;
+      ptrdiff_t repeat = LastRepeat(list);
+      if (repeat < 0) return;
+      list.erase(list.begin() + repeat);
+    }
     Pending p{call, order, std::move(example)};
     auto pos = std::upper_bound(list.begin(), list.end(), p, [](const Pending& a, const Pending& b) {
       return std::tie(a.call, a.order) < std::tie(b.call, b.order);
     });
     list.insert(pos, std::move(p));
-    if (list.size() > options_.max_examples) list.pop_back();
+  }
+
+  // A new example of `kind` about `key`, judged against op `subject` (iteration #n, or a load: n = 0).
+  Example NewExample(Anomaly kind, uint64_t key, uint32_t subject, uint64_t n) const {
+    Example ex;
+    ex.kind = kind;
+    ex.key = key;
+    ex.trial = h_.trial;
+    ex.iteration = n;
+    ex.window = TimeSpan{h_.ops[subject].call, h_.ops[subject].ret};
+    ex.ops.push_back(OpWitness(subject, WitnessRole::kSubject));
+    return ex;
+  }
+
+  // The text lines of the witnesses, and when the key could be present or absent around them.
+  void Complete(Example* ex) const {
+    ex->witnesses.clear();
+    ex->view = ex->window;
+    for (const WitnessOp& op : ex->ops) {
+      ex->witnesses.push_back(WitnessText(op));
+      auto widen = [&](int64_t t) {
+        if (t == kNegInf || t == kPosInf) return;
+        ex->view.lo = std::min(ex->view.lo, t);
+        ex->view.hi = std::max(ex->view.hi, t);
+      };
+      widen(op.call);
+      widen(op.ret);
+      if (op.has_effect) {
+        widen(op.effect.lo);
+        widen(op.effect.hi);
+      }
+    }
+    uint32_t k = key_map_.Find(ex->key);
+    if (k == kNone || k >= real_keys_) return;
+    std::vector<Span> present, absent;
+    for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+      const Write& w = writes_[i];
+      if (w.call > ex->view.hi || w.until < ex->view.lo) continue;
+      (IsStore(w) ? present : absent).push_back(Span{std::max(w.call, ex->view.lo), std::min(w.until, ex->view.hi)});
+    }
+    std::vector<Span> merged;
+    for (auto [in, out] : {std::pair{&present, &ex->present}, std::pair{&absent, &ex->absent}}) {
+      std::sort(in->begin(), in->end(), [](const Span& a, const Span& b) { return a.lo < b.lo; });
+      merged.clear();
+      AppendUnion(*in, &merged);
+      for (const Span& sp : merged) out->push_back(TimeSpan{sp.lo, sp.hi});
+    }
   }
 
   void FinishExamples() {
@@ -349,47 +422,48 @@ class Checker {
     std::stable_sort(all.begin(), all.end(), [](const Pending& a, const Pending& b) {
       return std::tie(a.call, a.order) < std::tie(b.call, b.order);
     });
-    for (auto& p : all) result_.examples.push_back(std::move(p.example));
+    for (auto& p : all) {
+      Complete(&p.example);
+      result_.examples.push_back(std::move(p.example));
+    }
   }
 
-  std::string Time(int64_t t) const {
-    if (t == kNegInf) return "the start";
-    if (t == kPosInf) return "the end";
-    // Up to microseconds (races are decided below a millisecond), trailing zeros dropped
-    // down to milliseconds: "1.203s", "0.010482s".
-    std::string text = fmt::format("{:.6f}", static_cast<double>(t - t0_) / 1e9);
-    while (text.size() > 1 && text.back() == '0' && text.size() - text.find('.') > 4) text.pop_back();
-    return text + "s";
-  }
+  // Times in the history's own nanoseconds, so a witness can be found in the file with grep.
+  static std::string Time(int64_t t) { return HistoryTimeText(t); }
 
-  std::string Window(int64_t lo, int64_t hi) const { return fmt::format("[{}..{}]", Time(lo), Time(hi)); }
+  static std::string Window(int64_t lo, int64_t hi) { return fmt::format("[{}..{}]", Time(lo), Time(hi)); }
 
-  std::string DescribeOp(uint32_t i) const {
+  WitnessOp OpWitness(uint32_t i, WitnessRole role) const {
     const Op& op = h_.ops[i];
-    std::string who = h_.ThreadName(op.thread);
-    switch (op.kind) {
-      case OpKind::kStore:
-        return fmt::format("{} store key={} value={:#x} {}", who, op.key, op.value, Window(op.call, op.ret));
-      case OpKind::kErase:
-        return fmt::format("{} erase key={} ({}) {}", who, op.key, op.found ? "removed" : "nothing removed",
-                           Window(op.call, op.ret));
-      case OpKind::kLoad:
-        if (!op.found) {
-          return fmt::format("{} load key={} -> not found {}", who, op.key, Window(op.call, op.ret));
-        }
-        return fmt::format("{} load key={} -> {:#x} {}", who, op.key, op.value, Window(op.call, op.ret));
-      case OpKind::kIterate:
-        return fmt::format("{} iterate ({} entries) {}", who, op.entry_count, Window(op.call, op.ret));
-    }
-    return "?";
+    WitnessOp w;
+    w.role = role;
+    w.thread = h_.ThreadName(op.thread);
+    w.op = op.kind;
+    w.key = op.kind == OpKind::kIterate ? 0 : op.key;
+    w.value = op.kind == OpKind::kStore || (op.kind == OpKind::kLoad && op.found) ? op.value : 0;
+    w.found = (op.kind == OpKind::kLoad || op.kind == OpKind::kErase) && op.found;
+    w.entries = op.kind == OpKind::kIterate ? op.entry_count : 0;
+    w.call = op.call;
+    w.ret = op.ret;
+    return w;
   }
 
-  std::string DescribeWrite(const Write& w) const {
-    if (OpIndex(w) != kInitialOp) return DescribeOp(OpIndex(w));
-    if (IsStore(w)) {
-      return fmt::format("prefill key={} value={:#x}", keys_[w.key], h_.initial[prefill_[w.key]].value);
+  // A write with the interval in which it could be in effect.
+  WitnessOp WriteWitness(const Write& w, WitnessRole role) const {
+    WitnessOp out;
+    if (OpIndex(w) != kInitialOp) {
+      out = OpWitness(OpIndex(w), role);
+    } else {
+      out.role = role;
+      out.initial = true;
+      out.op = IsStore(w) ? OpKind::kStore : OpKind::kErase;
+      out.key = keys_[w.key];
+      out.value = IsStore(w) ? h_.initial[prefill_[w.key]].value : 0;
+      out.call = out.ret = kNegInf;
     }
-    return fmt::format("initial state: key {} absent", keys_[w.key]);
+    out.has_effect = true;
+    out.effect = TimeSpan{w.call, w.until};
+    return out;
   }
 
   // The write whose return ends w's possible interval (called after w returned), or null.
@@ -406,13 +480,13 @@ class Checker {
   }
 
   // "value 0x.. (stored by ..., returned ..) can be in effect only during [a..b]".
-  std::string WriteStory(const Write& w, std::vector<std::string>* witnesses) const {
-    witnesses->push_back(DescribeWrite(w));
+  std::string WriteStory(const Write& w, std::vector<WitnessOp>* witnesses) const {
+    witnesses->push_back(WriteWitness(w, WitnessRole::kWrite));
     std::string story =
         fmt::format("{} could be in effect only during {}",
                     OpIndex(w) == kInitialOp ? "the initial state" : "that write", Window(w.call, w.until));
     if (const Write* s = Superseder(w)) {
-      witnesses->push_back(DescribeWrite(*s));
+      witnesses->push_back(WriteWitness(*s, WitnessRole::kSuperseder));
       story += fmt::format(" (superseded by {} {} of key {}, called {} and returned {})",
                            h_.ThreadName(h_.ops[OpIndex(*s)].thread), IsStore(*s) ? "store" : "erase", keys_[w.key],
                            Time(s->call), Time(h_.ops[OpIndex(*s)].ret));
@@ -436,7 +510,7 @@ class Checker {
 
   // Why key k must be present throughout [c, r]: the gap of A_k around the window.
   std::string MustSeeStory(uint32_t k, int64_t c, int64_t r, const char* during,
-                           std::vector<std::string>* witnesses) const {
+                           std::vector<WitnessOp>* witnesses) const {
     int64_t lo = kNegInf, hi = kPosInf;
     for (const Span* s = AbsentBegin(k); s != AbsentEnd(k); ++s) {
       if (s->hi < c) lo = s->hi;
@@ -450,13 +524,12 @@ class Checker {
     for (uint64_t i = offsets_[k + 1]; i-- > offsets_[k];) {
       const Write& w = writes_[i];
       if (IsStore(w) && w.call <= r && w.until >= c) {
-        witnesses->push_back(DescribeWrite(w));
+        witnesses->push_back(WriteWitness(w, WitnessRole::kWrite));
         if (OpIndex(w) == kInitialOp) {
-          story = fmt::format("prefilled with value {:#x}", h_.initial[prefill_[k]].value);
+          story = fmt::format("prefilled with value {}", h_.initial[prefill_[k]].value);
         } else {
           const Op& op = h_.ops[OpIndex(w)];
-          story =
-              fmt::format("stored by {} (value {:#x}, returned {})", h_.ThreadName(op.thread), op.value, Time(op.ret));
+          story = fmt::format("stored by {} (value {}, returned {})", h_.ThreadName(op.thread), op.value, Time(op.ret));
         }
         break;
       }
@@ -470,7 +543,7 @@ class Checker {
                            Time(hi));
       for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
         if (!IsStore(writes_[i]) && writes_[i].call == hi) {
-          witnesses->push_back(DescribeWrite(writes_[i]));
+          witnesses->push_back(WriteWitness(writes_[i], WitnessRole::kErase));
           break;
         }
       }
@@ -683,15 +756,14 @@ class Checker {
         }
       }
       ++found[static_cast<int>(kind)];
-      if (Wants(kind, c, uint64_t{op_index} << 20 | (seq & 0xfffff))) {
+      TallyKey(kind, entry.key, op_index);
+      if (Wants(kind, entry.key, uint64_t{op_index} << 20 | (seq & 0xfffff))) {
         Offer(c, uint64_t{op_index} << 20 | (seq++ & 0xfffff), EntryExample(kind, n, it, entry, known ? wi : kNone));
       }
     }
     uint64_t missing = must_see - seen_must;
     found[static_cast<int>(Anomaly::kMissing)] = missing;
-    if (missing > 0 && Wants(Anomaly::kMissing, c, uint64_t{op_index} << 20 | 0xfffff)) {
-      ExplainMissing(op_index, n, it, missing);
-    }
+    if (missing > 0) ExplainMissing(op_index, n, it, missing);
     result_.key_total += count + missing;
     bool bad = false;
     for (int i = 0; i < kAnomalyCount; ++i) {
@@ -699,6 +771,7 @@ class Checker {
       if (found[i] > 0) {
         bad = true;
         ++result_.iterations_with[i];
+        ++result_.tallies[i].occasions;
       }
       if (static_cast<Anomaly>(i) != Anomaly::kStaleRead && static_cast<Anomaly>(i) != Anomaly::kNotSnapshot) {
         result_.key_wrong += found[i];
@@ -715,75 +788,104 @@ class Checker {
       ++result_.weak;
       ++result_.anomalies[static_cast<int>(Anomaly::kNotSnapshot)];
       ++result_.iterations_with[static_cast<int>(Anomaly::kNotSnapshot)];
+      ++result_.tallies[static_cast<int>(Anomaly::kNotSnapshot)].occasions;
     }
   }
 
   Example EntryExample(Anomaly kind, uint32_t n, const Op& it, const Entry& entry, uint32_t wi) {
-    Example ex;
-    ex.kind = kind;
-    ex.key = entry.key;
-    ex.witnesses.push_back(DescribeOp(static_cast<uint32_t>(&it - h_.ops.data())));
+    Example ex = NewExample(kind, entry.key, static_cast<uint32_t>(&it - h_.ops.data()), n);
     std::string label = IterLabel(n, it);
     switch (kind) {
       case Anomaly::kUnknownValue: {
         ex.explanation = fmt::format(
-            "{} visited key {} with value {:#x}, which no store of key {} "
+            "{} visited key {} with value {}, which no store of key {} "
             "wrote",
             label, entry.key, entry.value, entry.key);
         uint32_t other = WriteOfValue(entry.value);
         if (other != kNone) {
           ex.explanation += fmt::format(" (that value was written to key {})", keys_[writes_[other].key]);
-          ex.witnesses.push_back(DescribeWrite(writes_[other]));
+          ex.ops.push_back(WriteWitness(writes_[other], WitnessRole::kOther));
         }
         break;
       }
       case Anomaly::kPhantom: {
         const Write& w = writes_[wi];
         ex.explanation = fmt::format(
-            "{} visited key {} (value {:#x}), but no store of key {} could be in effect during the "
+            "{} visited key {} (value {}), but no store of key {} could be in effect during the "
             "iteration: {}",
-            label, entry.key, entry.value, entry.key, WriteStory(w, &ex.witnesses));
+            label, entry.key, entry.value, entry.key, WriteStory(w, &ex.ops));
         break;
       }
       case Anomaly::kStaleValue: {
         const Write& w = writes_[wi];
         std::string why = w.call > it.ret ? "was called after the iteration returned"
                                           : "was superseded before the iteration was called";
-        ex.explanation = fmt::format("{} saw key {} = {:#x}, but that write {}: {}", label, entry.key, entry.value, why,
-                                     WriteStory(w, &ex.witnesses));
+        ex.explanation = fmt::format("{} saw key {} = {}, but that write {}: {}", label, entry.key, entry.value, why,
+                                     WriteStory(w, &ex.ops));
         break;
       }
       case Anomaly::kDuplicate:
         ex.explanation =
-            fmt::format("{} visited key {} more than once (again with value {:#x})", label, entry.key, entry.value);
+            fmt::format("{} visited key {} more than once (again with value {})", label, entry.key, entry.value);
         break;
       default: break;
     }
     return ex;
   }
 
-  // Finds which keys were missed (O(keys)); runs only while examples are still wanted.
+  // Finds which keys were missed (O(keys)) for the per-key tally and the examples; once
+  // kMissingScanBudget keys were looked at, only while examples are still wanted.
   void ExplainMissing(uint32_t op_index, uint32_t n, const Op& it, uint64_t missing) {
+    constexpr uint64_t kMissingScanBudget = uint64_t{1} << 25;
+    bool tally = missing_scanned_ < kMissingScanBudget;
+    if (!tally) result_.tallies[static_cast<int>(Anomaly::kMissing)].partial = true;
+    if (!tally && !Wants(Anomaly::kMissing, kAnyKey, uint64_t{op_index} << 20)) return;
     uint64_t listed = 0;
     for (uint32_t k = 0; k < real_keys_ && listed < missing; ++k) {
+      ++missing_scanned_;
       if (state_[k].stamp == n || AbsentMeets(k, it.call, it.ret)) continue;
-      uint64_t order = uint64_t{op_index} << 20 | (0x80000 + listed++);
-      if (!Wants(Anomaly::kMissing, it.call, order)) break;
-      Example ex;
-      ex.kind = Anomaly::kMissing;
-      ex.key = keys_[k];
-      ex.witnesses.push_back(DescribeOp(op_index));
-      std::string story = MustSeeStory(k, it.call, it.ret, "the iteration", &ex.witnesses);
+      uint64_t order = uint64_t{op_index} << 20 | (0x80000 + std::min<uint64_t>(listed++, 0x7ffff));
+      if (tally) TallyKey(Anomaly::kMissing, keys_[k], op_index);
+      if (!Wants(Anomaly::kMissing, keys_[k], order)) {
+        if (!tally) break;
+        continue;
+      }
+      Example ex = NewExample(Anomaly::kMissing, keys_[k], op_index, n);
+      std::string story = MustSeeStory(k, it.call, it.ret, "the iteration", &ex.ops);
       ex.explanation = fmt::format("key {} missing from {}: {}", keys_[k], IterLabel(n, it), story);
       Offer(it.call, order, std::move(ex));
+    }
+  }
+
+  // Counts `key` once per occasion (iteration or load, by op index) for `kind`.
+  void TallyKey(Anomaly kind, uint64_t key, uint64_t occasion) {
+    auto& map = tally_[static_cast<int>(kind)];
+    auto it = map.find(key);
+    if (it == map.end()) {
+      if (map.size() >= AnomalyTally::kMaxKeys) {
+        result_.tallies[static_cast<int>(kind)].partial = true;
+        return;
+      }
+      map.emplace(key, std::pair<uint64_t, uint64_t>{1, occasion});
+    } else if (it->second.second != occasion) {
+      ++it->second.first;
+      it->second.second = occasion;
+    }
+  }
+
+  void FinishTallies() {
+    for (int i = 0; i < kAnomalyCount; ++i) {
+      AnomalyTally& t = result_.tallies[i];
+      for (const auto& [key, count] : tally_[i]) t.by_key.emplace(key, count.first);
+      t.Summarize();
     }
   }
 
   // Whether one instant in [lo, hi] lets every unvisited key be absent.
   bool IsSnapshot(uint32_t op_index, uint32_t n, const Op& it, int64_t lo, int64_t hi, uint32_t lo_write,
                   uint32_t hi_write) {
-    const int64_t c = it.call, r = it.ret;
-    bool want = Wants(Anomaly::kNotSnapshot, c, uint64_t{op_index} << 20);
+    const int64_t r = it.ret;
+    bool want = Wants(Anomaly::kNotSnapshot, kAnyKey, uint64_t{op_index} << 20);
     if (lo > hi) {
       if (want) ExplainVisitedConflict(op_index, n, it, lo_write, hi_write);
       return false;
@@ -832,16 +934,16 @@ class Checker {
     return false;
   }
 
-  std::string VisitedBound(uint32_t wi, bool upper, std::vector<std::string>* witnesses) const {
+  std::string VisitedBound(uint32_t wi, bool upper, std::vector<WitnessOp>* witnesses) const {
     const Write& w = writes_[wi];
-    witnesses->push_back(DescribeWrite(w));
+    witnesses->push_back(WriteWitness(w, WitnessRole::kWrite));
     if (upper) {
       std::string s = fmt::format(
           "key {} was seen with a value that could be in effect only "
           "until {}",
           keys_[w.key], Time(w.until));
       if (const Write* sup = Superseder(w)) {
-        witnesses->push_back(DescribeWrite(*sup));
+        witnesses->push_back(WriteWitness(*sup, WitnessRole::kSuperseder));
         s += fmt::format(" (overwritten by {} that returned then)", IsStore(*sup) ? "a store" : "an erase");
       }
       return s;
@@ -850,11 +952,9 @@ class Checker {
   }
 
   void ExplainVisitedConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t lo_write, uint32_t hi_write) {
-    Example ex;
-    ex.kind = Anomaly::kNotSnapshot;
-    ex.witnesses.push_back(DescribeOp(op_index));
-    std::string a = VisitedBound(hi_write, true, &ex.witnesses);
-    std::string b = VisitedBound(lo_write, false, &ex.witnesses);
+    Example ex = NewExample(Anomaly::kNotSnapshot, 0, op_index, n);
+    std::string a = VisitedBound(hi_write, true, &ex.ops);
+    std::string b = VisitedBound(lo_write, false, &ex.ops);
     ex.key = keys_[writes_[hi_write].key];
     ex.explanation =
         fmt::format("{} is not a snapshot: {}, but {}; no single instant fits both", IterLabel(n, it), a, b);
@@ -862,15 +962,15 @@ class Checker {
   }
 
   std::string PinnedWindow(int64_t lo, int64_t hi, uint32_t lo_write, uint32_t hi_write,
-                           std::vector<std::string>* witnesses) const {
+                           std::vector<WitnessOp>* witnesses) const {
     std::string s = fmt::format("the visited entries pin the instant to {}", Window(lo, hi));
     if (lo_write != kNone) {
       s += fmt::format(" (key {} from {})", keys_[writes_[lo_write].key], Time(lo));
-      witnesses->push_back(DescribeWrite(writes_[lo_write]));
+      witnesses->push_back(WriteWitness(writes_[lo_write], WitnessRole::kWrite));
     }
     if (hi_write != kNone) {
       s += fmt::format(" (key {} until {})", keys_[writes_[hi_write].key], Time(hi));
-      witnesses->push_back(DescribeWrite(writes_[hi_write]));
+      witnesses->push_back(WriteWitness(writes_[hi_write], WitnessRole::kWrite));
     }
     return s;
   }
@@ -885,12 +985,9 @@ class Checker {
 
   void ExplainAbsentConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t k, int64_t lo, int64_t hi,
                              uint32_t lo_write, uint32_t hi_write) {
-    Example ex;
-    ex.kind = Anomaly::kNotSnapshot;
-    ex.key = keys_[k];
-    ex.witnesses.push_back(DescribeOp(op_index));
-    std::string pin = PinnedWindow(lo, hi, lo_write, hi_write, &ex.witnesses);
-    std::string story = MustSeeStory(k, lo, hi, "that span", &ex.witnesses);
+    Example ex = NewExample(Anomaly::kNotSnapshot, keys_[k], op_index, n);
+    std::string pin = PinnedWindow(lo, hi, lo_write, hi_write, &ex.ops);
+    std::string story = MustSeeStory(k, lo, hi, "that span", &ex.ops);
     ex.explanation = fmt::format(
         "{} is not a snapshot: {}, but key {} was not visited although it was present throughout "
         "that span ({}; it could be absent only during {})",
@@ -899,9 +996,7 @@ class Checker {
   }
 
   void ExplainAbsentSweep(uint32_t op_index, uint32_t n, const Op& it, int64_t lo, int64_t hi) {
-    Example ex;
-    ex.kind = Anomaly::kNotSnapshot;
-    ex.witnesses.push_back(DescribeOp(op_index));
+    Example ex = NewExample(Anomaly::kNotSnapshot, 0, op_index, n);
     // Prefer a pair of unvisited keys that can never be absent together.
     size_t limit = std::min<size_t>(constrained_.size(), 32);
     for (size_t i = 0; i < limit; ++i) {
@@ -921,9 +1016,9 @@ class Checker {
             "them was present",
             IterLabel(n, it), ka, kb, Window(lo, hi), ka, SpanList(a), kb, SpanList(b));
         for (uint32_t k : {constrained_[i], constrained_[j]}) {
-          for (uint64_t w = offsets_[k]; w < offsets_[k + 1] && ex.witnesses.size() < 8; ++w) {
+          for (uint64_t w = offsets_[k]; w < offsets_[k + 1] && ex.ops.size() < 8; ++w) {
             if (writes_[w].call <= hi && writes_[w].until >= lo) {
-              ex.witnesses.push_back(DescribeWrite(writes_[w]));
+              ex.ops.push_back(WriteWitness(writes_[w], WitnessRole::kOther));
             }
           }
         }
@@ -1004,34 +1099,32 @@ class Checker {
     ++result_.anomalies[static_cast<int>(kind)];
     NoteFirstAnomaly(h_.ops[i].ret);
     ++result_.loads_with[static_cast<int>(kind)];
+    ++result_.tallies[static_cast<int>(kind)].occasions;
+    TallyKey(kind, h_.ops[i].key, i);
     uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
-    if (Wants(kind, h_.ops[i].call, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
+    if (Wants(kind, h_.ops[i].key, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
   }
 
   Example LoadExample(Anomaly kind, size_t i, uint32_t wi) const {
     const Op& op = h_.ops[i];
-    Example ex;
-    ex.kind = kind;
-    ex.key = op.key;
-    ex.witnesses.push_back(DescribeOp(static_cast<uint32_t>(i)));
+    Example ex = NewExample(kind, op.key, static_cast<uint32_t>(i), 0);
     std::string label =
         fmt::format("load of key {} by {} {}", op.key, h_.ThreadName(op.thread), Window(op.call, op.ret));
     if (kind == Anomaly::kUnknownValue) {
-      ex.explanation = fmt::format("{} returned value {:#x}, which no store of key {} wrote", label, op.value, op.key);
+      ex.explanation = fmt::format("{} returned value {}, which no store of key {} wrote", label, op.value, op.key);
       uint32_t other = WriteOfValue(op.value);
       if (other != kNone) {
         ex.explanation += fmt::format(" (that value was written to key {})", keys_[writes_[other].key]);
-        ex.witnesses.push_back(DescribeWrite(writes_[other]));
+        ex.ops.push_back(WriteWitness(writes_[other], WitnessRole::kOther));
       }
     } else if (op.found) {
-      ex.explanation =
-          fmt::format("{} returned {:#x}, but {}", label, op.value, WriteStory(writes_[wi], &ex.witnesses));
+      ex.explanation = fmt::format("{} returned {}, but {}", label, op.value, WriteStory(writes_[wi], &ex.ops));
     } else {
       uint32_t k = key_map_.Find(op.key);
       ex.explanation = fmt::format(
           "{} returned not-found, but the key was present throughout the "
           "load: {}",
-          label, MustSeeStory(k, op.call, op.ret, "the load", &ex.witnesses));
+          label, MustSeeStory(k, op.call, op.ret, "the load", &ex.ops));
     }
     return ex;
   }
@@ -1044,7 +1137,6 @@ class Checker {
   const History& h_;
   const CheckOptions& options_;
   CheckResult result_;
-  int64_t t0_ = 0;
   int64_t t_min_ = 0;    // earliest call or return
   uint64_t t_span_ = 0;  // latest call or return - t_min_
 
@@ -1070,6 +1162,9 @@ class Checker {
   std::vector<SweepEvent> events_;
   std::vector<uint32_t> constrained_;
   std::array<std::vector<Pending>, kAnomalyCount> pending_;
+  // Per kind: key -> (occasions, last occasion's op index).
+  std::array<std::unordered_map<uint64_t, std::pair<uint64_t, uint64_t>>, kAnomalyCount> tally_;
+  uint64_t missing_scanned_ = 0;
 };
 
 }  // namespace

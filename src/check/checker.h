@@ -22,7 +22,7 @@ enum class ValueLayout : uint8_t {
 };
 
 struct CheckOptions {
-  size_t max_examples = kMaxExamplesPerKind;
+  size_t max_examples = kDefaultExamples;  // per anomaly kind (--examples)
   ValueLayout value_layout = ValueLayout::kAuto;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -9,12 +10,24 @@
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/drill_down_command.h"
+#include "core/atomic_file.h"
+#include "history/chrome_trace_export.h"
 #include "history/history_file.h"
 #include "report/exit_code.h"
 #include "report/report_writer.h"
 #include "report/terminal.h"
 
 namespace mapstress {
+namespace {
+
+bool AnyForbidden(const CheckResult& check, const ContractProfile& grading) {
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    if (check.anomalies[i] > 0 && grading.anomaly[i] == Grade::kForbidden) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 namespace {
 
@@ -58,6 +71,18 @@ int CheckCommand(const Options& options) {
     std::cerr << "error: " << error << "\n";
     return kExitError;
   }
+  if (!options.trace_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.trace_dir, ec);
+    if (ec || !CheckWritable(options.trace_dir + "/probe.trace.json", &error)) {
+      std::cerr << "error: --trace-dir: cannot write to folder '" << options.trace_dir << "'"
+                << (ec              ? ": " + ec.message()
+                    : error.empty() ? ""
+                                    : ": " + error)
+                << "\n";
+      return kExitError;
+    }
+  }
   std::vector<std::string> files;
   InputLimits limits;
   if (!MakeInputLimits(options, &limits, &error) || !CollectHistoryFiles(options.paths, &files, &error)) {
@@ -97,7 +122,22 @@ int CheckCommand(const Options& options) {
     report->grading = ProfileFor(g);
     if (options.guarantee.empty()) ApplyOverrides(NamesToOverrides(h.grading), &report->grading);
     ApplyOverrides(overrides, &report->grading);
-    AddTrial(Check(h), h, report);
+    CheckOptions check_options;
+    check_options.max_examples = options.examples;
+    CheckResult trial = Check(h, check_options);
+    if (!options.trace_dir.empty() && AnyForbidden(trial, report->grading)) {
+      std::string name = std::filesystem::path(file).filename().string();
+      for (const char* ext : {".gz", ".jsonl"}) {
+        if (name.ends_with(ext)) name.resize(name.size() - std::strlen(ext));
+      }
+      std::string path = options.trace_dir + "/" + name + ".trace.json";
+      if (WriteTraceFile(path, h, trial.examples, ChromeTraceOptions{}, &error)) {
+        std::cerr << "trace: " << path << "\n";
+      } else {
+        std::cerr << "warning: " << error << "\n";
+      }
+    }
+    AddTrial(trial, h, report, options.examples);
     report->trials = report->trials_completed;
     report->status = Verdict(*report);
   }

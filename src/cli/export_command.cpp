@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -7,13 +8,42 @@
 #include <fstream>
 #include <iostream>
 
+#include "check/checker.h"
 #include "cli/command_support.h"
 #include "cli/commands.h"
+#include "core/atomic_file.h"
+#include "history/chrome_trace_export.h"
 #include "history/history_file.h"
 #include "history/jepsen_export.h"
 #include "report/exit_code.h"
 
 namespace mapstress {
+
+namespace {
+
+// Examples marked in a trace: more than a report keeps, so more of the failure is marked.
+constexpr size_t kTraceExamples = 20;
+
+}  // namespace
+
+bool WriteTraceFile(const std::string& path, const History& h, const std::vector<Example>& examples,
+                    const ChromeTraceOptions& window, std::string* error) {
+  AtomicFile file;
+  std::FILE* out = nullptr;
+  int fd = -1;
+  if (!file.Open(path) || (fd = dup(file.fd())) < 0 || (out = fdopen(fd, "w")) == nullptr) {
+    if (fd >= 0) close(fd);
+    *error = fmt::format("{}: cannot write: {}", path, strerror(file.error_number() ? file.error_number() : errno));
+    return false;
+  }
+  bool ok = WriteChromeTrace(h, examples, window, out);
+  ok &= std::fclose(out) == 0;
+  if (!ok || !file.Commit()) {
+    *error = fmt::format("{}: cannot write: {}", path, strerror(errno));
+    return false;
+  }
+  return true;
+}
 
 int ExportCommand(const Options& options) {
   History h;
@@ -27,15 +57,39 @@ int ExportCommand(const Options& options) {
     std::cerr << "error " << error << "\n";
     return kExitError;
   }
+  if (options.export_to == "chrome-trace") {
+    CheckOptions check_options;
+    check_options.max_examples = kTraceExamples;
+    std::vector<Example> examples = Check(h, check_options).examples;
+    ChromeTraceOptions window;
+    if (!options.window.empty() && !ParseTraceWindow(options.window, examples, &window, &error)) {
+      std::cerr << "error: " << error << "\n";
+      return kExitError;
+    }
+    if (options.export_out.empty()) {
+      if (!WriteChromeTrace(h, examples, window, stdout) || std::fflush(stdout) != 0) {
+        std::cerr << "error: standard output: cannot write: " << strerror(errno) << "\n";
+        return kExitError;
+      }
+      return 0;
+    }
+    if (!WriteTraceFile(options.export_out, h, examples, window, &error)) {
+      std::cerr << "error: " << error << "\n";
+      return kExitError;
+    }
+    return 0;
+  }
+  if (!options.window.empty()) {
+    std::cerr << "error: --window: only for --to chrome-trace\n";
+    return kExitError;
+  }
   std::string edn = ExportJepsenEdn(h);
   if (options.export_out.empty()) {
     std::fwrite(edn.data(), 1, edn.size(), stdout);
     return 0;
   }
-  std::ofstream out(options.export_out, std::ios::binary);
-  out << edn;
-  if (!out) {
-    std::cerr << "error: " << options.export_out << ": cannot write: " << strerror(errno) << "\n";
+  if (!WriteFileAtomically(options.export_out, edn, &error)) {
+    std::cerr << "error: " << error << "\n";
     return kExitError;
   }
   return 0;

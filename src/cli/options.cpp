@@ -114,6 +114,13 @@ CLI::App* AddShrinkCommand(CLI::App* app, Options* o) {
   return cmd;
 }
 
+void AddExamplesFlag(CLI::App* cmd, Options* o) {
+  cmd->add_option("--examples", o->examples,
+                  "Examples kept per anomaly kind (0..1000, default 3): distinct keys and iterations first; "
+                  "each has its proof as data in the JSON/HTML reports")
+      ->check(CLI::Range(size_t{0}, size_t{1000}));
+}
+
 }  // namespace
 
 int ParseCommandLine(int argc, const char* const* argv, Options* o) {
@@ -188,6 +195,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "Re-grade an anomaly kind for every case, repeatable: KIND=GRADE, e.g. not_snapshot=ACCEPTABLE "
                   "(kinds: missing phantom duplicate stale_value unknown_value stale_read not_snapshot crashed "
                   "hung; grades: ACCEPTABLE INTERESTING FORBIDDEN)");
+  AddExamplesFlag(run, o);
   run->add_option("--plugin", o->plugins, "Load backends from a plugin shared library, repeatable");
   run->add_flag("--no-bundled-plugins", o->no_bundled_plugins,
                 "Do not load the plugins built with mapstress (the Go backends of each Go toolchain, the Rust and "
@@ -232,6 +240,10 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                    "Drill down into iteration N (1-based, in file order): the checker's verdict on it alone, and "
                    "each key it visited or had to visit against what the map could hold")
       ->check(CLI::Range(uint64_t{1}, std::numeric_limits<uint64_t>::max()));
+  AddExamplesFlag(check, o);
+  check->add_option("--trace-dir", o->trace_dir,
+                    "Write a chrome trace (see `export --to chrome-trace`) of each failing history file to "
+                    "DIR/<history name>.trace.json");
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
@@ -247,8 +259,13 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
 
   CLI::App* exp = app.add_subcommand("export", "Export a history file for other checkers");
   exp->footer("Exit codes: 0 written; 2 usage or input error (a bad history file, an output that cannot be written).");
-  exp->add_option("--to", o->export_to, "Target format: jepsen (EDN history of the point operations)")
-      ->check(OneOf({"jepsen"}));
+  exp->add_option("--to", o->export_to,
+                  "Target format: jepsen (EDN history of the point operations) or chrome-trace (trace-event JSON for "
+                  "ui.perfetto.dev and chrome://tracing: a track per thread, anomalies and their witnesses marked)")
+      ->check(OneOf({"jepsen", "chrome-trace"}));
+  exp->add_option("--window", o->window,
+                  "chrome-trace: only ops overlapping LO:HI (history nanoseconds, as witnesses print them), or "
+                  "example:K[:PAD] (around the K-th example, PAD ns each side; default its own length)");
   exp->add_option("file", o->paths, "History file")->required();
   exp->add_option("-o,--output", o->export_out, "Output file (default: standard output)");
   AddInputFlags(exp, o);

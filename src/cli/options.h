@@ -46,6 +46,7 @@ struct Options {
   std::string input_timeout;                // "" = kFifoIdleTimeout
   std::optional<uint64_t> check_key;        // check: drill down into one key
   std::optional<uint64_t> check_iteration;  // check: drill down into one iteration (1-based)
+  size_t examples = 3;                      // examples kept per anomaly kind
   // run, list
   std::vector<std::string> plugins;
   bool no_bundled_plugins = false;  // skip the Go plugins built with mapstress
@@ -63,6 +64,8 @@ struct Options {
   // export
   std::string export_to = "jepsen";
   std::string export_out;  // "" = stdout
+  std::string window;      // export --to chrome-trace: "LO:HI" or "example:K[:PAD]"
+  std::string trace_dir;   // check: a chrome trace per failing trial
   std::string command_line;
 };
 

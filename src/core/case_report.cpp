@@ -62,8 +62,8 @@ Grade CaseReport::WorstObservedGrade() const {
   return worst;
 }
 
-void AddTrial(const CheckResult& check, const History& history, CaseReport* report) {
-  report->check.Merge(check, kMaxExamplesPerKind);
+void AddTrial(const CheckResult& check, const History& history, CaseReport* report, size_t max_examples) {
+  report->check.Merge(check, max_examples);
   for (const Op& op : history.ops) ++report->ops[static_cast<int>(op.kind)].count;
   report->truncated |= history.truncated;
   ++report->trials_completed;

@@ -85,10 +85,11 @@ struct CaseReport {
   Grade WorstObservedGrade() const;
 };
 
-// Adds one checked trial to the case: its check result (at most kMaxExamplesPerKind examples
+// Adds one checked trial to the case: its check result (at most max_examples examples
 // per kind), its op counts per kind, whether its history was truncated; trials_completed + 1.
 // The one aggregation `run` (the engine) and `check` (recorded histories) share.
-void AddTrial(const CheckResult& check, const History& history, CaseReport* report);
+void AddTrial(const CheckResult& check, const History& history, CaseReport* report,
+              size_t max_examples = kDefaultExamples);
 
 // pass/fail/inconclusive from outcome, counts and grading (error/unsupported are left alone).
 CaseStatus Verdict(const CaseReport& report);

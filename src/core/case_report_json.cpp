@@ -173,19 +173,158 @@ bool CrashDetailsFromJson(const json& j, CrashDetails* out, std::string* error) 
   return r.ok();
 }
 
+// A history time; null stands for "before every op" / "never superseded".
+json TimeToJson(int64_t t, int64_t infinite) { return t == infinite ? json(nullptr) : json(t); }
+
+bool TimeFromJson(const json& v, int64_t infinite, int64_t* out) {
+  if (v.is_null()) {
+    *out = infinite;
+  } else if (v.is_number_integer()) {
+    *out = v.get<int64_t>();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+json SpanToJson(const TimeSpan& s) {
+  return json::array({TimeToJson(s.lo, kTimeBeforeAll), TimeToJson(s.hi, kTimeAfterAll)});
+}
+
+bool SpanFromJson(const json& v, TimeSpan* out) {
+  return v.is_array() && v.size() == 2 && TimeFromJson(v[0], kTimeBeforeAll, &out->lo) &&
+         TimeFromJson(v[1], kTimeAfterAll, &out->hi);
+}
+
+json SpansToJson(const std::vector<TimeSpan>& spans) {
+  json out = json::array();
+  for (const TimeSpan& s : spans) out.push_back(SpanToJson(s));
+  return out;
+}
+
+json WitnessOpToJson(const WitnessOp& w) {
+  json j = {{"role", WitnessRoleName(w.role)},
+            {"thread", ValidUtf8(w.thread)},
+            {"op", OpKindName(w.op)},
+            {"initial", w.initial},
+            {"call", TimeToJson(w.call, kTimeBeforeAll)},
+            {"return", TimeToJson(w.ret, kTimeBeforeAll)}};
+  if (w.op != OpKind::kIterate) j["key"] = w.key;
+  if (w.op == OpKind::kStore || (w.op == OpKind::kLoad && w.found)) j["value"] = w.value;
+  if (w.op == OpKind::kLoad) j["found"] = w.found;
+  if (w.op == OpKind::kErase) j["removed"] = w.found;
+  if (w.op == OpKind::kIterate) j["entries"] = w.entries;
+  if (w.has_effect) j["effect"] = SpanToJson(w.effect);
+  return j;
+}
+
+json ExampleToJson(const Example& e) {
+  json witnesses = json::array();
+  for (const std::string& w : e.witnesses) witnesses.push_back(ValidUtf8(w));
+  json j = {{"kind", AnomalyName(e.kind)},
+            {"key", e.key},
+            {"explanation", ValidUtf8(e.explanation)},
+            {"witnesses", std::move(witnesses)}};
+  if (e.ops.empty()) return j;  // read from a schema 1 report: nothing structured to write
+  json ops = json::array();
+  for (const WitnessOp& w : e.ops) ops.push_back(WitnessOpToJson(w));
+  j["trial"] = e.trial;
+  j["iteration"] = e.iteration;
+  j["window"] = SpanToJson(e.window);
+  j["witness_ops"] = std::move(ops);
+  j["view"] = SpanToJson(e.view);
+  j["present"] = SpansToJson(e.present);
+  j["absent"] = SpansToJson(e.absent);
+  return j;
+}
+
+json TallyToJson(const AnomalyTally& t) {
+  return {{"occasions", t.occasions},
+          {"distinct_keys", t.distinct_keys},
+          {"top_key", t.top_key},
+          {"top_key_occasions", t.top_key_occasions},
+          {"partial", t.partial}};
+}
+
+bool ParseOpKindName(const std::string& text, OpKind* out) {
+  for (int k = 0; k < kOpKindCount; ++k) {
+    if (text == OpKindName(static_cast<OpKind>(k))) {
+      *out = static_cast<OpKind>(k);
+      return true;
+    }
+  }
+  return false;
+}
+
+// A time span member: [from, until] with null for an open end.
+void SpanMember(FieldReader* r, const char* key, TimeSpan* out) {
+  const json* v = r->Get(key);
+  if (v != nullptr && !SpanFromJson(*v, out)) r->Fail(r->PathOf(key) + ": expected [integer or null, integer or null]");
+}
+
+void SpansMember(FieldReader* r, const char* key, std::vector<TimeSpan>* out) {
+  const json* v = r->Get(key);
+  if (v == nullptr) return;
+  if (!v->is_array()) return r->Fail(r->PathOf(key) + ": expected an array of [from, until] pairs");
+  for (size_t i = 0; i < v->size(); ++i) {
+    TimeSpan s;
+    if (!SpanFromJson((*v)[i], &s))
+      return r->Fail(fmt::format("{}[{}]: expected [integer or null, integer or null]", r->PathOf(key), i));
+    out->push_back(s);
+  }
+}
+
+void TimeMember(FieldReader* r, const char* key, int64_t* out) {
+  const json* v = r->Get(key);
+  if (v != nullptr && !TimeFromJson(*v, kTimeBeforeAll, out)) r->Fail(r->PathOf(key) + ": expected an integer or null");
+}
+
+// The schema 2 members of an example (absent in schema 1 reports: left empty).
+void ReadStructuredExample(FieldReader* r, const json& j, Example* e) {
+  if (!r->ok() || !j.contains("witness_ops")) return;
+  r->U32("trial", &e->trial);
+  r->U64("iteration", &e->iteration);
+  SpanMember(r, "window", &e->window);
+  SpanMember(r, "view", &e->view);
+  SpansMember(r, "present", &e->present);
+  SpansMember(r, "absent", &e->absent);
+  const json* ops = r->Get("witness_ops");
+  if (!r->ok()) return;
+  if (!ops->is_array()) return r->Fail(r->PathOf("witness_ops") + ": expected an array");
+  for (size_t i = 0; i < ops->size() && r->ok(); ++i) {
+    std::string error;
+    FieldReader o((*ops)[i], fmt::format("{}[{}]", r->PathOf("witness_ops"), i), &error);
+    WitnessOp w;
+    o.Enum("role", &w.role, ParseWitnessRole, "subject, write, superseder, erase, other");
+    o.String("thread", &w.thread);
+    o.Enum("op", &w.op, ParseOpKindName, "store, erase, load, iterate");
+    o.Bool("initial", &w.initial);
+    TimeMember(&o, "call", &w.call);
+    TimeMember(&o, "return", &w.ret);
+    if (w.op != OpKind::kIterate) o.U64("key", &w.key);
+    if (w.op == OpKind::kLoad) o.Bool("found", &w.found);
+    if (w.op == OpKind::kErase) o.Bool("removed", &w.found);
+    if (w.op == OpKind::kStore || (w.op == OpKind::kLoad && w.found)) o.U64("value", &w.value);
+    if (w.op == OpKind::kIterate) o.U32("entries", &w.entries);
+    if (o.ok() && o.Get("effect", /*required=*/false) != nullptr) {
+      w.has_effect = true;
+      SpanMember(&o, "effect", &w.effect);
+    }
+    if (!o.ok()) return r->Fail(error);
+    e->ops.push_back(std::move(w));
+  }
+}
+
 }  // namespace
 
 json CheckResultToJson(const CheckResult& check) {
   json anomalies = json::object();
   for (int i = 0; i < kAnomalyCount; ++i) anomalies[AnomalyName(static_cast<Anomaly>(i))] = check.anomalies[i];
   json examples = json::array();
-  for (const Example& e : check.examples) {
-    json witnesses = json::array();
-    for (const std::string& w : e.witnesses) witnesses.push_back(ValidUtf8(w));
-    examples.push_back({{"kind", AnomalyName(e.kind)},
-                        {"key", e.key},
-                        {"explanation", ValidUtf8(e.explanation)},
-                        {"witnesses", std::move(witnesses)}});
+  for (const Example& e : check.examples) examples.push_back(ExampleToJson(e));
+  json spread = json::object();
+  for (int i = 0; i < kAnomalyCount; ++i) {
+    if (check.tallies[i].occasions > 0) spread[AnomalyName(static_cast<Anomaly>(i))] = TallyToJson(check.tallies[i]);
   }
   json out = {{"iterations",
                {{"total", check.iterations},
@@ -206,6 +345,7 @@ json CheckResultToJson(const CheckResult& check) {
     out["iterations_with"] = std::move(iterations_with);
     out["loads_with"] = std::move(loads_with);
   }
+  if (!spread.empty()) out["spread"] = std::move(spread);  // only kinds that occurred
   return out;
 }
 
@@ -246,6 +386,23 @@ bool CheckResultFromJson(const json& j, CheckResult* check, std::string* error) 
     if (!r.ok()) return false;
   }
   top.U64("events", &out.events);
+  if (const json* spread = top.Get("spread", /*required=*/false)) {  // schema 2
+    FieldReader sr(*spread, "spread", error);
+    for (int i = 0; i < kAnomalyCount && sr.ok(); ++i) {
+      const char* name = AnomalyName(static_cast<Anomaly>(i));
+      const json* t = sr.Get(name, /*required=*/false);
+      if (t == nullptr) continue;
+      FieldReader tr(*t, sr.PathOf(name), error);
+      AnomalyTally& tally = out.tallies[i];
+      tr.U64("occasions", &tally.occasions);
+      tr.U64("distinct_keys", &tally.distinct_keys);
+      tr.U64("top_key", &tally.top_key);
+      tr.U64("top_key_occasions", &tally.top_key_occasions);
+      tr.Bool("partial", &tally.partial);
+      if (!tr.ok()) return false;
+    }
+    if (!sr.ok()) return false;
+  }
   if (const json* examples = top.Get("examples")) {
     if (!examples->is_array()) {
       top.Fail("examples: expected an array");
@@ -267,6 +424,7 @@ bool CheckResultFromJson(const json& j, CheckResult* check, std::string* error) 
             }
           }
         }
+        ReadStructuredExample(&r, (*examples)[i], &e);
         if (!r.ok()) return false;
         out.examples.push_back(std::move(e));
       }
@@ -324,6 +482,7 @@ json CaseReportToJson(const CaseReport& report) {
                 {"key_deviation", RateToJson(rates.key_deviation)}};
   j["key_counts"] = check["key_counts"];
   j["events"] = check["events"];
+  if (check.contains("spread")) j["spread"] = check["spread"];
   j["examples"] = check["examples"];
   return j;
 }

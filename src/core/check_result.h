@@ -3,23 +3,30 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/contract.h"
+#include "core/example.h"
 
 namespace mapstress {
 
-// One anomaly with a plain-words explanation and the ops that prove it.
-struct Example {
-  Anomaly kind = Anomaly::kMissing;
-  uint64_t key = 0;  // 0 for not_snapshot when no single key is to blame
-  std::string explanation;
-  std::vector<std::string> witnesses;  // "writer-1 store key=17 value=... [1.101s..1.102s]"
-};
+inline constexpr size_t kDefaultExamples = 3;  // examples kept per anomaly kind (--examples)
 
-// Examples kept per anomaly kind, per case.
-inline constexpr size_t kMaxExamplesPerKind = 3;
+// How one anomaly kind is spread over keys and occasions (iterations, and loads).
+struct AnomalyTally {
+  static constexpr size_t kMaxKeys = size_t{1} << 16;  // keys tallied per kind and trial
+  uint64_t occasions = 0;                              // iterations and loads with at least one
+  uint64_t distinct_keys = 0;                          // keys it concerned (not tallied for not_snapshot: 0)
+  uint64_t top_key = 0;                                // the key in the most occasions (the smallest on ties)
+  uint64_t top_key_occasions = 0;
+  bool partial = false;  // the key counts cover only part of the occasions (more keys, or merged reports)
+  std::map<uint64_t, uint64_t> by_key;  // key -> occasions; in memory only (exact Merge), empty when read back
+
+  void Summarize();  // distinct_keys and top_key from by_key
+  void Merge(const AnomalyTally& other);
+};
 
 struct CheckResult {
   uint64_t iterations = 0;                          // checked iterations
@@ -39,7 +46,8 @@ struct CheckResult {
   // Return time (ns, the trial's clock) of the earliest-returning op with an anomaly other than
   // not_snapshot; -1 when none. After Merge: the smallest over the trials, each on its own clock.
   int64_t first_anomaly_ns = -1;
-  std::vector<Example> examples;  // at most max_examples per kind, in history order
+  std::vector<Example> examples;  // at most max_examples per kind (distinct keys and iterations first), by time
+  std::array<AnomalyTally, kAnomalyCount> tallies{};
 
   uint64_t Count(Anomaly a) const { return anomalies[static_cast<int>(a)]; }
   // Adds another trial's result; keeps at most max_examples per kind.

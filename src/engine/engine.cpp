@@ -466,8 +466,10 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
       return;
     }
     if (on_phase) on_phase(*report, "check");
-    CheckResult check = Check(out.history);
-    AddTrial(check, out.history, report);
+    CheckOptions check_options;
+    check_options.max_examples = settings.max_examples;
+    CheckResult check = Check(out.history, check_options);
+    AddTrial(check, out.history, report, settings.max_examples);
     if (settings.progress) {
       // What the progress line counts: only the kinds worth a look (INTERESTING or FORBIDDEN).
       uint64_t bad = 0;

@@ -34,9 +34,10 @@ struct RunSettings {
   // Seeded schedule perturbation at op boundaries and inside iterations (schedule_noise.h).
   NoiseMode noise = kDefaultNoise;
   BackendOptions backend_options;
-  bool op_rings = true;       // each worker keeps a ring of its last started ops for crash reports (off: benchmarks)
-  GradeOverrides expect;      // command-line re-grading, applied last
-  bool allow_unsafe = false;  // run combinations the backend declares unsupported (isolated)
+  bool op_rings = true;   // each worker keeps a ring of its last started ops for crash reports (off: benchmarks)
+  GradeOverrides expect;  // command-line re-grading, applied last
+  size_t max_examples = kDefaultExamples;          // examples kept per anomaly kind (--examples)
+  bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT: stop the current trial
   LiveProgress* progress = nullptr;
   // Called with each trial's history after it was checked (e.g. to save it to a file).

@@ -3,6 +3,7 @@
 
 #include "core/case_report_json.h"
 #include "report/exit_code.h"
+#include "report/report_merge.h"
 #include "report/reporter.h"
 
 namespace mapstress {
@@ -24,7 +25,7 @@ std::string RenderJsonReport(const ReportInput& input) {
   summary["exit_code"] = input.Complete() || input.interrupted
                              ? nlohmann::json(ExitCodeFor(input.cases, input.interrupted))
                              : nlohmann::json(nullptr);
-  nlohmann::json report = {{"schema_version", 1},
+  nlohmann::json report = {{"schema_version", kReportSchemaVersion},
                            {"tool", "mapstress"},
                            {"context", RunContextToJson(input.context)},
                            {"interrupted", input.interrupted},

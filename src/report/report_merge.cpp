@@ -20,12 +20,14 @@ bool ParseJsonReport(const nlohmann::json& doc, const std::string& name, ParsedR
     *error = fmt::format("{}: not a mapstress JSON report (no schema_version)", name);
     return false;
   }
-  if (version->get<int64_t>() != kReportSchemaVersion) {
-    *error = fmt::format("{}: schema_version {} is not supported (this mapstress reads version {})", name,
-                         version->dump(), kReportSchemaVersion);
+  int64_t v = version->get<int64_t>();
+  if (v < kOldestReadableSchemaVersion || v > kReportSchemaVersion) {
+    *error = fmt::format("{}: schema_version {} is not supported (this mapstress reads versions {} to {})", name,
+                         version->dump(), kOldestReadableSchemaVersion, kReportSchemaVersion);
     return false;
   }
   ParsedReport parsed;
+  parsed.schema_version = static_cast<int>(v);
   std::string field_error;
   auto context = doc.find("context");
   if (context == doc.end()) {
@@ -158,6 +160,12 @@ bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std:
         merged.notes.push_back(fmt::format("{} was written by mapstress {} but {} by {}", paths[f],
                                            report.context.tool_version, paths[0], merged.context.tool_version));
       }
+    }
+    if (report.schema_version < 2) {
+      merged.notes.push_back(fmt::format(
+          "{} is a schema_version {} report: its examples are text only, with times in seconds from the trial's "
+          "first call and values in hex (no structured witnesses, no per-key spread)",
+          paths[f], report.schema_version));
     }
     merged.interrupted |= report.interrupted;
     merged.planned += report.planned != 0 ? report.planned : report.cases.size();

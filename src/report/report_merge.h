@@ -10,10 +10,14 @@
 
 namespace mapstress {
 
-inline constexpr int kReportSchemaVersion = 1;
+// 2: examples carry their proof as data and give times in the history's nanoseconds
+// (src/report/README.md); 1 is still read.
+inline constexpr int kReportSchemaVersion = 2;
+inline constexpr int kOldestReadableSchemaVersion = 1;
 
 // One JSON report read back.
 struct ParsedReport {
+  int schema_version = kReportSchemaVersion;
   RunContext context;
   bool interrupted = false;
   size_t planned = 0;  // summary.planned (0 when the file does not say)

@@ -4,6 +4,7 @@
 namespace mapstress {
 
 // Each lives in <name>_reporter.cpp.
+std::string RenderHtmlReport(const ReportInput& input);
 std::string RenderJsonReport(const ReportInput& input);
 std::string RenderJunitReport(const ReportInput& input);
 std::string RenderMarkdownReport(const ReportInput& input);
@@ -12,6 +13,7 @@ std::string RenderTsvReport(const ReportInput& input);
 
 const std::vector<ReporterInfo>& Reporters() {
   static const std::vector<ReporterInfo> kReporters = {
+      {"html", "html", "one self-contained page to open in a browser: heat maps, charts, SVG timelines", RenderHtmlReport},
       {"json", "json", "the whole run, machine-readable (src/report/README.md); `merge` reads it", RenderJsonReport},
       {"junit", "xml", "JUnit XML for CI: a testsuite per scenario, a testcase per backend", RenderJunitReport},
       {"markdown", "md", "settings, the result matrix and each failure's evidence, for humans", RenderMarkdownReport},

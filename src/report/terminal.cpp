@@ -16,6 +16,7 @@
 #include "report/anomaly_share.h"
 #include "report/case_facts.h"
 #include "report/number_format.h"
+#include "report/timeline.h"
 
 namespace mapstress {
 namespace {
@@ -305,6 +306,7 @@ std::string RenderFailureTable(const CaseReport& r, bool color, size_t width) {
       for (const std::string& w : e.witnesses) out += WrapText(Clean(w), width, "     - ", "       ");
     }
   }
+  out += RenderFailureEvidence(r, TimelineStyle{width, LocaleIsUtf8(), color});
   if (!r.message.empty()) out += WrapText("message: " + Clean(r.message, true), width, "", "  ");
   return out;
 }
