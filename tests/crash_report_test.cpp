@@ -62,7 +62,7 @@ TEST(CrashReportTest, ParsesTheDumpFormat) {
   EXPECT_EQ(c.threads[0].ops_started, 3u);
   EXPECT_EQ(c.threads[0].last_ops, (std::vector<std::string>{"store key=5", "erase key=6", "load key=7"}));
   EXPECT_EQ(c.threads[0].stack.size(), 1u);
-  EXPECT_EQ(c.threads[1].last_ops, (std::vector<std::string>{"iterate key=0"}));
+  EXPECT_EQ(c.threads[1].last_ops, (std::vector<std::string>{"iterate"}));
 }
 
 TEST(CrashReportTest, CrashDetailsRoundTripThroughJson) {

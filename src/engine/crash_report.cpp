@@ -155,7 +155,9 @@ void OnStackSignal(int sig, siginfo_t*, void*) {
 }
 
 std::string OpText(uint64_t slot) {
-  return fmt::format("{} key={}", OpKindName(static_cast<OpKind>(slot & 3)), slot >> 2);
+  const OpKind kind = static_cast<OpKind>(slot & 3);
+  if (kind == OpKind::kIterate) return OpKindName(kind);  // an iteration has no key
+  return fmt::format("{} key={}", OpKindName(kind), slot >> 2);
 }
 
 std::vector<std::string> Symbolize(std::istringstream& in) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -169,13 +170,30 @@ bool MergeReports(const std::vector<std::string>& paths, MergedReport* out, std:
     }
     merged.interrupted |= report.interrupted;
     merged.planned += report.planned != 0 ? report.planned : report.cases.size();
-    for (CaseReport& c : report.cases) {
+    for (const CaseReport& c : report.cases) {
       auto [it, inserted] = owner.emplace(std::make_pair(c.scenario, c.backend), paths[f]);
       if (!inserted) {
         *error = fmt::format("{} × {} appears in both {} and {}", c.scenario, c.backend, it->second, paths[f]);
         return false;
       }
-      merged.cases.push_back(std::move(c));
+    }
+  }
+  // `--shard i/n` runs plan cases k with k % n == i - 1, so taking one case from each shard in
+  // turn, in shard order, restores the plan's order; anything else keeps the files' order.
+  std::vector<size_t> order(paths.size());
+  for (size_t f = 0; f < order.size(); ++f) order[f] = f;
+  if (problem.empty() && contexts.size() > 1) {
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return contexts[a].shard_index < contexts[b].shard_index; });
+    for (size_t round = 0, added = 1; added > 0; ++round) {
+      added = 0;
+      for (size_t f : order) {
+        if (round < reports[f].cases.size()) merged.cases.push_back(std::move(reports[f].cases[round])), ++added;
+      }
+    }
+  } else {
+    for (size_t f : order) {
+      for (CaseReport& c : reports[f].cases) merged.cases.push_back(std::move(c));
     }
   }
   // The merge stands for the whole plan: one shard of one, or partial.
