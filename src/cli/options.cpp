@@ -80,12 +80,12 @@ void AddInputFlags(CLI::App* cmd, Options* o) {
 }
 
 CLI::App* AddShrinkCommand(CLI::App* app, Options* o) {
-  CLI::App* cmd = app->add_subcommand(
-      "shrink",
-      "Shrink a failing scenario to the smallest one that still fails the same way (same FORBIDDEN kind, or the "
-      "same crash or hang) in at least --min-failing of --runs runs; writes it with the `mapstress run` command "
-      "that reproduces it. Exit 1: a failure was kept and the minimal scenario written; 0: the scenario did not "
-      "fail, nothing to shrink; 3: it failed too rarely to shrink");
+  CLI::App* cmd = app->add_subcommand("shrink", "Shrink a failing scenario to the smallest one that still fails");
+  cmd->footer(
+      "The result fails the same way (the same FORBIDDEN kind, or the same crash or hang) in at least\n"
+      "--min-failing of --runs runs; it is written with the `mapstress run` command that reproduces it.\n"
+      "Exit codes: 0 the scenario did not fail, nothing to shrink; 1 a failure was kept and the minimal\n"
+      "scenario written; 2 usage or input error; 3 it failed too rarely to shrink; 130 interrupted.");
   cmd->add_option("scenario", o->paths, "The failing scenario file")->required()->expected(1);
   cmd->add_option("-b,--backend", o->backends, "The backend it fails on (exactly one)")->required();
   cmd->add_option("--kind", o->shrink_kind,
