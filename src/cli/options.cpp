@@ -1,30 +1,80 @@
 #include "cli/options.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <sstream>
 
 #include "core/guarantee.h"
 #include "core/suggest.h"
+#include "core/text_width.h"
 #include "engine/engine.h"
 #include "history/line_reader.h"
+#include "report/reporter.h"
+#include "report/terminal.h"
 #include "scenario/scenario_loader.h"
 
 namespace mapstress {
 namespace {
 
+// Help text wrapped to the terminal's width when stdout is one (or COLUMNS is set). Piped help
+// keeps one line per option, so scripts can grep it, and footers (one paragraph per line in
+// the source) wrap at 100 columns.
+class WrappingFormatter : public CLI::Formatter {
+ public:
+  explicit WrappingFormatter(size_t width) : width_(width) {}
+  std::string make_option_desc(const CLI::Option* opt) const override {
+    return WrapColumn(CLI::Formatter::make_option_desc(opt));
+  }
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::stringstream out;
+    CLI::detail::format_help(out, sub->get_display_name(true), WrapColumn(sub->get_description()), get_column_width());
+    return out.str();
+  }
+  std::string make_footer(const CLI::App* app) const override {
+    std::string out;
+    std::istringstream paragraphs(app->get_footer());
+    for (std::string line; std::getline(paragraphs, line);) out += WrapText(line, width_ > 0 ? width_ : 100, "", "");
+    return out;
+  }
+
+ private:
+  // A description for the column right of the names (format_help indents its continuation lines).
+  std::string WrapColumn(std::string desc) const {
+    const size_t column = get_column_width();
+    if (width_ < column + 30 || desc.find('\n') != std::string::npos) return desc;
+    std::string wrapped = WrapText(desc, width_ - column - 1, "", "");
+    if (!wrapped.empty() && wrapped.back() == '\n') wrapped.pop_back();
+    return wrapped;
+  }
+
+  size_t width_;  // 0: do not wrap descriptions
+};
+
+size_t HelpWidth() {
+  const char* columns = std::getenv("COLUMNS");
+  bool asked = isatty(fileno(stdout)) || (columns != nullptr && columns[0] != '\0');
+  return asked ? TerminalWidth(stdout) : 0;
+}
+
 constexpr const char* kExitCodes =
-    "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error;\n"
-    "3 inconclusive (nothing checkable was recorded, or the clock could not be trusted);\n"
+    "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error; "
+    "3 inconclusive (nothing checkable was recorded, or the clock could not be trusted); "
     "130 interrupted (reports hold the cases that finished).";
 
 void AddReportFlags(CLI::App* cmd, Options* o) {
-  cmd->add_option("--format", o->formats,
-                  "Report file format, repeatable: json, junit, markdown, matrix, tsv (see `mapstress list formats`)");
+  std::vector<std::string> formats;
+  for (const ReporterInfo& r : Reporters()) formats.push_back(r.name);
+  cmd->add_option(
+      "--format", o->formats,
+      fmt::format("Report file format, repeatable: {} (see `mapstress list formats`)", fmt::join(formats, ", ")));
   cmd->add_option("--out", o->outs,
                   "Path of the report for the --format in the same position, repeatable "
                   "(default: mapstress.<ext> in the current folder)");
@@ -82,9 +132,9 @@ void AddInputFlags(CLI::App* cmd, Options* o) {
 CLI::App* AddShrinkCommand(CLI::App* app, Options* o) {
   CLI::App* cmd = app->add_subcommand("shrink", "Shrink a failing scenario to the smallest one that still fails");
   cmd->footer(
-      "The result fails the same way (the same FORBIDDEN kind, or the same crash or hang) in at least\n"
+      "The result fails the same way (the same FORBIDDEN kind, or the same crash or hang) in at least "
       "--min-failing of --runs runs; it is written with the `mapstress run` command that reproduces it.\n"
-      "Exit codes: 0 the scenario did not fail, nothing to shrink; 1 a failure was kept and the minimal\n"
+      "Exit codes: 0 the scenario did not fail, nothing to shrink; 1 a failure was kept and the minimal "
       "scenario written; 2 usage or input error; 3 it failed too rarely to shrink; 130 interrupted.");
   cmd->add_option("scenario", o->paths, "The failing scenario file")->required()->expected(1);
   cmd->add_option("-b,--backend", o->backends, "The backend it fails on (exactly one)")->required();
@@ -127,10 +177,11 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   for (int i = 0; i < argc; ++i) o->command_line += (i ? " " : "") + std::string(argv[i]);
   CLI::App app{
       "mapstress: a race and consistency stress tester for concurrent maps.\n"
-      "Threads write, delete and iterate a map at once; every operation is timestamped, and each\n"
-      "iteration is checked against what the map provably held while it ran.",
+      "Threads write, delete and iterate a map at once; every operation is timestamped,\n"
+      "and each iteration is checked against what the map provably held while it ran.",
       "mapstress"};
   app.set_version_flag("--version", std::string("mapstress ") + MAPSTRESS_VERSION);
+  app.formatter(std::make_shared<WrappingFormatter>(HelpWidth()));
   app.footer(kExitCodes);
   app.require_subcommand(1);
   app.fallthrough(false);
@@ -225,7 +276,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
 
   CLI::App* check = app.add_subcommand("check", "Check saved history files (.jsonl or .jsonl.gz) again");
   check->footer(
-      "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error;\n"
+      "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error; "
       "3 inconclusive (nothing checkable was recorded).");
   check->add_option("files", o->paths, "History files or folders of them")->required();
   check->add_option("--guarantee", o->guarantee, "Re-grade as this promise: snapshot | weak | none")
@@ -248,8 +299,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");
   merge->footer(
-      "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error (a bad\n"
-      "report; shards missing, repeated or from another run without --allow-partial); 3 inconclusive;\n"
+      "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error (a bad "
+      "report; shards missing, repeated or from another run without --allow-partial); 3 inconclusive; "
       "130 a merged run had been interrupted.");
   merge->add_option("files", o->paths, "JSON reports written by --format json")->required();
   merge->add_flag("--allow-partial", o->allow_partial,

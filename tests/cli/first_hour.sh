@@ -63,4 +63,10 @@ for cmd in validate list export; do
 done
 "$MS" merge --help >"$WORK/help" 2>&1
 expect_contains "$WORK/help" "shards missing, repeated or from another run"
+# Help fits the terminal: at COLUMNS=80 no line of any command's --help is wider than 80.
+for cmd in "" run shrink validate list check merge export; do
+  COLUMNS=80 "$MS" $cmd --help >"$WORK/help" 2>&1
+  $PY -c "import sys; w = [l for l in open(sys.argv[1]).read().splitlines() if len(l) > 80]; assert not w, w" \
+    "$WORK/help" || fail "mapstress $cmd --help is wider than 80 columns at COLUMNS=80"
+done
 echo "first hour: ok"
