@@ -61,6 +61,7 @@ svg.timeline g.op rect{fill-opacity:.85;stroke-width:1;height:18px;rx:3px}
 svg.timeline g.op.subject rect{fill-opacity:.25;stroke-width:2}
 svg.timeline g.op.inside text{fill:#fff;text-anchor:middle}
 svg.timeline g.op.subject.inside text{fill:#222}
+svg.timeline g.op.before text{text-anchor:end}
 svg.timeline g.o-store rect{fill:#2f6fdf;stroke:#2f6fdf}
 svg.timeline g.o-erase rect{fill:#e07b00;stroke:#e07b00}
 svg.timeline g.o-load rect{fill:#1a9c5a;stroke:#1a9c5a}
@@ -102,33 +103,43 @@ std::string RenderSvgTimeline(const Example& ex) {
     t = std::clamp(t, lo, hi);
     return kLabelW + kPlotW * static_cast<double>(t - lo) / static_cast<double>(hi - lo);
   };
-  // Lanes per thread: an op goes into the first lane of its thread where it does not overlap.
+  // An op on another key (a not_snapshot's second key) names it.
+  auto Label = [&](const WitnessOp& op) {
+    return op.op != OpKind::kIterate && op.key != ex.key ? fmt::format("key {}: {}", op.key, OpLabel(op)) : OpLabel(op);
+  };
+  // Lanes per thread: an op (with its label) goes into the first lane of its thread where it does
+  // not overlap. A label goes inside its bar, after it, or before it when there is no room after.
+  enum class Side { kInside, kAfter, kBefore };
   struct Placed {
     const WitnessOp* op;
     size_t lane;
+    Side side;
   };
   std::vector<std::string> threads;
-  std::map<std::string, std::vector<double>> lane_end;  // per thread, per lane: the right edge used
+  std::map<std::string, std::vector<std::vector<std::pair<double, double>>>> lanes;  // per thread: used spans
   std::vector<Placed> placed;
   for (const WitnessOp& op : ex.ops) {
     if (op.initial) continue;
-    if (lane_end.find(op.thread) == lane_end.end()) threads.push_back(op.thread);
-    std::vector<double>& ends = lane_end[op.thread];
+    if (lanes.find(op.thread) == lanes.end()) threads.push_back(op.thread);
+    auto& used = lanes[op.thread];
     double x0 = x(op.call);
-    double label_w = 7.0 * static_cast<double>(DisplayWidth(OpLabel(op))) + 8;
+    double label_w = 7.0 * static_cast<double>(DisplayWidth(Label(op))) + 8;
     double x1 = std::max(x(op.ret), x0 + 3);
-    double right = x1 - x0 >= label_w ? x1 : x1 + label_w;
+    Side side = x1 - x0 >= label_w ? Side::kInside : x1 + label_w <= kWidth - 4 ? Side::kAfter : Side::kBefore;
+    double left = side == Side::kBefore ? x0 - label_w : x0;
+    double right = side == Side::kAfter ? x1 + label_w : x1;
     size_t lane = 0;
-    while (lane < ends.size() && ends[lane] > x0 - 2) ++lane;
-    if (lane == ends.size()) ends.push_back(0);
-    ends[lane] = right;
-    placed.push_back({&op, lane});
+    auto overlaps = [&](const std::pair<double, double>& s) { return s.first < right + 2 && left < s.second + 2; };
+    while (lane < used.size() && std::any_of(used[lane].begin(), used[lane].end(), overlaps)) ++lane;
+    if (lane == used.size()) used.emplace_back();
+    used[lane].emplace_back(left, right);
+    placed.push_back({&op, lane, side});
   }
   std::map<std::string, double> lane_y;  // first lane's y per thread
   double y = 40;
   for (const std::string& t : threads) {
     lane_y[t] = y;
-    y += kRowH * static_cast<double>(lane_end[t].size());
+    y += kRowH * static_cast<double>(lanes[t].size());
   }
   const double key_y = y;
   const bool has_state = !ex.present.empty() || !ex.absent.empty();
@@ -175,14 +186,17 @@ std::string RenderSvgTimeline(const Example& ex) {
                          TimeText(op.effect.hi, ex.view.lo));
     }
     // The click handler shows the <title>'s text; the bar's look comes from its classes.
-    std::string label = OpLabel(op);
-    double label_w = 7.0 * static_cast<double>(DisplayWidth(label));
-    bool inside = x1 - x0 >= label_w + 8;
+    std::string label = Label(op);
+    bool inside = p.side == Side::kInside;
+    double tx = inside ? (x0 + x1) / 2 : p.side == Side::kAfter ? x1 + 4 : x0 - 4;
     svg += fmt::format(
         "<g class=\"op {}{}{}\" tabindex=\"0\"><title>{}</title><rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\"/>"
         "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text></g>\n",
-        OpClass(op.op), subject ? " subject" : "", inside ? " inside" : "", XmlEscape(tip), x0, oy, x1 - x0,
-        inside ? (x0 + x1) / 2 : x1 + 4, oy + 13, XmlEscape(label));
+        OpClass(op.op), subject ? " subject" : "",
+        inside                    ? " inside"
+        : p.side == Side::kBefore ? " before"
+                                  : "",
+        XmlEscape(tip), x0, oy, x1 - x0, tx, oy + 13, XmlEscape(label));
   }
   if (has_state) {
     svg += fmt::format("<text class=\"key\" x=\"8\" y=\"{:.0f}\">key {}</text>\n", key_y + 16, ex.key);
