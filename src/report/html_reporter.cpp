@@ -40,7 +40,9 @@ td.num,table.anomalies td:nth-child(2),table.anomalies td:nth-child(3){text-alig
 .s-pass{background:var(--pass)}.s-fail{background:var(--fail)}.s-inconclusive{background:var(--warn)}
 .s-error{background:#6d4c41}.s-unsupported{background:#9e9e9e}
 .g-FORBIDDEN{color:var(--fail);font-weight:600}.g-INTERESTING{color:var(--warn);font-weight:600}.g-ACCEPTABLE{color:var(--pass)}
-table.heat td.cell{min-width:120px;text-align:center;font-weight:600;color:#123}
+table.heat td.cell{min-width:84px;text-align:center;font-weight:600;color:#123;white-space:nowrap}
+table.heat th{white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%}
 table.heat td.cell a{color:inherit;text-decoration:none;display:block}
 .legend{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0;font-size:12px;color:var(--muted)}
 .legend span.sw{display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle;margin-right:4px}
@@ -152,7 +154,8 @@ Grid MakeGrid(const std::vector<CaseReport>& cases) {
 
 template <class CellFn>
 std::string GridTable(const std::vector<CaseReport>& cases, const Grid& g, const char* cls, CellFn cell) {
-  std::string out = fmt::format("<table class=\"heat {}\"><tr><th>scenario</th>", cls);
+  // A wide matrix scrolls inside its box, not the page.
+  std::string out = fmt::format("<div class=\"scroll\"><table class=\"heat {}\"><tr><th>scenario</th>", cls);
   for (const std::string& b : g.backends) out += "<th>" + H(b) + "</th>";
   out += "</tr>\n";
   for (const std::string& s : g.scenarios) {
@@ -163,7 +166,7 @@ std::string GridTable(const std::vector<CaseReport>& cases, const Grid& g, const
     }
     out += "</tr>\n";
   }
-  return out + "</table>\n";
+  return out + "</table></div>\n";
 }
 
 std::string VerdictMatrix(const std::vector<CaseReport>& cases, const Grid& g) {
@@ -431,7 +434,7 @@ std::string RenderHtmlReport(const ReportInput& input) {
       "<h2 id=\"snapshot\">Snapshot deviation</h2><p class=\"note\">Share of iterations that match no single "
       "instant of the map.</p>\n" +
       SnapshotMatrix(cases, grid);
-  out += "<h2 id=\"load\">Load levels</h2>\n" + LoadChart(cases);
+  out += "<h2 id=\"load\">Load levels</h2>\n<div class=\"scroll\">" + LoadChart(cases) + "</div>\n";
   out += "<h2 id=\"latency\">Latency per backend and operation</h2>\n" + LatencyTable(cases);
   out += "<h2 id=\"settings\">Settings and context</h2>\n" + Settings(input.context);
   std::string details;
