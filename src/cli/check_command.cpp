@@ -10,6 +10,7 @@
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/drill_down_command.h"
+#include "cli/trace_dir.h"
 #include "core/atomic_file.h"
 #include "history/chrome_trace_export.h"
 #include "history/history_file.h"
@@ -18,17 +19,6 @@
 #include "report/terminal.h"
 
 namespace mapstress {
-namespace {
-
-bool AnyForbidden(const CheckResult& check, const ContractProfile& grading) {
-  for (int i = 0; i < kAnomalyCount; ++i) {
-    if (check.anomalies[i] > 0 && grading.anomaly[i] == Grade::kForbidden) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 namespace {
 
 // The history files `check` reads: files as given, folders as their *.jsonl and *.jsonl.gz files
@@ -71,17 +61,9 @@ int CheckCommand(const Options& options) {
     std::cerr << "error: " << error << "\n";
     return kExitError;
   }
-  if (!options.trace_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.trace_dir, ec);
-    if (ec || !CheckWritable(options.trace_dir + "/probe.trace.json", &error)) {
-      std::cerr << "error: --trace-dir: cannot write to folder '" << options.trace_dir << "'"
-                << (ec              ? ": " + ec.message()
-                    : error.empty() ? ""
-                                    : ": " + error)
-                << "\n";
-      return kExitError;
-    }
+  if (!options.trace_dir.empty() && !OpenTraceDir(options.trace_dir, &error)) {
+    std::cerr << "error: " << error << "\n";
+    return kExitError;
   }
   std::vector<std::string> files;
   InputLimits limits;
@@ -125,17 +107,8 @@ int CheckCommand(const Options& options) {
     CheckOptions check_options;
     check_options.max_examples = options.examples;
     CheckResult trial = Check(h, check_options);
-    if (!options.trace_dir.empty() && AnyForbidden(trial, report->grading)) {
-      std::string name = std::filesystem::path(file).filename().string();
-      for (const char* ext : {".gz", ".jsonl"}) {
-        if (name.ends_with(ext)) name.resize(name.size() - std::strlen(ext));
-      }
-      std::string path = options.trace_dir + "/" + name + ".trace.json";
-      if (WriteTraceFile(path, h, trial.examples, ChromeTraceOptions{}, &error)) {
-        std::cerr << "trace: " << path << "\n";
-      } else {
-        std::cerr << "warning: " << error << "\n";
-      }
+    if (!options.trace_dir.empty()) {
+      TraceIfFailing(options.trace_dir, std::filesystem::path(file).filename().string(), h, trial, report->grading);
     }
     AddTrial(trial, h, report, options.examples);
     report->trials = report->trials_completed;

@@ -242,6 +242,9 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "[MODE:]DIR or MODE alone (folder ./mapstress-histories); MODE: all (default) keeps every case's, "
                   "failures only failing cases', interesting failing cases' and those with INTERESTING outcomes. "
                   "The run ends with a note of what was kept, its size and where");
+  run->add_option("--trace-dir", o->trace_dir,
+                  "Write a chrome trace (see `export --to chrome-trace`) of each trial with a FORBIDDEN anomaly to "
+                  "DIR/<scenario>__<backend>__trial<N>.trace.json; the run checks each trial a second time for it)");
   run->add_option("--expect", o->expect,
                   "Re-grade an anomaly kind for every case, repeatable: KIND=GRADE, e.g. not_snapshot=ACCEPTABLE "
                   "(kinds: missing phantom duplicate stale_value unknown_value stale_read not_snapshot crashed "
@@ -293,8 +296,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
       ->check(CLI::Range(uint64_t{1}, std::numeric_limits<uint64_t>::max()));
   AddExamplesFlag(check, o);
   check->add_option("--trace-dir", o->trace_dir,
-                    "Write a chrome trace (see `export --to chrome-trace`) of each failing history file to "
-                    "DIR/<history name>.trace.json");
+                    "Write a chrome trace (see `export --to chrome-trace`) of each history file with a FORBIDDEN "
+                    "anomaly to DIR/<history name>.trace.json");
   AddReportFlags(check, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge JSON reports (e.g. from --shard runs) into one report");

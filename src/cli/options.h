@@ -65,7 +65,7 @@ struct Options {
   std::string export_to = "jepsen";
   std::string export_out;  // "" = stdout
   std::string window;      // export --to chrome-trace: "LO:HI" or "example:K[:PAD]"
-  std::string trace_dir;   // check: a chrome trace per failing trial
+  std::string trace_dir;   // run, check: a chrome trace per failing trial
   std::string command_line;
 };
 

@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "check/checker.h"
 #include "cli/command_support.h"
+#include "cli/trace_dir.h"
 #include "core/suggest.h"
 #include "engine/clock.h"
 #include "history/history_file.h"
@@ -131,7 +133,20 @@ bool RunSession::Prepare(const Options& options) {
   if (!options.save_history.empty()) {
     history_saver_ = std::make_shared<HistorySaver>();
     if (!history_saver_->Open(options.save_history, &error)) return fail(error);
-    settings_.on_history = [saver = history_saver_](const History& h) { saver->Save(h); };
+  }
+  if (!options.trace_dir.empty() && !OpenTraceDir(options.trace_dir, &error)) return fail(error);
+  if (history_saver_ || !options.trace_dir.empty()) {
+    // --trace-dir checks the trial's history once more (the engine keeps only the merged result).
+    settings_.on_history = [saver = history_saver_, dir = options.trace_dir,
+                            examples = options.examples](const History& h) {
+      if (saver) saver->Save(h);
+      if (dir.empty()) return;
+      CheckOptions check_options;
+      check_options.max_examples = examples;
+      ContractProfile grading = ProfileFor(h.guarantee);
+      ApplyOverrides(NamesToOverrides(h.grading), &grading);
+      TraceIfFailing(dir, HistoryFileName(h), h, Check(h, check_options), grading);
+    };
   }
 
   if (!CheckMemory(scenarios_, plan_, settings_, &error)) return fail(error);

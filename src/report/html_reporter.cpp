@@ -35,12 +35,14 @@ h3{font-size:16px;margin:18px 0 6px}
 table{border-collapse:collapse;background:#fff}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f0f0f0;font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,table.anomalies td:nth-child(2),table.anomalies td:nth-child(3){text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
 .s-pass{background:var(--pass)}.s-fail{background:var(--fail)}.s-inconclusive{background:var(--warn)}
 .s-error{background:#6d4c41}.s-unsupported{background:#9e9e9e}
 .g-FORBIDDEN{color:var(--fail);font-weight:600}.g-INTERESTING{color:var(--warn);font-weight:600}.g-ACCEPTABLE{color:var(--pass)}
-table.heat td.cell{min-width:120px;text-align:center;font-weight:600}
+table.heat td.cell{min-width:84px;text-align:center;font-weight:600;color:#123;white-space:nowrap}
+table.heat th{white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%}
 table.heat td.cell a{color:inherit;text-decoration:none;display:block}
 .legend{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0;font-size:12px;color:var(--muted)}
 .legend span.sw{display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle;margin-right:4px}
@@ -51,23 +53,41 @@ table.heat td.cell a{color:inherit;text-decoration:none;display:block}
 .example{border-top:1px dashed var(--line);margin-top:10px;padding-top:8px}
 .example .why{margin:4px 0 6px}
 .example ul{margin:4px 0;padding-left:18px;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px}
-svg.timeline{max-width:100%;height:auto;background:#fff;border:1px solid #eee;margin-top:6px}
-svg.timeline g.op{cursor:pointer}
-svg.timeline g.op:hover rect,svg.timeline g.op:focus rect{stroke:#000;stroke-width:2}
+ol.more{margin:6px 0;padding-left:22px;font-size:13px}
+ol.more li{margin:2px 0}
 .details{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;white-space:pre;background:#f6f6f6;border:1px solid var(--line);padding:6px 8px;margin-top:6px;display:none}
 .details.shown{display:block}
 .note{color:var(--muted);font-size:12px}
 .banner{background:#fff3cd;border:1px solid #e0c060;padding:8px 12px;margin:12px 0}
 )";
 
-// Click an op: its numbers go into the example's details box (hover works without this, via <title>).
+// Click an op: its numbers (its <title>) go into the example's details box (hover works without this).
 constexpr const char* kScript = R"(
 document.addEventListener('click',function(e){
   var g=e.target.closest&&e.target.closest('g.op');if(!g)return;
   var ex=g.closest('.example');if(!ex)return;
-  var box=ex.querySelector('.details');box.textContent=g.getAttribute('data-info');box.classList.add('shown');
+  var box=ex.querySelector('.details');box.textContent=g.querySelector('title').textContent;box.classList.add('shown');
 });
 )";
+
+// Cases drawn in full (every example with its timeline); after them a case shows its first example's
+// timeline and its other examples as one line each, so a page of 1,000 failing cases stays a few MB.
+constexpr size_t kFullCases = 10;
+
+constexpr const char* kCompactNote =
+    "<p class=\"note\">After the first {} cases, a case draws its first example only and lists its others a "
+    "line each; their witnesses and explanations are in the JSON report.</p>\n";
+
+// Once above the cases: how to read every timeline.
+constexpr const char* kTimelineLegend =
+    "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#fde9a8\"></span>the iteration's (or "
+    "load's) window</span><span><span class=\"sw\" style=\"background:#7a4fc9;opacity:.4\"></span>the subject "
+    "(iterate or load)</span><span><span class=\"sw\" style=\"background:#2f6fdf\"></span>store</span><span><span "
+    "class=\"sw\" style=\"background:#e07b00\"></span>erase</span><span><span class=\"sw\" "
+    "style=\"background:#1a9c5a\"></span>load</span><span>key row: <span class=\"sw st-present\"></span>only "
+    "present</span><span><span class=\"sw st-either\"></span>present or absent</span><span><span class=\"sw "
+    "st-absent\"></span>only absent</span><span>times: ns on the history's clock, after the time at the top "
+    "left; hover an operation for its exact numbers, click to keep them under the picture</span></div>\n";
 
 const char* StatusClass(CaseStatus s) { return CaseStatusName(s); }
 
@@ -134,7 +154,8 @@ Grid MakeGrid(const std::vector<CaseReport>& cases) {
 
 template <class CellFn>
 std::string GridTable(const std::vector<CaseReport>& cases, const Grid& g, const char* cls, CellFn cell) {
-  std::string out = fmt::format("<table class=\"heat {}\"><tr><th>scenario</th>", cls);
+  // A wide matrix scrolls inside its box, not the page.
+  std::string out = fmt::format("<div class=\"scroll\"><table class=\"heat {}\"><tr><th>scenario</th>", cls);
   for (const std::string& b : g.backends) out += "<th>" + H(b) + "</th>";
   out += "</tr>\n";
   for (const std::string& s : g.scenarios) {
@@ -145,7 +166,7 @@ std::string GridTable(const std::vector<CaseReport>& cases, const Grid& g, const
     }
     out += "</tr>\n";
   }
-  return out + "</table>\n";
+  return out + "</table></div>\n";
 }
 
 std::string VerdictMatrix(const std::vector<CaseReport>& cases, const Grid& g) {
@@ -154,8 +175,8 @@ std::string VerdictMatrix(const std::vector<CaseReport>& cases, const Grid& g) {
     std::string bg = VerdictColor(c, &fg);
     std::string body = H(VerdictText(c));
     if (Detailed(c)) body = fmt::format("<a href=\"#case-{}\">{}</a>", i + 1, body);
-    return fmt::format("<td class=\"cell\" style=\"background:{};color:{}\" title=\"{} × {}: {}\">{}</td>", bg, fg,
-                       H(c.scenario), H(c.backend), CaseStatusName(c.status), body);
+    return fmt::format("<td class=\"cell\" style=\"background:{}{}\" title=\"{} × {}: {}\">{}</td>", bg,
+                       fg == "#123" ? "" : ";color:" + fg, H(c.scenario), H(c.backend), CaseStatusName(c.status), body);
   });
   out +=
       "<div class=\"legend\"><span><span class=\"sw\" style=\"background:hsl(130,45%,88%)\"></span>pass, "
@@ -174,8 +195,8 @@ std::string SnapshotMatrix(const std::vector<CaseReport>& cases, const Grid& g) 
     if (c.check.iterations == 0) return std::string("<td class=\"cell\" style=\"color:#999\">–</td>");
     double d = ComputeRates(c.check).snapshot_deviation.value;
     int l = static_cast<int>(97 - 55 * std::clamp(d, 0.0, 1.0));
-    return fmt::format("<td class=\"cell\" style=\"background:hsl(215,70%,{}%);color:{}\">{}</td>", l,
-                       l < 62 ? "#fff" : "#123", FormatPercent(d));
+    return fmt::format("<td class=\"cell\" style=\"background:hsl(215,70%,{}%){}\">{}</td>", l,
+                       l < 62 ? ";color:#fff" : "", FormatPercent(d));
   });
   out +=
       "<div class=\"legend\"><span><span class=\"sw\" style=\"background:hsl(215,70%,97%)\"></span>0%: every "
@@ -311,26 +332,37 @@ std::string Settings(const RunContext& c) {
   return out + "</table>\n";
 }
 
-std::string CaseSection(const CaseReport& c, size_t index) {
+// Where an example happened, in a line: "iteration #8 by iterator-1, trial 1"
+// (the explanation when the example has no structured proof).
+std::string ExampleWhere(const Example& e) {
+  if (e.ops.empty()) return e.explanation;
+  std::string what = e.ops[0].op == OpKind::kIterate ? fmt::format("iteration #{}", e.iteration) : "load";
+  return fmt::format("{} by {}, trial {}", what, e.ops[0].thread, e.trial);
+}
+
+// One failing or interesting case; `full`: every example with its timeline and witnesses, else the
+// first one so and the others as a line each (their witnesses are in the JSON report).
+std::string CaseSection(const CaseReport& c, size_t index, bool full) {
   std::string out = fmt::format("<section class=\"case\" id=\"case-{}\"><h3>{} × {} {}</h3>\n", index + 1,
                                 H(c.scenario), H(c.backend), StatusBadge(c.status));
   out +=
       fmt::format("<p>guarantee <b>{}</b> · {} iterations · {} loads · trials {}/{} · seed {}{}{}</p>\n",
                   GuaranteeName(c.guarantee), c.check.iterations, c.check.loads, c.trials_completed, c.trials, c.seed,
                   c.truncated ? " · history truncated" : "", c.scenario_path.empty() ? "" : " · " + H(c.scenario_path));
-  out +=
-      "<table "
-      "class=\"anomalies\"><tr><th>anomaly</th><th>count</th><th>rate</th><th>expect</th><th>meaning</th></tr>\n";
+  const bool meaning = full || c.outcome != Outcome::kCompleted;  // a crash's row gives its signal there
+  out += "<table class=\"anomalies\"><tr><th>anomaly</th><th>count</th><th>rate</th><th>expect</th>";
+  out += meaning ? "<th>meaning</th></tr>\n" : "</tr>\n";
   bool any = false;
   for (int i = 0; i < kAnomalyCount; ++i) {
     Anomaly a = static_cast<Anomaly>(i);
     if (c.check.Count(a) == 0) continue;
     any = true;
     Grade g = c.grading.Of(a);
-    out += fmt::format(
-        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"g-{}\">{}</td><td>{}</td></tr>\n",
-        AnomalyName(a), c.check.Count(a), FormatPercent(AnomalyRate(c, a)), GradeName(g), GradeName(g),
-        H(AnomalyDescription(a)));
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"g-{}\">{}</td>{}</tr>\n", AnomalyName(a),
+                       c.check.Count(a), FormatPercent(AnomalyRate(c, a)), GradeName(g), GradeName(g),
+                       full      ? "<td>" + H(AnomalyDescription(a)) + "</td>"
+                       : meaning ? "<td></td>"
+                                 : "");
   }
   if (c.outcome != Outcome::kCompleted) {
     any = true;
@@ -347,21 +379,30 @@ std::string CaseSection(const CaseReport& c, size_t index) {
   }
   if (!spread.empty()) out += "<ul class=\"spread\">" + spread + "</ul>\n";
   size_t n = 0;
+  std::string more;
   for (const Example* e : ExamplesWorstFirst(c)) {
-    out += fmt::format(
-        "<div class=\"example\" id=\"case-{}-ex-{}\"><b>{}. {}</b>{}\n", index + 1, ++n, n, AnomalyName(e->kind),
-        e->kind == Anomaly::kNotSnapshot && e->ops.empty() && e->key == 0 ? std::string()
-                                                                          : fmt::format(", key {}", e->key));
-    out += "<p class=\"why\">" + H(e->explanation) + "</p>\n<ul>";
-    for (const std::string& w : e->witnesses) out += "<li>" + H(w) + "</li>";
-    out += "</ul>\n" + RenderSvgTimeline(*e);
-    if (!e->ops.empty()) {
-      out +=
-          "<div class=\"details\"></div><p class=\"note\">Hover an operation for its exact numbers; click to keep "
-          "them here.</p>\n";
+    ++n;
+    std::string title = fmt::format("{}. {}{}", n, AnomalyName(e->kind),
+                                    e->kind == Anomaly::kNotSnapshot && e->ops.empty() && e->key == 0
+                                        ? std::string()
+                                        : fmt::format(", key {}", e->key));
+    if (!full && n > 1) {
+      more += "<li>" + title.substr(title.find(' ') + 1) + ": " + H(ExampleWhere(*e)) + "</li>";
+      continue;
     }
+    out += fmt::format("<div class=\"example\" id=\"case-{}-ex-{}\"><b>{}</b>\n", index + 1, n, title);
+    out += "<p class=\"why\">" + H(e->explanation) + "</p>\n";
+    std::string svg = RenderSvgTimeline(*e);
+    if (full || svg.empty()) {  // the timeline's ops carry the same lines in their <title>s
+      out += "<ul>";
+      for (const std::string& w : e->witnesses) out += "<li>" + H(w) + "</li>";
+      out += "</ul>\n";
+    }
+    out += svg;
+    if (!e->ops.empty()) out += "<div class=\"details\"></div>";
     out += "</div>\n";
   }
+  if (!more.empty()) out += "<ol class=\"more\" start=\"2\">" + more + "</ol>\n";
   if (!c.message.empty()) out += "<p><b>message:</b> <code>" + H(c.message) + "</code></p>\n";
   return out + "</section>\n";
 }
@@ -377,18 +418,13 @@ std::string RenderHtmlReport(const ReportInput& input) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
       "script-src 'unsafe-inline'; img-src data:\">";
-  out += "<title>mapstress report</title><style>" + std::string(kStyle) + "</style></head><body>\n";
+  out += "<title>mapstress report</title><style>" + std::string(kStyle) + kSvgTimelineStyle + "</style></head><body>\n";
   out += fmt::format(
       "<header><h1>mapstress report</h1><div class=\"sub summary\"><span>{} cases</span><span>{} pass</span>"
       "<span>{} fail</span><span>{} inconclusive</span><span>{} error</span><span>{} unsupported</span>"
       "<span>exit code {}</span></div></header>\n<main>\n",
       cases.size(), counts[0], counts[1], counts[2], counts[3], counts[4], ExitCodeFor(cases, input.interrupted));
-  // One hatch pattern, shared by every timeline's "present or absent" spans.
-  out +=
-      "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs><pattern id=\"either\" "
-      "width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" "
-      "height=\"6\" fill=\"#f3c1c1\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#c62828\" "
-      "stroke-width=\"2\"/></pattern></defs></svg>\n";
+  out += kSvgTimelineDefs;  // one hatch pattern, shared by every timeline's "present or absent" spans
   if (input.interrupted) {
     out += "<div class=\"banner\">The run was interrupted: this page holds the cases that finished.</div>\n";
   }
@@ -398,15 +434,18 @@ std::string RenderHtmlReport(const ReportInput& input) {
       "<h2 id=\"snapshot\">Snapshot deviation</h2><p class=\"note\">Share of iterations that match no single "
       "instant of the map.</p>\n" +
       SnapshotMatrix(cases, grid);
-  out += "<h2 id=\"load\">Load levels</h2>\n" + LoadChart(cases);
+  out += "<h2 id=\"load\">Load levels</h2>\n<div class=\"scroll\">" + LoadChart(cases) + "</div>\n";
   out += "<h2 id=\"latency\">Latency per backend and operation</h2>\n" + LatencyTable(cases);
   out += "<h2 id=\"settings\">Settings and context</h2>\n" + Settings(input.context);
   std::string details;
+  size_t shown = 0;
   for (size_t i = 0; i < cases.size(); ++i) {
-    if (Detailed(cases[i])) details += CaseSection(cases[i], i);
+    if (Detailed(cases[i])) details += CaseSection(cases[i], i, shown++ < kFullCases);
   }
   out += "<h2 id=\"cases\">Failing and interesting cases</h2>\n";
-  out += details.empty() ? "<p class=\"note\">None: every case passed without interesting anomalies.</p>\n" : details;
+  out += details.empty()
+             ? "<p class=\"note\">None: every case passed without interesting anomalies.</p>\n"
+             : kTimelineLegend + (shown > kFullCases ? fmt::format(kCompactNote, kFullCases) : std::string()) + details;
   out += "</main><script>" + std::string(kScript) + "</script></body></html>\n";
   return out;
 }

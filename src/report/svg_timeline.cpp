@@ -14,14 +14,15 @@ namespace {
 
 constexpr double kWidth = 960, kLabelW = 120, kPlotW = kWidth - kLabelW - 20, kRowH = 26;
 
-const char* OpColor(OpKind kind) {
+// The CSS class of an op's bar (colours live in the page's style sheet, once).
+const char* OpClass(OpKind kind) {
   switch (kind) {
-    case OpKind::kStore: return "#2f6fdf";
-    case OpKind::kErase: return "#e07b00";
-    case OpKind::kLoad: return "#1a9c5a";
-    case OpKind::kIterate: return "#7a4fc9";
+    case OpKind::kStore: return "o-store";
+    case OpKind::kErase: return "o-erase";
+    case OpKind::kLoad: return "o-load";
+    case OpKind::kIterate: return "o-iterate";
   }
-  return "#666";
+  return "";
 }
 
 std::string OpLabel(const WitnessOp& op) {
@@ -34,13 +35,48 @@ std::string OpLabel(const WitnessOp& op) {
   return "?";
 }
 
+// "+4.5µs" after the origin ("+0" at it).
+std::string Offset(int64_t t, int64_t origin) {
+  return t == origin ? "+0" : "+" + FormatNanos(static_cast<double>(t - origin));
+}
+
 std::string TimeText(int64_t t, int64_t origin) {
   if (t == kTimeBeforeAll) return "the start";
   if (t == kTimeAfterAll) return "the end";
-  return fmt::format("{} (+{})", t, FormatNanos(static_cast<double>(t - origin)));
+  return fmt::format("{} ({})", t, Offset(t, origin));
 }
 
 }  // namespace
+
+const char* const kSvgTimelineStyle = R"(
+svg.timeline{max-width:100%;height:auto;background:#fff;border:1px solid #eee;margin-top:6px;font:12px sans-serif}
+svg.timeline text{fill:#222}
+svg.timeline .axis text{fill:#555;text-anchor:middle}
+svg.timeline .axis text.origin{text-anchor:start;font-size:11px}
+svg.timeline .axis path{stroke:#777;fill:none}
+svg.timeline text.key{font-weight:bold}
+svg.timeline rect.window{fill:#fde9a8;fill-opacity:.55;stroke:#c9a200;stroke-dasharray:4 3}
+svg.timeline g.op{cursor:pointer}
+svg.timeline g.op rect{fill-opacity:.85;stroke-width:1;height:18px;rx:3px}
+svg.timeline g.op.subject rect{fill-opacity:.25;stroke-width:2}
+svg.timeline g.op.inside text{fill:#fff;text-anchor:middle}
+svg.timeline g.op.subject.inside text{fill:#222}
+svg.timeline g.op.before text{text-anchor:end}
+svg.timeline g.o-store rect{fill:#2f6fdf;stroke:#2f6fdf}
+svg.timeline g.o-erase rect{fill:#e07b00;stroke:#e07b00}
+svg.timeline g.o-load rect{fill:#1a9c5a;stroke:#1a9c5a}
+svg.timeline g.o-iterate rect{fill:#7a4fc9;stroke:#7a4fc9}
+svg.timeline g.op:hover rect,svg.timeline g.op:focus rect{stroke:#000;stroke-width:2}
+.st-present{fill:#c62828;background:#c62828}
+.st-absent{fill:#e0e0e0;background:#e0e0e0}
+.st-either{fill:url(#either);background:repeating-linear-gradient(45deg,#c62828 0 2px,#f3c1c1 2px 6px)}
+)";
+
+const char* const kSvgTimelineDefs =
+    "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs><pattern id=\"either\" "
+    "width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" "
+    "height=\"6\" fill=\"#f3c1c1\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#c62828\" "
+    "stroke-width=\"2\"/></pattern></defs></svg>\n";
 
 std::string XmlEscape(std::string_view text) {
   std::string out;
@@ -67,96 +103,103 @@ std::string RenderSvgTimeline(const Example& ex) {
     t = std::clamp(t, lo, hi);
     return kLabelW + kPlotW * static_cast<double>(t - lo) / static_cast<double>(hi - lo);
   };
-  // Lanes per thread: an op goes into the first lane of its thread where it does not overlap.
+  // An op on another key (a not_snapshot's second key) names it.
+  auto Label = [&](const WitnessOp& op) {
+    return op.op != OpKind::kIterate && op.key != ex.key ? fmt::format("key {}: {}", op.key, OpLabel(op)) : OpLabel(op);
+  };
+  // Lanes per thread: an op (with its label) goes into the first lane of its thread where it does
+  // not overlap. A label goes inside its bar, after it, or before it when there is no room after.
+  enum class Side { kInside, kAfter, kBefore };
   struct Placed {
     const WitnessOp* op;
     size_t lane;
+    Side side;
   };
   std::vector<std::string> threads;
-  std::map<std::string, std::vector<double>> lane_end;  // per thread, per lane: the right edge used
+  std::map<std::string, std::vector<std::vector<std::pair<double, double>>>> lanes;  // per thread: used spans
   std::vector<Placed> placed;
   for (const WitnessOp& op : ex.ops) {
     if (op.initial) continue;
-    if (lane_end.find(op.thread) == lane_end.end()) threads.push_back(op.thread);
-    std::vector<double>& ends = lane_end[op.thread];
+    if (lanes.find(op.thread) == lanes.end()) threads.push_back(op.thread);
+    auto& used = lanes[op.thread];
     double x0 = x(op.call);
-    double label_w = 7.0 * static_cast<double>(DisplayWidth(OpLabel(op))) + 8;
+    double label_w = 7.0 * static_cast<double>(DisplayWidth(Label(op))) + 8;
     double x1 = std::max(x(op.ret), x0 + 3);
-    double right = x1 - x0 >= label_w ? x1 : x1 + label_w;
+    Side side = x1 - x0 >= label_w ? Side::kInside : x1 + label_w <= kWidth - 4 ? Side::kAfter : Side::kBefore;
+    double left = side == Side::kBefore ? x0 - label_w : x0;
+    double right = side == Side::kAfter ? x1 + label_w : x1;
     size_t lane = 0;
-    while (lane < ends.size() && ends[lane] > x0 - 2) ++lane;
-    if (lane == ends.size()) ends.push_back(0);
-    ends[lane] = right;
-    placed.push_back({&op, lane});
+    auto overlaps = [&](const std::pair<double, double>& s) { return s.first < right + 2 && left < s.second + 2; };
+    while (lane < used.size() && std::any_of(used[lane].begin(), used[lane].end(), overlaps)) ++lane;
+    if (lane == used.size()) used.emplace_back();
+    used[lane].emplace_back(left, right);
+    placed.push_back({&op, lane, side});
   }
   std::map<std::string, double> lane_y;  // first lane's y per thread
   double y = 40;
   for (const std::string& t : threads) {
     lane_y[t] = y;
-    y += kRowH * static_cast<double>(lane_end[t].size());
+    y += kRowH * static_cast<double>(lanes[t].size());
   }
   const double key_y = y;
   const bool has_state = !ex.present.empty() || !ex.absent.empty();
-  const double height = key_y + (has_state ? kRowH : 0) + 34;
+  const double height = key_y + (has_state ? kRowH : 0) + 8;
 
+  // Colours, fonts and strokes come from the page's classes (svg.timeline ... in the HTML style).
   std::string svg = fmt::format(
-      "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
-      "xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">\n",
-      kWidth, height, kWidth, height);
-  svg += fmt::format("<title>key {}: {} — times in ns on the history's clock, offsets after {}</title>\n", ex.key,
-                     AnomalyName(ex.kind), ex.view.lo);
+      "<svg class=\"timeline\" viewBox=\"0 0 {0} {1:.0f}\" width=\"{0}\" height=\"{1:.0f}\" role=\"img\" "
+      "aria-label=\"key {2}: {3}\">\n",
+      kWidth, height, ex.key, AnomalyName(ex.kind));
   // The subject's window, across every lane.
   double wx0 = x(ex.window.lo), wx1 = std::max(x(ex.window.hi), wx0 + 1);
   svg += fmt::format(
-      "<rect class=\"window\" x=\"{:.1f}\" y=\"24\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#fde9a8\" "
-      "fill-opacity=\"0.55\" stroke=\"#c9a200\" stroke-dasharray=\"4 3\"><title>window of the {}: {} to {}</title>"
-      "</rect>\n",
-      wx0, wx1 - wx0, height - 24 - 26, ex.ops[0].op == OpKind::kIterate ? "iteration" : "load",
+      "<rect class=\"window\" x=\"{:.1f}\" y=\"24\" width=\"{:.1f}\" height=\"{:.0f}\"><title>the {}'s window: "
+      "{} to {}</title></rect>\n",
+      wx0, wx1 - wx0, height - 24, ex.ops[0].op == OpKind::kIterate ? "iteration" : "load",
       TimeText(ex.window.lo, ex.view.lo), TimeText(ex.window.hi, ex.view.lo));
-  // Axis with ticks at the view's and the window's ends.
-  svg += fmt::format("<line x1=\"{}\" y1=\"30\" x2=\"{}\" y2=\"30\" stroke=\"#888\"/>\n", kLabelW, kLabelW + kPlotW);
+  // Axis with ticks at the view's and the window's ends; its origin on the history's clock at the left.
+  svg += fmt::format("<g class=\"axis\"><text class=\"origin\" x=\"8\" y=\"20\">ns after {}</text>", ex.view.lo);
+  std::string path = fmt::format("M{} 30H{}", kLabelW, kLabelW + kPlotW);
   double last_label = -1e9;
   std::vector<int64_t> ticks = {ex.view.lo, ex.window.lo, ex.window.hi, ex.view.hi};
   for (int64_t t : ticks) {
     double tx = x(t);
-    svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"26\" x2=\"{0:.1f}\" y2=\"34\" stroke=\"#555\"/>\n", tx);
+    path += fmt::format("M{:.1f} 26v8", tx);
     if (tx - last_label < 60) continue;
     last_label = tx;
     std::string text = t == ex.view.lo ? "0" : "+" + FormatNanos(static_cast<double>(t - ex.view.lo));
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"20\" text-anchor=\"middle\" fill=\"#444\">{}</text>\n", tx,
-                       XmlEscape(text));
+    svg += fmt::format("<text x=\"{:.0f}\" y=\"20\">{}</text>", tx, XmlEscape(text));
   }
+  svg += "<path d=\"" + path + "\"/></g>\n";
   for (const std::string& t : threads) {
-    svg += fmt::format("<text x=\"8\" y=\"{:.1f}\" fill=\"#222\">{}</text>\n", lane_y[t] + 16,
-                       XmlEscape(TruncateToWidth(t, 16)));
+    svg += fmt::format("<text x=\"8\" y=\"{:.0f}\">{}</text>\n", lane_y[t] + 16, XmlEscape(TruncateToWidth(t, 16)));
   }
   for (const Placed& p : placed) {
     const WitnessOp& op = *p.op;
     double x0 = x(op.call), x1 = std::max(x(op.ret), x0 + 3);
     double oy = lane_y[op.thread] + kRowH * static_cast<double>(p.lane) + 4;
     bool subject = op.role == WitnessRole::kSubject;
-    std::string tip = fmt::format("{}\nrole: {}\ncall {}\nreturn {}", WitnessText(op), WitnessRoleName(op.role),
-                                  TimeText(op.call, ex.view.lo), TimeText(op.ret, ex.view.lo));
+    std::string tip = fmt::format("{}\nrole: {}, {} to {}", WitnessText(op), WitnessRoleName(op.role),
+                                  Offset(op.call, ex.view.lo), Offset(op.ret, ex.view.lo));
     if (op.has_effect) {
       tip += fmt::format("\ncould be in effect from {} until {}", TimeText(op.effect.lo, ex.view.lo),
                          TimeText(op.effect.hi, ex.view.lo));
     }
+    // The click handler shows the <title>'s text; the bar's look comes from its classes.
+    std::string label = Label(op);
+    bool inside = p.side == Side::kInside;
+    double tx = inside ? (x0 + x1) / 2 : p.side == Side::kAfter ? x1 + 4 : x0 - 4;
     svg += fmt::format(
-        "<g class=\"op\" tabindex=\"0\" data-info=\"{}\"><title>{}</title>"
-        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"18\" rx=\"3\" fill=\"{}\" fill-opacity=\"{}\" "
-        "stroke=\"{}\" stroke-width=\"{}\"/>",
-        XmlEscape(tip), XmlEscape(tip), x0, oy, x1 - x0, OpColor(op.op), subject ? "0.25" : "0.85", OpColor(op.op),
-        subject ? 2 : 1);
-    std::string label = OpLabel(op);
-    double label_w = 7.0 * static_cast<double>(DisplayWidth(label));
-    bool inside = x1 - x0 >= label_w + 8;
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\"{}>{}</text></g>\n", inside ? (x0 + x1) / 2 : x1 + 4,
-                       oy + 13, inside && !subject ? "#fff" : "#222", inside ? " text-anchor=\"middle\"" : "",
-                       XmlEscape(label));
+        "<g class=\"op {}{}{}\" tabindex=\"0\"><title>{}</title><rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\"/>"
+        "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text></g>\n",
+        OpClass(op.op), subject ? " subject" : "",
+        inside                    ? " inside"
+        : p.side == Side::kBefore ? " before"
+                                  : "",
+        XmlEscape(tip), x0, oy, x1 - x0, tx, oy + 13, XmlEscape(label));
   }
   if (has_state) {
-    svg += fmt::format("<text x=\"8\" y=\"{:.1f}\" fill=\"#222\" font-weight=\"bold\">key {}</text>\n", key_y + 16,
-                       ex.key);
+    svg += fmt::format("<text class=\"key\" x=\"8\" y=\"{:.0f}\">key {}</text>\n", key_y + 16, ex.key);
     // Present only: solid; absent only: light; both possible: hatched.
     auto segments = [&](const std::vector<TimeSpan>& a, const std::vector<TimeSpan>& b) {
       // Times where the set of possible states changes, within the view.
@@ -177,20 +220,14 @@ std::string RenderSvgTimeline(const Example& ex) {
       if (a < ex.view.lo || b > ex.view.hi) continue;
       bool p = in(ex.present, a, b), ab = in(ex.absent, a, b);
       if (!p && !ab) continue;
-      const char* fill = p && ab ? "url(#either)" : p ? "#c62828" : "#e0e0e0";
+      const char* cls = p && ab ? "st-either" : p ? "st-present" : "st-absent";
       const char* what = p && ab ? "present or absent" : p ? "only present (it must be seen)" : "only absent";
       svg += fmt::format(
-          "<rect class=\"state\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"14\" fill=\"{}\"><title>key {} "
-          "could be {} from {} to {}</title></rect>\n",
-          x(a), key_y + 5, std::max(x(b) - x(a), 1.0), fill, ex.key, what, TimeText(a, ex.view.lo),
-          TimeText(b, ex.view.lo));
+          "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"14\"><title>{}: {} to "
+          "{}</title></rect>\n",
+          cls, x(a), key_y + 5, std::max(x(b) - x(a), 1.0), what, TimeText(a, ex.view.lo), TimeText(b, ex.view.lo));
     }
   }
-  svg += fmt::format(
-      "<text x=\"{}\" y=\"{:.1f}\" fill=\"#666\" font-size=\"11\">times: ns after {} on the history's "
-      "clock · shaded: the {}'s window · key row: red = only present, hatched = present or absent, "
-      "grey = only absent</text>\n",
-      kLabelW, height - 8, ex.view.lo, ex.ops[0].op == OpKind::kIterate ? "iteration" : "load");
   svg += "</svg>\n";
   return svg;
 }

@@ -10,8 +10,13 @@
 
 namespace mapstress {
 
-// "" when the example has no structured proof (read from a schema 1 report).
+// "" when the example has no structured proof (read from a schema 1 report). The SVG carries no
+// colours or fonts of its own: the page holds kSvgTimelineStyle and kSvgTimelineDefs once.
 std::string RenderSvgTimeline(const Example& example);
+
+// The CSS of every timeline on a page, and the hidden <svg> with the shared hatch pattern.
+extern const char* const kSvgTimelineStyle;
+extern const char* const kSvgTimelineDefs;
 
 // Text made safe inside HTML/SVG elements and double-quoted attributes.
 std::string XmlEscape(std::string_view text);

@@ -24,7 +24,7 @@ expect_exit 1 "$MS" run "$WORK/growing.json" --backend locked --backend faulty-s
   --no-progress --format html --out "$WORK/small.html" --format json --out "$WORK/small.json"
 browse "$WORK/small" "$WORK/small.html"
 for want in 'id="verdicts"' 'id="snapshot"' 'id="latency"' 'id="settings"' 'growing' 'faulty-skip-on-resize' \
-  'locked' 'class="timeline"' 'id="case-2"' 'g class="op"'; do
+  'locked' 'class="timeline"' 'id="case-2"' 'g class="op '; do
   expect_contains "$WORK/small.dom" "$want"
 done
 if grep -E 'Uncaught|CONSOLE\(.*(rror|arning)' "$WORK/small.log"; then fail "console errors on small.html"; fi
@@ -65,9 +65,18 @@ browse "$WORK/big" "$WORK/big.html"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 size=$(stat -c %s "$WORK/big.html")
 echo "1000-case page: $size bytes, headless Chromium dump-dom in ${ms} ms"
-[ "$size" -lt 4000000 ] || fail "1000-case page is $size bytes"
+[ "$size" -lt 2000000 ] || fail "1000-case page is $size bytes (the limit: 2,000,000)"
 cells=$(grep -o 'class="cell"' "$WORK/big.dom" | wc -l)
 [ "$cells" -ge 1000 ] || fail "only $cells matrix cells in the big page's DOM"
+# Every failing case is in the DOM, and each one's first example has its timeline.
+failing=$("$PY" -c 'import json,sys; print(sum(c["status"] == "fail" for c in json.load(open(sys.argv[1]))["cases"]))' \
+  "$WORK/big.json")
+sections=$(grep -o '<section class="case" id="case-[0-9]*">' "$WORK/big.dom" | wc -l)
+firsts=$("$PY" -c 'import re,sys; print(len(re.findall(r"id=\"case-\d+-ex-1\">(?:(?!</div>).)*?<svg class=\"timeline\"",
+  open(sys.argv[1]).read(), re.S)))' "$WORK/big.dom")
+[ "$failing" -ge 400 ] || fail "the big report has only $failing failing cases"
+[ "$sections" -eq "$failing" ] || fail "$sections case sections for $failing failing cases"
+[ "$firsts" -eq "$failing" ] || fail "$firsts first examples with a timeline for $failing failing cases"
 expect_contains "$WORK/big.dom" 'scenario-39'
 if grep -E 'Uncaught|CONSOLE\(.*(rror|arning)' "$WORK/big.log"; then fail "console errors on big.html"; fi
 timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --user-data-dir="$WORK/profile" \
