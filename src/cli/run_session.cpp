@@ -126,7 +126,7 @@ bool RunSession::Prepare(const Options& options) {
   settings_.backend_options.redis_force_hashtable = options.redis_force_hashtable;
   if (!ParseExpectFlags(options.expect, &settings_.expect, &error)) return fail(error);
   settings_.interrupted = &g_interrupted;
-  settings_.progress = &progress_;
+  settings_.progress = progress_.get();
   if (!options.save_history.empty()) {
     history_saver_ = std::make_shared<HistorySaver>();
     if (!history_saver_->Open(options.save_history, &error)) return fail(error);
@@ -187,14 +187,15 @@ void RunSession::PrintSettings() {
   std::fputs(RenderSettings(context_, warnings_, color_, width_).c_str(), stdout);
   if (!plan_.summary.empty()) std::fputs(plan_.summary.c_str(), stdout);
   std::fflush(stdout);
-  double expected = 0;
+  std::vector<double> planned;  // per case: the ETA's basis
   for (const auto& c : plan_.cases) {
     const Scenario& s = scenarios_[c.scenario];
-    expected += std::chrono::duration<double>(EffectiveDuration(s, settings_)).count() * EffectiveTrials(s, settings_);
+    planned.push_back(std::chrono::duration<double>(EffectiveDuration(s, settings_)).count() *
+                      EffectiveTrials(s, settings_));
   }
   if (!options_.no_progress) {
-    progress_line_ = std::make_unique<ProgressLine>(&progress_);
-    progress_line_->Start(plan_.cases.size(), expected);
+    progress_line_ = std::make_unique<ProgressLine>(progress_.get());
+    progress_line_->Start(std::move(planned));
     if (!plan_.cases.empty()) {
       progress_line_->SetCase(1, scenarios_[plan_.cases[0].scenario].name + " × " + plan_.cases[0].backend);
     }
