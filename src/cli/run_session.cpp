@@ -150,6 +150,7 @@ bool RunSession::Prepare(const Options& options) {
   context_.seed = options.seed ? *options.seed : kDefaultSeed;
   context_.duration = settings_.duration ? FormatDuration(*settings_.duration) : "";
   context_.trials = options.trials ? *options.trials : 0;
+  context_.noise = NoiseModeName(settings_.noise);
   for (const auto& c : plan_.cases) {
     const BackendInfo* b = registry_.Find(c.backend);
     if (b != nullptr && !b->build.empty()) context_.backend_builds[b->name] = b->build;
@@ -157,12 +158,13 @@ bool RunSession::Prepare(const Options& options) {
   context_.shard_index = plan_.shard_index;
   context_.shard_count = plan_.shard_count;
   context_.plan_cases = plan_.all_cases;
-  context_.plan = PlanFingerprint(
-      plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
-              fmt::format("trials {}", context_.trials), "time-budget " + options.time_budget,
-              "fence-window " + options.fence_window, fmt::format("expect {}", fmt::join(options.expect, ",")),
-              fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
-              fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
+  context_.plan =
+      PlanFingerprint(plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
+                              fmt::format("trials {}", context_.trials), "noise " + context_.noise,
+                              "time-budget " + options.time_budget, "fence-window " + options.fence_window,
+                              fmt::format("expect {}", fmt::join(options.expect, ",")),
+                              fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
+                              fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
 
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());
