@@ -223,6 +223,21 @@ TEST(CaseReportJsonTest, RunContextRoundTrips) {
   EXPECT_NE(error.find("context.clock.trusted: missing"), std::string::npos) << error;
 }
 
+// The noise mode is kept; a report written before it was recorded reads as "" (not shown).
+TEST(CaseReportJsonTest, NoiseRoundTripsAndIsOptional) {
+  RunContext c = fixtures::FixtureContext();
+  c.noise = "pct";
+  json j = RunContextToJson(c);
+  EXPECT_EQ(j["noise"], "pct");
+  RunContext back;
+  std::string error;
+  ASSERT_TRUE(RunContextFromJson(json::parse(j.dump()), &back, &error)) << error;
+  EXPECT_EQ(back.noise, "pct");
+  j.erase("noise");
+  ASSERT_TRUE(RunContextFromJson(j, &back, &error)) << error;
+  EXPECT_EQ(back.noise, "");
+}
+
 TEST(CaseReportJsonTest, BackendBuildsRoundTripAndAreLeftOutWhenEmpty) {
   RunContext c = fixtures::FixtureContext();
   EXPECT_FALSE(RunContextToJson(c).contains("backend_builds")) << "older readers and golden files unchanged";

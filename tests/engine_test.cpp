@@ -128,9 +128,9 @@ TEST_F(EngineTest, FenceWindowKeepsCorrectMapsClean) {
   }
 }
 
-// The progress line's anomaly count leaves out ACCEPTABLE kinds ("103 anomalies" in a passing run).
-TEST_F(EngineTest, ProgressCountsOnlyInterestingAndForbiddenAnomalies) {
-  // Every iteration of the 1000 prefilled keys shows the faulty backend's bug (a duplicate per 64 entries).
+// An updater and an iterator over 1000 prefilled keys: with faulty-double-visit every iteration
+// shows its bug (a duplicate per 64 entries).
+Scenario ProgressScenario() {
   Scenario s;
   s.name = "progress";
   s.keys.count = 1000;
@@ -140,6 +140,12 @@ TEST_F(EngineTest, ProgressCountsOnlyInterestingAndForbiddenAnomalies) {
   updater.role = Role::kUpdater;
   iterator.role = Role::kIterator;
   s.threads = {updater, iterator};
+  return s;
+}
+
+// The progress line's anomaly count leaves out ACCEPTABLE kinds ("103 anomalies" in a passing run).
+TEST_F(EngineTest, ProgressCountsOnlyInterestingAndForbiddenAnomalies) {
+  Scenario s = ProgressScenario();
   for (Grade grade : {Grade::kAcceptable, Grade::kInteresting}) {
     RunSettings settings;
     settings.trials = 1;
@@ -158,6 +164,37 @@ TEST_F(EngineTest, ProgressCountsOnlyInterestingAndForbiddenAnomalies) {
       EXPECT_LT(live.anomalies.load(), r.check.Count(Anomaly::kDuplicate));
     }
   }
+}
+
+// Isolated cases (plugins always are) run in a forked child: its ops and anomalies reach the
+// parent's progress line through the shared counters; a plain LiveProgress sees none of them
+// (the "0 ops/s" of isolated and plugin cases before).
+TEST_F(EngineTest, IsolatedCasesCountIntoTheParentsProgress) {
+  Scenario s = ProgressScenario();
+  RunSettings settings;
+  settings.trials = 1;
+  settings.isolate = true;
+  SharedLiveProgress shared;
+  ASSERT_TRUE(shared.shared());
+  settings.progress = shared.get();
+  CaseReport r = RunCase(s, *registry_.Find("faulty-double-visit"), settings, clock_);
+  ASSERT_TRUE(r.isolated);
+  ASSERT_GT(r.check.Count(Anomaly::kDuplicate), 0u) << r.message;
+  uint64_t ops = 0;
+  for (const OpStats& k : r.ops) ops += k.count;
+  EXPECT_EQ(shared.get()->ops.load(), ops);
+  uint64_t worth_a_look = 0;
+  for (int k = 0; k < kAnomalyCount; ++k) {
+    if (r.grading.anomaly[k] != Grade::kAcceptable) worth_a_look += r.check.anomalies[k];
+  }
+  EXPECT_GT(worth_a_look, 0u);
+  EXPECT_EQ(shared.get()->anomalies.load(), worth_a_look);
+
+  LiveProgress plain;  // the parent's own memory: the child's counts never arrive
+  settings.progress = &plain;
+  r = RunCase(s, *registry_.Find("faulty-double-visit"), settings, clock_);
+  ASSERT_TRUE(r.isolated);
+  EXPECT_EQ(plain.ops.load(), 0u);
 }
 
 TEST_F(EngineTest, StoreValuesAreUniqueAndLoadsReturnWrittenValues) {

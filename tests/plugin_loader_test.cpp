@@ -1,12 +1,15 @@
 #include "plugin/plugin_loader.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -284,6 +287,42 @@ TEST(PluginLoaderTest, HangWhileLoading) {
   EXPECT_EQ(LoadError(path, 300), "plugin " + path +
                                       ": timed out after 0.3 s while loading (the plugin hung in its "
                                       "initialiser or in mapstress_backends())");
+}
+
+// A process listed by pid is gone when /proc has no entry for it or it is a zombie.
+bool Running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
+}
+
+// The initialiser forks a grandchild that sleeps holding the probe's reply pipe: the probe still
+// ends when its child exits (not after the timeout) and kills the grandchild with its group.
+TEST(PluginLoaderTest, AGrandchildForkedAtLoadNeitherDelaysTheProbeNorSurvivesIt) {
+  std::string pids = std::filesystem::temp_directory_path() / ("mapstress-probe-pids-" + std::to_string(getpid()));
+  setenv("BAD_PLUGIN_PIDS", pids.c_str(), 1);
+  std::vector<BackendInfo> backends;
+  std::string error;
+  auto start = std::chrono::steady_clock::now();
+  bool ok = LoadPlugin(BadPlugin("fork_init"), &backends, &error, 8000);
+  auto took = std::chrono::steady_clock::now() - start;
+  unsetenv("BAD_PLUGIN_PIDS");
+  EXPECT_TRUE(ok) << error;
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(backends[0].name, "dup");
+  EXPECT_LT(took, std::chrono::seconds(4)) << "the probe waited for the grandchild's copy of its pipe";
+  std::vector<pid_t> listed;
+  std::ifstream in(pids);
+  for (pid_t pid; in >> pid;) listed.push_back(pid);
+  std::filesystem::remove(pids);
+  ASSERT_EQ(listed.size(), 2u) << "the probe child and its grandchild write their pids";
+  for (pid_t pid : listed) {
+    for (int i = 0; i < 100 && Running(pid); ++i) usleep(10000);
+    EXPECT_FALSE(Running(pid)) << "process " << pid << " outlived the probe";
+    if (Running(pid)) kill(pid, SIGKILL);
+  }
 }
 
 TEST(PluginLoaderTest, AddsBackendsToTheRegistry) {

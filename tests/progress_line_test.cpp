@@ -59,8 +59,8 @@ TEST(ProgressLineTest, DrawsWhenForcedAndClearsOnHoldAndStop) {
   options.width = 80;
   ProgressLine line(&live, options);
   EXPECT_TRUE(line.enabled());
-  line.Start(4, 100);
-  line.SetCase(2, "scenario×backend");
+  line.Start({25, 25, 25, 25});
+  line.SetCase(1, "scenario×backend");
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   {
     auto hold = line.Hold();
@@ -71,7 +71,7 @@ TEST(ProgressLineTest, DrawsWhenForcedAndClearsOnHoldAndStop) {
   line.Stop();  // twice is fine
   std::string text = ReadAll(file);
   std::fclose(file);
-  EXPECT_NE(text.find("\rcase 2/4 scenario×backend  0:00 elapsed  ETA 1:"), std::string::npos) << text;
+  EXPECT_NE(text.find("\rcase 1/4 scenario×backend  0:00 elapsed  ETA 1:39"), std::string::npos) << text;
   EXPECT_NE(text.find("7 anomalies\x1b[K"), std::string::npos);
   // The line was erased before the caller's output, and at the end.
   EXPECT_NE(text.find("\r\x1b[KCASE LINE\n"), std::string::npos) << text;
@@ -87,7 +87,7 @@ TEST(ProgressLineTest, SilentWhenNotATerminal) {
   options.delay = std::chrono::milliseconds(0);
   ProgressLine line(nullptr, options);
   EXPECT_FALSE(line.enabled());
-  line.Start(1, 1);
+  line.Start({1});
   line.SetCase(1, "a×b");
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   line.Clear();
@@ -105,7 +105,7 @@ TEST(ProgressLineTest, WaitsForTheDelay) {
   options.interval = std::chrono::milliseconds(5);
   options.delay = std::chrono::milliseconds(10000);
   ProgressLine line(nullptr, options);
-  line.Start(1, 1);
+  line.Start({1});
   line.SetCase(1, "a×b");
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   line.Stop();

@@ -24,6 +24,7 @@ inline RunContext FixtureContext() {
   c.compiler = "GCC 12.2.0";
   c.build_type = "Release";
   c.seed = 42;
+  c.noise = "light";
   c.start_time = "2026-01-02T03:04:05Z";
   c.clock.source = "tsc";
   c.clock.resolution_ns = 0.4;

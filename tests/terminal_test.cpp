@@ -283,8 +283,8 @@ TEST(TerminalTest, SettingsFitAndListWarnings) {
   std::string settings = RenderSettings(context, {"first warning", std::string(200, 'w')});
   ExpectFits(settings);
   std::vector<std::string> lines = Lines(settings);
-  EXPECT_EQ(lines[0], "mapstress 0.1.0  seed 42  duration scenario's  trials scenario's  CPUs 2");
-  EXPECT_EQ(lines[1], "build Release  clock tsc (res 0.4ns, cross-core ok)  fence window 1.0µs");
+  EXPECT_EQ(lines[0], "mapstress 0.1.0  seed 42  duration scenario's  trials scenario's  noise light");
+  EXPECT_EQ(lines[1], "CPUs 2  build Release  clock tsc (res 0.4ns, cross-core ok)  fence window 1.0µs");
   EXPECT_EQ(lines[2], "warning: first warning");
   EXPECT_EQ(lines[3].rfind("warning: www", 0), 0u);
   EXPECT_EQ(lines[4].rfind("         www", 0), 0u);

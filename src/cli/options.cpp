@@ -241,10 +241,11 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "Write each trial's history to DIR/<scenario>__<backend>__trial<N>.jsonl.gz after the trial. "
                   "[MODE:]DIR or MODE alone (folder ./mapstress-histories); MODE: all (default) keeps every case's, "
                   "failures only failing cases', interesting failing cases' and those with INTERESTING outcomes. "
-                  "The run ends with a note of what was kept, its size and where");
+                  "A crashed case's history up to the crash is saved too, marked truncated. The run ends with a "
+                  "note of what was kept, its size and where");
   run->add_option("--trace-dir", o->trace_dir,
                   "Write a chrome trace (see `export --to chrome-trace`) of each trial with a FORBIDDEN anomaly to "
-                  "DIR/<scenario>__<backend>__trial<N>.trace.json; the run checks each trial a second time for it)");
+                  "DIR/<scenario>__<backend>__trial<N>.trace.json; the run checks each trial a second time for it");
   run->add_option("--expect", o->expect,
                   "Re-grade an anomaly kind for every case, repeatable: KIND=GRADE, e.g. not_snapshot=ACCEPTABLE "
                   "(kinds: missing phantom duplicate stale_value unknown_value stale_read not_snapshot crashed "

@@ -129,7 +129,7 @@ bool RunSession::Prepare(const Options& options) {
   if (!ParseExpectFlags(options.expect, &settings_.expect, &error)) return fail(error);
   settings_.max_examples = options.examples;
   settings_.interrupted = &g_interrupted;
-  settings_.progress = &progress_;
+  settings_.progress = progress_.get();
   if (!options.save_history.empty()) {
     history_saver_ = std::make_shared<HistorySaver>();
     if (!history_saver_->Open(options.save_history, &error)) return fail(error);
@@ -166,6 +166,7 @@ bool RunSession::Prepare(const Options& options) {
   context_.seed = options.seed ? *options.seed : kDefaultSeed;
   context_.duration = settings_.duration ? FormatDuration(*settings_.duration) : "";
   context_.trials = options.trials ? *options.trials : 0;
+  context_.noise = NoiseModeName(settings_.noise);
   for (const auto& c : plan_.cases) {
     const BackendInfo* b = registry_.Find(c.backend);
     if (b != nullptr && !b->build.empty()) context_.backend_builds[b->name] = b->build;
@@ -173,12 +174,13 @@ bool RunSession::Prepare(const Options& options) {
   context_.shard_index = plan_.shard_index;
   context_.shard_count = plan_.shard_count;
   context_.plan_cases = plan_.all_cases;
-  context_.plan = PlanFingerprint(
-      plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
-              fmt::format("trials {}", context_.trials), "time-budget " + options.time_budget,
-              "fence-window " + options.fence_window, fmt::format("expect {}", fmt::join(options.expect, ",")),
-              fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
-              fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
+  context_.plan =
+      PlanFingerprint(plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
+                              fmt::format("trials {}", context_.trials), "noise " + context_.noise,
+                              "time-budget " + options.time_budget, "fence-window " + options.fence_window,
+                              fmt::format("expect {}", fmt::join(options.expect, ",")),
+                              fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
+                              fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
 
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());
@@ -203,14 +205,15 @@ void RunSession::PrintSettings() {
   std::fputs(RenderSettings(context_, warnings_, color_, width_).c_str(), stdout);
   if (!plan_.summary.empty()) std::fputs(plan_.summary.c_str(), stdout);
   std::fflush(stdout);
-  double expected = 0;
+  std::vector<double> planned;  // per case: the ETA's basis
   for (const auto& c : plan_.cases) {
     const Scenario& s = scenarios_[c.scenario];
-    expected += std::chrono::duration<double>(EffectiveDuration(s, settings_)).count() * EffectiveTrials(s, settings_);
+    planned.push_back(std::chrono::duration<double>(EffectiveDuration(s, settings_)).count() *
+                      EffectiveTrials(s, settings_));
   }
   if (!options_.no_progress) {
-    progress_line_ = std::make_unique<ProgressLine>(&progress_);
-    progress_line_->Start(plan_.cases.size(), expected);
+    progress_line_ = std::make_unique<ProgressLine>(progress_.get());
+    progress_line_->Start(std::move(planned));
     if (!plan_.cases.empty()) {
       progress_line_->SetCase(1, scenarios_[plan_.cases[0].scenario].name + " × " + plan_.cases[0].backend);
     }

@@ -49,7 +49,7 @@ class RunSession {
   CasePlan plan_;
   RunSettings settings_;
   RunContext context_;
-  LiveProgress progress_;
+  SharedLiveProgress progress_;  // children of isolated cases count into it
   std::vector<CaseReport> cases_;
   std::vector<std::string> warnings_;
   std::unique_ptr<ReportWriter> writer_;

@@ -565,6 +565,7 @@ json RunContextToJson(const RunContext& c) {
             {"start_time", ValidUtf8(c.start_time)},
             {"duration", ValidUtf8(c.duration)},
             {"trials", c.trials},
+            {"noise", ValidUtf8(c.noise)},
             {"command_line", ValidUtf8(c.command_line)},
             {"plan", ValidUtf8(c.plan)},
             {"plan_cases", c.plan_cases},
@@ -596,6 +597,7 @@ bool RunContextFromJson(const json& j, RunContext* context, std::string* error) 
   r.String("start_time", &out.start_time);
   r.String("duration", &out.duration);
   r.U32("trials", &out.trials);
+  r.String("noise", &out.noise, /*required=*/false);  // absent in older reports
   r.String("command_line", &out.command_line);
   if (const json* builds = r.Get("backend_builds", /*required=*/false)) {  // absent in older reports
     if (!builds->is_object()) r.Fail("context.backend_builds: expected an object");

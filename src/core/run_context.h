@@ -30,6 +30,7 @@ struct RunContext {
   std::string start_time;  // ISO 8601 UTC
   std::string duration;    // override in words, "" = scenario's own
   uint32_t trials = 0;     // override, 0 = scenario's own
+  std::string noise;       // schedule noise mode ("light"); "" in reports written before it was recorded
   ClockCheck clock;
   std::string command_line;
   std::map<std::string, std::string> backend_builds;  // plugin backend -> what built it ("go1.22.12 linux/amd64")

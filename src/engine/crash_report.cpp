@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/limits.h"
+#include "engine/crash_history.h"
 #include "engine/symbolizer.h"
 
 namespace mapstress {
@@ -132,6 +133,7 @@ void OnCrashSignal(int sig, siginfo_t*, void*) {
   line.Write(g_crash.fd);
   WriteFrames("frames", self);
   WriteRings();
+  WriteThreadLogs(g_crash.rings.load(), g_crash.count.load());  // --save-history only (crash_history.h)
   signal(sig, SIG_DFL);
   raise(sig);  // delivered when the handler returns (it is blocked here): dies as it would have
 }

@@ -13,6 +13,7 @@
 #include "backend/yield_point.h"
 #include "check/checker.h"
 #include "engine/clock.h"
+#include "engine/crash_history.h"
 #include "engine/crash_report.h"
 #include "engine/isolation.h"
 #include "engine/latency_histogram.h"
@@ -286,16 +287,24 @@ struct TrialOutput {
   std::string notes;
 };
 
-TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
-                             uint32_t trial, std::vector<std::unique_ptr<ThreadLog>>& logs) {
-  TrialOutput out;
-  History& h = out.history;
+// A trial's History before its ops: names, seed and the prefilled state.
+History TrialHeader(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings, uint32_t trial) {
+  History h;
   h.scenario = scenario.name;
   h.backend = backend.name;
   h.guarantee = backend.guarantee;
   h.trial = trial;
   h.seed = EffectiveSeed(scenario, settings);
   h.thread_names = ThreadNames(scenario);
+  for (uint64_t k = 0; k < scenario.keys.prefill; ++k) h.initial.push_back(Entry{k, PrefillValue(trial, k)});
+  return h;
+}
+
+TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backend, const RunSettings& settings,
+                             uint32_t trial, std::vector<std::unique_ptr<ThreadLog>>& logs) {
+  TrialOutput out;
+  History& h = out.history;
+  h = TrialHeader(scenario, backend, settings, trial);
 
   BackendOptions options = settings.backend_options;
   options.capacity_hint = std::min(std::max(options.capacity_hint, scenario.keys.count), kMaxCapacityHint);
@@ -303,11 +312,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   if (!map) throw std::runtime_error("backend '" + backend.name + "' could not create a map");
 
   map->AttachThread();
-  for (uint64_t k = 0; k < scenario.keys.prefill; ++k) {
-    uint64_t v = PrefillValue(trial, k);
-    map->Store(k, v);
-    h.initial.push_back(Entry{k, v});
-  }
+  for (const Entry& e : h.initial) map->Store(e.key, e.value);
   map->DetachThread();
 
   std::vector<WorkerSpec> specs;
@@ -351,6 +356,9 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   injector.emplace(settings.noise, MixHash(seed ^ trial ^ 0x70726565ull), static_cast<uint32_t>(specs.size()));
   std::unique_ptr<OpRing[]> rings(settings.op_rings ? new OpRing[specs.size()] : nullptr);
   if (rings) PublishOpRings(rings.get(), static_cast<uint32_t>(specs.size()), h.thread_names);
+  std::vector<const ThreadLog*> published;  // for the history up to a crash (crash_history.h)
+  for (const auto& spec : specs) published.push_back(logs[spec.global].get());
+  if (rings) PublishThreadLogs(published.data(), static_cast<uint32_t>(published.size()), trial);
   std::vector<std::thread> threads;
   threads.reserve(specs.size());
   for (const auto& spec : specs) {
@@ -370,6 +378,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   for (auto& t : threads) t.join();
   injector.reset();
   if (rings) WithdrawOpRings();
+  if (rings) WithdrawThreadLogs();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   out.notes = map->Notes();
   map.reset();
@@ -527,12 +536,24 @@ CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const R
   }
   if (backend.always_isolate || settings.isolate || !reason.empty()) {
     report.isolated = true;
-    return RunIsolated(
+    // With --save-history, a crash's child dumps its logs; the history up to the crash is saved here.
+    const int crash_history = settings.on_history ? CreateCrashHistoryFile() : -1;
+    report = RunIsolated(
         report, EffectiveDuration(scenario, settings), settings.hang_grace,
         [&](CaseReport* child_report, const std::function<void(const CaseReport&, const char*)>& on_phase) {
+          InstallCrashHistory(crash_history);
           RunTrialsInto(scenario, backend, settings, clock, child_report, on_phase);
         },
         settings.interrupted);
+    History upto_crash;
+    auto header = [&](uint32_t trial) { return TrialHeader(scenario, backend, settings, trial); };
+    if (report.outcome == Outcome::kCrashed &&
+        ReadCrashHistory(crash_history, header, 1.0 / TicksPerNano(), &upto_crash)) {
+      upto_crash.grading = ProfileToNames(report.grading);
+      settings.on_history(upto_crash);
+    }
+    if (crash_history >= 0) close(crash_history);
+    return report;
   }
   RunTrialsInto(scenario, backend, settings, clock, &report, nullptr);
   return report;

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/case_report_json.h"
-#include "engine/child_process.h"
+#include "core/child_process.h"
 #include "engine/crash_report.h"
 
 namespace mapstress {
@@ -177,7 +177,7 @@ CaseReport RunIsolated(const CaseReport& initial, Nanos trial_budget, Nanos grac
     close(out_pipe[0]);
     close(err_pipe[0]);
     report.status = CaseStatus::kError;
-    report.message = fork_error;
+    report.message = "cannot fork the isolated child: " + fork_error;
     return report;
   }
   for (int fd : {channel[0], out_pipe[0], err_pipe[0]}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

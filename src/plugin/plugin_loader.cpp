@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -19,6 +20,7 @@
 #include <utility>
 
 #include "backend/yield_point.h"
+#include "core/child_process.h"
 #include "mapstress/plugin.h"
 #include "plugin/plugin_contract.h"
 
@@ -215,25 +217,24 @@ void WriteAll(int fd, const std::string& data) {
   }
 }
 
-// Reads until EOF or the deadline; false when the deadline passed first.
-bool ReadUntilEof(int fd, int timeout_ms, std::string* out) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+// Appends what the pipe holds without blocking; false at EOF or on an error.
+bool ReadAvailable(int fd, std::string* out) {
   char buf[4096];
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    int r = poll(&p, 1, static_cast<int>(left.count()));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return r < 0;  // error: treat as EOF; 0: timed out
     ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      out->append(buf, static_cast<size_t>(n));
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return true;
-    out->append(buf, static_cast<size_t>(n));
+    return n < 0 && errno == EAGAIN;
   }
 }
 
-// Forks the probe child and returns its message, or an error message starting with "E".
+// Forks the probe child and returns its message, or an error message starting with "E". The
+// probe is a ChildProcess like a case's child: its own process group (killed whole when the
+// probe ends, so whatever the plugin's initialiser forked dies with it), a parent-death signal,
+// and the reply ends when the probe exits, not at EOF (a grandchild may hold the pipe open).
 std::string RunProbe(const std::string& real_path, const std::string& shown_path, int timeout_ms) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -241,11 +242,13 @@ std::string RunProbe(const std::string& real_path, const std::string& shown_path
   }
   std::fflush(stdout);
   std::fflush(stderr);
-  pid_t pid = fork();
+  ChildProcess probe;
+  std::string fork_error;
+  pid_t pid = probe.Fork(&fork_error);
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);
-    return Failure(Prefix(shown_path) + "cannot fork the probe: " + std::strerror(errno));
+    return Failure(Prefix(shown_path) + "cannot fork the probe: " + fork_error);
   }
   if (pid == 0) {
     close(fds[0]);
@@ -253,17 +256,28 @@ std::string RunProbe(const std::string& real_path, const std::string& shown_path
     _exit(0);  // no atexit handlers, no plugin destructors, no flushing of inherited buffers
   }
   close(fds[1]);
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::string message;
-  bool finished = ReadUntilEof(fds[0], timeout_ms, &message);
-  close(fds[0]);
-  if (!finished) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  bool open = true;  // the pipe: until EOF (no grandchild holds it) or an error
+  while (!probe.TryReap()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    // Without a pidfd (old kernels) the exit is noticed by polling every 50 ms.
+    int wait_ms = probe.exit_fd() >= 0 ? static_cast<int>(left.count()) : std::min<int>(50, left.count());
+    pollfd p[2] = {{open ? fds[0] : -1, POLLIN, 0}, {probe.exit_fd(), POLLIN, 0}};
+    poll(p, 2, wait_ms + 1);
+    if (open) open = ReadAvailable(fds[0], &message);
   }
+  bool finished = probe.exited();
+  probe.Finish();  // kills the probe's group: whatever the plugin forked
+  ReadAvailable(fds[0], &message);
+  close(fds[0]);
   if (!finished) {
     return Failure(Prefix(shown_path) + fmt::format("timed out after {:g} s", timeout_ms / 1000.0) +
                    " while loading (the plugin hung in its initialiser or in mapstress_backends())");
   }
+  int status = probe.status();
   if (WIFSIGNALED(status)) {
     return Failure(Prefix(shown_path) + "crashed while loading (" + SignalText(WTERMSIG(status)) + ")");
   }

@@ -13,7 +13,7 @@ include(${PROJECT_SOURCE_DIR}/src/plugin/java/java_plugin.cmake)
 # Broken plugins for the loader's tests, one defect each (tests/data/plugins/bad_plugin.c).
 if(MAPSTRESS_BUILD_TESTS)
   set(MAPSTRESS_BAD_PLUGINS no_symbol wrong_abi null_store name guarantee empty duplicate
-                            builtin_clash crash hang build fork noisy)
+                            builtin_clash crash hang build fork fork_init noisy)
   foreach(kind ${MAPSTRESS_BAD_PLUGINS})
     add_library(bad_plugin_${kind} MODULE EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tests/data/plugins/bad_plugin.c)
     string(TOUPPER ${kind} _define)

@@ -58,6 +58,7 @@ std::vector<std::string> SettingsFacts(const RunContext& c) {
   tokens.push_back(fmt::format("seed {}", c.seed));
   tokens.push_back("duration " + (c.duration.empty() ? std::string("scenario's") : c.duration));
   tokens.push_back(c.trials == 0 ? std::string("trials scenario's") : fmt::format("trials {}", c.trials));
+  if (!c.noise.empty()) tokens.push_back("noise " + c.noise);
   tokens.push_back(fmt::format("CPUs {}", c.cpus));
   tokens.push_back("build " + (c.build_type.empty() ? std::string("?") : c.build_type));
   std::vector<std::string> clock_facts;

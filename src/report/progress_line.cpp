@@ -43,10 +43,10 @@ ProgressLine::ProgressLine(const LiveProgress* live, ProgressLineOptions options
 
 ProgressLine::~ProgressLine() { Stop(); }
 
-void ProgressLine::Start(size_t total_cases, double expected_total_seconds) {
+void ProgressLine::Start(std::vector<double> planned_case_seconds) {
   std::lock_guard<std::mutex> lock(draw_mutex_);
-  total_ = total_cases;
-  expected_s_ = expected_total_seconds;
+  total_ = planned_case_seconds.size();
+  eta_ = EtaEstimate(std::move(planned_case_seconds));
   start_ = rate_since_ = std::chrono::steady_clock::now();
   rate_ops_ = live_ != nullptr ? live_->ops.load(std::memory_order_relaxed) : 0;
   if (enabled_ && !thread_.joinable()) thread_ = std::thread([this] { Loop(); });
@@ -56,6 +56,7 @@ void ProgressLine::SetCase(size_t index, const std::string& label) {
   std::lock_guard<std::mutex> lock(draw_mutex_);
   index_ = index;
   label_ = label;
+  eta_.CaseStarted(index, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
 }
 
 void ProgressLine::Stop() {
@@ -108,7 +109,7 @@ void ProgressLine::DrawLocked() {
   state.total = total_;
   state.label = label_;
   state.elapsed_s = elapsed;
-  state.eta_s = expected_s_ > elapsed ? expected_s_ - elapsed : -1;
+  state.eta_s = eta_.SecondsLeft(elapsed);
   state.ops_per_sec = ops_per_sec_;
   state.anomalies = live_ != nullptr ? live_->anomalies.load(std::memory_order_relaxed) : 0;
   size_t width = options_.width;

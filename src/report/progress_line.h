@@ -8,6 +8,9 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "report/eta_estimate.h"
 
 namespace mapstress {
 
@@ -46,8 +49,9 @@ class ProgressLine {
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
 
-  // Starts the clock and, when drawing is enabled, the background thread.
-  void Start(size_t total_cases, double expected_total_seconds);
+  // Starts the clock and, when drawing is enabled, the background thread. One planned stress
+  // time (seconds) per case: the ETA's basis (eta_estimate.h).
+  void Start(std::vector<double> planned_case_seconds);
   void SetCase(size_t index, const std::string& label);  // index counts from 1
   // Stops the thread and erases the line. Safe to call twice.
   void Stop();
@@ -70,7 +74,7 @@ class ProgressLine {
   std::mutex draw_mutex_;  // the stream and everything below
   bool drawn_ = false;
   size_t total_ = 0;
-  double expected_s_ = 0;
+  EtaEstimate eta_;
   size_t index_ = 0;
   std::string label_;
   std::chrono::steady_clock::time_point start_;

@@ -2,7 +2,8 @@
 // --noise mode, many seeded runs of the bundled scenarios with a fixed total stress time (split
 // evenly over their trials, in file order, like `mapstress run scenarios --time-budget`). A run
 // ends at its first trial with a proven anomaly. Prints the share of runs that caught the bug,
-// the median stress time to the first proven anomaly, and ops/s (the noise's throughput cost).
+// the median stress time to the first proven anomaly, and ops/s (the noise's throughput cost:
+// the modes of each seed run back to back, so their ops/s compare within one run).
 //   detect_bench [--seeds N] [--budget-ms MS] [--scenarios DIR] [--backends a,b] [--modes off,light]
 #include <fmt/format.h>
 
@@ -114,18 +115,23 @@ int main(int argc, char** argv) {
       trials += s.trials;
     }
     const Nanos per_trial{static_cast<int64_t>(budget_ms * 1000000 / std::max(1u, trials))};
-    for (const auto& mode_name : modes) {
-      NoiseMode mode;
-      if (!ParseNoiseMode(mode_name, &mode)) {
-        fmt::print(stderr, "detect_bench: unknown noise mode {}\n", mode_name);
+    std::vector<NoiseMode> parsed(modes.size());
+    for (size_t m = 0; m < modes.size(); ++m) {
+      if (!ParseNoiseMode(modes[m], &parsed[m])) {
+        fmt::print(stderr, "detect_bench: unknown noise mode {}\n", modes[m]);
         return 2;
       }
-      Row row;
-      for (uint32_t seed = 1; seed <= seeds; ++seed) {
+    }
+    // Seeds outside, modes inside: the modes of one seed run back to back, so a change in the
+    // machine's load shifts every mode's figures alike and the ops/s compare within one run.
+    std::vector<Row> rows(modes.size());
+    for (uint32_t seed = 1; seed <= seeds; ++seed) {
+      for (size_t m = 0; m < modes.size(); ++m) {
+        Row& row = rows[m];
         RunSettings settings;
         settings.duration = per_trial;
         settings.seed = seed;
-        settings.noise = mode;
+        settings.noise = parsed[m];
         double elapsed_ms = 0;
         bool caught = false;
         for (const Scenario* s : runnable) {
@@ -146,8 +152,12 @@ int main(int argc, char** argv) {
         }
         ++row.runs;
         if (caught) ++row.caught;
-        fmt::print(stderr, "\r{} {} seed {}/{}: caught {}   ", name, mode_name, seed, seeds, row.caught);
       }
+      fmt::print(stderr, "\r{} seed {}/{}   ", name, seed, seeds);
+    }
+    fmt::print(stderr, "\r\033[K");
+    for (size_t m = 0; m < modes.size(); ++m) {
+      const Row& row = rows[m];
       std::string by;
       uint32_t best = 0;
       for (const auto& [scenario, n] : row.first_by) {
@@ -157,12 +167,11 @@ int main(int argc, char** argv) {
         }
       }
       double median = Median(row.first_ms);
-      fmt::print(stderr, "\r\033[K");
-      fmt::print("| {} | {} | {}/{} ({:.0f}%) | {} | {} | {:.2f}M |\n", name, mode_name, row.caught, row.runs,
+      fmt::print("| {} | {} | {}/{} ({:.0f}%) | {} | {} | {:.2f}M |\n", name, modes[m], row.caught, row.runs,
                  100.0 * row.caught / std::max(1u, row.runs), median < 0 ? "-" : fmt::format("{:.0f} ms", median),
                  by.empty() ? "-" : by, row.seconds > 0 ? static_cast<double>(row.ops) / row.seconds / 1e6 : 0);
-      std::fflush(stdout);
     }
+    std::fflush(stdout);
   }
   return 0;
 }

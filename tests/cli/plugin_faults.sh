@@ -4,8 +4,9 @@
 source "$(dirname "$0")/lib.bash" "$@"
 bad=$(dirname "$MS")/plugins/bad
 fork_plugin=$bad/libbad_plugin_fork.so
+fork_init_plugin=$bad/libbad_plugin_fork_init.so
 noisy_plugin=$bad/libbad_plugin_noisy.so
-[ -f "$fork_plugin" ] && [ -f "$noisy_plugin" ] || { echo "SKIP: bad plugins not built (build mapstress_tests)"; exit 0; }
+[ -f "$fork_plugin" ] && [ -f "$fork_init_plugin" ] && [ -f "$noisy_plugin" ] || { echo "SKIP: bad plugins not built (build mapstress_tests)"; exit 0; }
 quick_scenario forky '[{"role": "writer", "count": 1}, {"role": "iterator", "count": 1}]'
 pids=$WORK/pids
 
@@ -46,6 +47,28 @@ code=$?
 $PY -c "import json,sys; c=json.load(open(sys.argv[1]))['cases'][0]; assert c['outcome']=='completed', c" \
   "$WORK/fork.json" || fail "forking plugin: the case is not 'completed'"
 gone_within 30 || fail "forking plugin: process $(alive) left running"
+
+# 3 (the load probe). The plugin's initialiser forks a sleeping grandchild holding the probe's
+# pipe: `list backends` answers at once (not after the 10 s probe timeout), and no process of
+# the plugin remains; nor after a run (the initialiser runs again in the case's child).
+: >"$pids"
+start=$(date +%s)
+BAD_PLUGIN_PIDS=$pids "$MS" list backends --plugin "$fork_init_plugin" >"$WORK/out" 2>"$WORK/err"
+code=$?
+[ "$code" -eq 0 ] || { cat "$WORK/out" "$WORK/err" >&2; fail "forking initialiser: list exit $code"; }
+[ $(($(date +%s) - start)) -lt 5 ] || fail "forking initialiser: the probe waited for the grandchild's pipe"
+expect_contains "$WORK/out" "dup"
+[ "$(wc -l <"$pids")" -eq 2 ] || fail "forking initialiser: expected the probe and its grandchild in $pids"
+gone_within 30 || fail "forking initialiser: process $(alive) outlived the load probe"
+: >"$pids"
+start=$(date +%s)
+BAD_PLUGIN_PIDS=$pids "$MS" run "$WORK/forky.json" --plugin "$fork_init_plugin" --backend dup --hang-grace 60s \
+  --no-progress >"$WORK/out" 2>"$WORK/err"
+code=$?
+[ "$code" -le 1 ] || { cat "$WORK/out" "$WORK/err" >&2; fail "forking initialiser: run exit $code"; }
+[ $(($(date +%s) - start)) -lt 20 ] || fail "forking initialiser: the run waited for a grandchild's pipe"
+[ "$(wc -l <"$pids")" -ge 4 ] || fail "forking initialiser: expected probe, case child and their grandchildren"
+gone_within 30 || fail "forking initialiser: process $(alive) outlived the run"
 
 # 10. A hung case (store() spins) stops at once on the first SIGINT, and on SIGTERM, exit 130.
 for sig in INT TERM; do

@@ -11,14 +11,28 @@
 
 #include "mapstress/plugin.h"
 
-#if defined(BAD_FORK)
-/* Appends this process's pid to the file named by $BAD_PLUGIN_PIDS (for the test to check). */
-static void note_pid(void) {
+#if defined(BAD_FORK) || defined(BAD_FORK_INIT)
+/* Appends a pid to the file named by $BAD_PLUGIN_PIDS (for the test to check). */
+static void note(pid_t pid) {
   const char* path = getenv("BAD_PLUGIN_PIDS");
   FILE* f = path != NULL ? fopen(path, "a") : NULL;
   if (f == NULL) return;
-  fprintf(f, "%d\n", (int)getpid());
+  fprintf(f, "%d\n", (int)pid);
   fclose(f);
+}
+static void note_pid(void) { note(getpid()); }
+#endif
+
+#if defined(BAD_FORK_INIT)
+/* The library's initialiser (run by dlopen, so in the load probe and in each case's child) forks
+ * a grandchild that sleeps forever holding every inherited descriptor (the probe's reply pipe). */
+__attribute__((constructor)) static void fork_at_load(void) {
+  pid_t grandchild = fork();
+  if (grandchild == 0) {
+    for (;;) pause();
+  }
+  note_pid(); /* both noted before the library finishes loading */
+  if (grandchild > 0) note(grandchild);
 }
 #endif
 

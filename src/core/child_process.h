@@ -1,7 +1,7 @@
-// A forked child that cannot outlive its case or mapstress: it leads its own process group (so
-// whatever it forks can be killed with it), dies with the thread that forked it
-// (PR_SET_PDEATHSIG), and a small guard process kills the whole group if mapstress itself is
-// killed (SIGKILL runs no cleanup of ours).
+// A forked child (a case's, a plugin probe's) that cannot outlive its task or mapstress: it leads
+// its own process group (so whatever it forks can be killed with it), dies with the thread that
+// forked it (PR_SET_PDEATHSIG), and a small guard process kills the whole group if mapstress
+// itself is killed (SIGKILL runs no cleanup of ours).
 #pragma once
 
 #include <sys/types.h>
@@ -22,7 +22,8 @@ class ChildProcess {
   ~ChildProcess();
 
   // Forks. Returns 0 in the child (already in its own group, with a parent-death signal), the
-  // child's pid in the parent, -1 with `*error` on failure. Call from the thread that will wait.
+  // child's pid in the parent, -1 with `*error` (the reason) on failure. Call from the thread
+  // that will wait.
   pid_t Fork(std::string* error);
 
   pid_t pid() const { return pid_; }

@@ -1,4 +1,4 @@
-#include "engine/child_process.h"
+#include "core/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -34,7 +34,7 @@ pid_t ChildProcess::Fork(std::string* error) {
   pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
-    *error = std::string("cannot fork the isolated child: ") + strerror(errno);
+    *error = strerror(errno);
     return -1;
   }
   if (pid == 0) {
