@@ -150,7 +150,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "a folder; combine their JSON reports with `mapstress merge`");
   run->add_option("--max-history-mb", o->max_history_mb,
                   "History memory per case in MiB; a trial that fills it ends early and the report says so. "
-                  "Default: 1/8 of physical memory, at most 2048")
+                  "Default: 1/12 of physical memory, at most 1365 (16 bytes per op)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
   run->add_flag("--isolate", o->isolate,
                 "Run every case in a forked child with a watchdog (always on for unsafe backends and plugins)");
