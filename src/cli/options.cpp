@@ -180,7 +180,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   run->add_flag("--redis-force-hashtable", o->redis_force_hashtable,
                 "Start the private redis-server with --hash-max-listpack-entries 0 (HSCAN really scans)");
   run->add_option("--save-history", o->save_history,
-                  "Write each trial's history to DIR/<scenario>__<backend>__trial<N>.jsonl.gz after the trial. "
+                  "Write each trial's history to DIR/<scenario>__<backend>__trial<N>.mshist (the compact binary "
+                  "format; `mapstress export --to jsonl` turns one into JSON Lines) after the trial. "
                   "[MODE:]DIR or MODE alone (folder ./mapstress-histories); MODE: all (default) keeps every case's, "
                   "failures only failing cases', interesting failing cases' and those with INTERESTING outcomes. "
                   "The run ends with a note of what was kept, its size and where");
@@ -215,7 +216,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                  "Do not load the plugins built with mapstress (the Go backends of each Go toolchain, the Rust and "
                  "Java backends)");
 
-  CLI::App* check = app.add_subcommand("check", "Check saved history files (.jsonl or .jsonl.gz) again");
+  CLI::App* check = app.add_subcommand("check", "Check saved history files (.mshist, .jsonl or .jsonl.gz) again");
   check->footer(
       "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error;\n"
       "3 inconclusive (nothing checkable was recorded).");
@@ -247,10 +248,13 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
 
   CLI::App* exp = app.add_subcommand("export", "Export a history file for other checkers");
   exp->footer("Exit codes: 0 written; 2 usage or input error (a bad history file, an output that cannot be written).");
-  exp->add_option("--to", o->export_to, "Target format: jepsen (EDN history of the point operations)")
-      ->check(OneOf({"jepsen"}));
-  exp->add_option("file", o->paths, "History file")->required();
-  exp->add_option("-o,--output", o->export_out, "Output file (default: standard output)");
+  exp->add_option("--to", o->export_to,
+                  "Target format: jepsen (EDN history of the point operations), jsonl (the JSON Lines history "
+                  "format, gzip when -o ends in .gz) or binary (the compact .mshist format)")
+      ->check(OneOf({"jepsen", "jsonl", "binary"}));
+  exp->add_option("file", o->paths, "History file (.jsonl, .jsonl.gz or .mshist)")->required();
+  exp->add_option("-o,--output", o->export_out,
+                  "Output file (default: standard output; jsonl and binary need one, written atomically)");
   AddInputFlags(exp, o);
 
   // An unknown subcommand gets a suggestion before CLI11 sees it.
