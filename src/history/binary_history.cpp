@@ -14,8 +14,8 @@ namespace {
 // Tag byte of an op record: kind (2 bits) | flag << 2 | new thread << 3 | call mode << 4 |
 // new return << 6 | explicit value << 7.
 enum CallMode : uint8_t { kCallSameAsPrevious = 0, kCallAtPreviousReturn = 1, kCallExplicit = 2 };
-// Entry byte: explicit key (else the previous entry's key's successor) | explicit value << 1
-// (else the key's current value).
+// Entry byte: explicit key (else the key at the cursor in the previous iteration) | explicit
+// value << 1 (else the key's current value).
 constexpr uint8_t kEntryKey = 1, kEntryValue = 2;
 // Stream flags: the ops were thread-major (each thread's ops together, calls non-decreasing) and
 // are stored merged by call; the decoder puts them back.
@@ -35,10 +35,18 @@ uint64_t ZigZag(uint64_t v) { return (v << 1) ^ (0 - (v >> 63)); }
 uint64_t UnZigZag(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
 
 // What encoder and decoder both know about a key: its current value (the last one stored, read
-// or visited) and the key an iteration visited after it last time (initially the key itself).
+// or visited) and where the last iteration that visited it did (iteration number from 1, position).
 struct KeySlot {
   uint64_t value;
-  uint64_t successor;
+  uint32_t iteration;
+  uint32_t position;
+};
+
+// The previous iteration in record order: the next entry is predicted to be its entry at `cursor`.
+struct PreviousIteration {
+  uint64_t first = 0;  // into history.entries
+  uint64_t count = 0;
+  uint32_t number = 0;  // 0: none yet
 };
 
 // Keys below 2^20 in a flat array (at most 16 MiB), others in an open-addressing table. A
@@ -61,7 +69,7 @@ class KeyTable {
           return At(key);
         }
         ++count_;
-        s = Slot{key, true, KeySlot{0, key}};
+        s = Slot{key, true, KeySlot{0, 0, 0}};
         return s.slot;
       }
     }
@@ -78,7 +86,7 @@ class KeyTable {
   void GrowFlat(uint64_t key) {
     size_t old = flat_.size();
     flat_.resize(static_cast<size_t>(std::min<uint64_t>(kFlat, std::max<uint64_t>(key + 1, 2 * old))));
-    for (size_t k = old; k < flat_.size(); ++k) flat_[k] = KeySlot{0, k};
+    for (size_t k = old; k < flat_.size(); ++k) flat_[k] = KeySlot{0, 0, 0};
   }
   void Grow() {
     std::vector<Slot> old(slots_.size() * 2);
@@ -184,6 +192,7 @@ void EncodeBinaryOps(const History& h, std::string* out) {
   }
   PutVarint(out, h.ops.size());
   out->reserve(out->size() + h.ops.size() * 4 + h.entries.size() * 2);
+  PreviousIteration previous;
   KeyTable keys;
   for (const Entry& e : h.initial) keys.At(e.key).value = e.value;
   Threads threads;
@@ -217,22 +226,25 @@ void EncodeBinaryOps(const History& h, std::string* out) {
     ts.ret = ret;
     if (op.kind == OpKind::kIterate) {
       PutVarint(out, op.entry_count);
-      uint64_t prev = 0;
-      bool first = true;
+      const uint32_t number = previous.number + 1;
+      const Entry* predicted = h.entries.data() + previous.first;
+      uint64_t cursor = 0;
       const Entry* e = h.entries.data() + op.first_entry;
       for (uint32_t i = 0; i < op.entry_count; ++i, ++e) {
-        KeySlot* before = first ? nullptr : &keys.At(prev);
-        const bool key_explicit = before == nullptr || before->successor != e->key;
-        if (before != nullptr) before->successor = e->key;
         KeySlot& s = keys.At(e->key);
+        const bool hit = cursor < previous.count && predicted[cursor].key == e->key;
+        if (hit) {
+          ++cursor;
+        } else if (previous.number != 0 && s.iteration == previous.number) {
+          cursor = uint64_t{s.position} + 1;  // back in step after keys that are gone
+        }
         const uint64_t x = e->value ^ s.value;
-        out->push_back(static_cast<char>((key_explicit ? kEntryKey : 0) | (x != 0 ? kEntryValue : 0)));
-        if (key_explicit) PutVarint(out, e->key);
+        out->push_back(static_cast<char>((hit ? 0 : kEntryKey) | (x != 0 ? kEntryValue : 0)));
+        if (!hit) PutVarint(out, e->key);
         if (x != 0) PutVarint(out, x);
-        s.value = e->value;
-        prev = e->key;
-        first = false;
+        s = KeySlot{e->value, number, i};
       }
+      previous = PreviousIteration{op.first_entry, op.entry_count, number};
       continue;
     }
     PutVarint(out, op.key);
@@ -323,6 +335,7 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
   } else {
     h->ops.reserve(ops_before + count);
   }
+  PreviousIteration previous;
   uint32_t block_thread = UINT32_MAX;
   std::array<uint64_t, 4>* block = nullptr;
   KeyTable keys;
@@ -382,7 +395,8 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
       if (merged) (*block)[2] += entries;
       Entry* out = merged ? h->entries.data() + op.first_entry : nullptr;
       op.entry_count = static_cast<uint32_t>(entries);
-      KeySlot* before = nullptr;
+      const uint32_t number = previous.number + 1;
+      uint64_t cursor = 0;
       for (uint64_t i = 0; i < entries; ++i) {
         uint8_t b = 0;
         if (!in.Byte(&b)) return fail(kCut);
@@ -391,21 +405,24 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
         if (b & kEntryKey) {
           if (!in.Varint(&key)) return fail(kCut);
         } else {
-          if (before == nullptr) return fail(fmt::format("entry {} refers to no previous entry", i + 1));
-          key = before->successor;
+          if (cursor >= previous.count)
+            return fail(fmt::format("entry {} is predicted past the last iteration", i + 1));
+          key = h->entries[previous.first + cursor++].key;
         }
-        if (before != nullptr) before->successor = key;
         KeySlot& s = keys.At(key);
+        if ((b & kEntryKey) && previous.number != 0 && s.iteration == previous.number) {
+          cursor = uint64_t{s.position} + 1;
+        }
         uint64_t x = 0;
         if ((b & kEntryValue) && !in.Varint(&x)) return fail(kCut);
-        s.value ^= x;
+        s = KeySlot{s.value ^ x, number, static_cast<uint32_t>(i)};
         if (merged) {
           *out++ = Entry{key, s.value};
         } else {
           h->entries.push_back(Entry{key, s.value});
         }
-        before = &keys.At(key);
       }
+      previous = PreviousIteration{op.first_entry, entries, number};
       dst = op;
       continue;
     }
