@@ -1,6 +1,7 @@
 #include "history/binary_history.h"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <array>
@@ -191,6 +192,7 @@ void EncodeBinaryOps(const History& h, std::string* out) {
     }
   }
   PutVarint(out, h.ops.size());
+  PutVarint(out, h.entries.size());  // an upper bound: the reader reserves it
   out->reserve(out->size() + h.ops.size() * 4 + h.entries.size() * 2);
   PreviousIteration previous;
   KeyTable keys;
@@ -285,6 +287,20 @@ class Reader {
   const char* end_;
 };
 
+// Huge pages for a large freshly reserved buffer: one page fault per 2 MiB while decoding fills
+// it (advice only; the kernel may ignore it).
+void AdviseHugePages(void* begin, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t from = (reinterpret_cast<uintptr_t>(begin) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t to = (reinterpret_cast<uintptr_t>(begin) + bytes) & ~(kHuge - 1);
+  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+#else
+  (void)begin;
+  (void)bytes;
+#endif
+}
+
 }  // namespace
 
 bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, uint64_t* record) {
@@ -320,7 +336,8 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
       block_entries += entries;
     }
   }
-  if (!in.Varint(&count)) return fail(kCut);
+  uint64_t total_entries = 0;
+  if (!in.Varint(&count) || !in.Varint(&total_entries)) return fail(kCut);
   if (count > in.left() / 2) {
     return fail(fmt::format("{} ops announced but the data holds at most {}", count, in.left() / 2));
   }
@@ -329,11 +346,14 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
   }
   const size_t ops_before = h->ops.size();
   const size_t entries_before = h->entries.size();
+  h->ops.reserve(ops_before + count);
+  // At least one byte per entry, so what is reserved is bounded by the input.
+  h->entries.reserve(entries_before + std::min<uint64_t>(merged ? block_entries : total_entries, in.left()));
+  AdviseHugePages(h->ops.data() + ops_before, count * sizeof(Op));
+  AdviseHugePages(h->entries.data() + entries_before, (h->entries.capacity() - entries_before) * sizeof(Entry));
   if (merged) {
     h->ops.resize(ops_before + count);
     h->entries.resize(entries_before + block_entries);
-  } else {
-    h->ops.reserve(ops_before + count);
   }
   PreviousIteration previous;
   uint32_t block_thread = UINT32_MAX;
