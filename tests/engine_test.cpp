@@ -111,6 +111,22 @@ TEST_F(EngineTest, FenceWindowBatchesPointOpsButNotIterations) {
   EXPECT_GT(h.ops.size(), 0u);
 }
 
+// The history log holds 16 bytes per point op, batched or fenced (issue 21).
+TEST_F(EngineTest, HistoryLogTakesSixteenBytesPerPointOp) {
+  Scenario s = WithMixedThread(OpMix{.store = 30, .update = 10, .erase = 10, .load = 50, .iterate = 0});
+  std::erase_if(s.threads, [](const ThreadGroup& g) { return g.role == Role::kIterator; });
+  for (int64_t window_ns : {0, 2000}) {
+    RunSettings settings;
+    settings.fence_window = Nanos{window_ns};
+    uint64_t bytes = 0;
+    settings.log_bytes = &bytes;
+    History h = RunTrial(s, *registry_.Find("locked"), settings, 0);
+    ASSERT_GT(h.ops.size(), 1000u);
+    // Each writer, reader and deleter thread starts with one call record (its first fenced read).
+    EXPECT_LE(bytes, 16 * (h.ops.size() + h.thread_names.size())) << "window " << window_ns;
+  }
+}
+
 // Batching never changes what the checker concludes about a correct map.
 TEST_F(EngineTest, FenceWindowKeepsCorrectMapsClean) {
   for (int64_t window_ns : {0, 1000, 50'000}) {

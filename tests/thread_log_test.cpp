@@ -34,7 +34,7 @@ TEST(ThreadLogTest, LongDurationUsesAnExtensionRecord) {
   ThreadLog log(16);
   const uint64_t ret = 100 + (uint64_t{1} << 33);
   log.Point(kRecLoad, 9, 90, true, 100, ret);
-  EXPECT_EQ(log.size(), 2u);
+  EXPECT_EQ(log.size(), 3u);  // the call record (100 is not the last fenced tick, 0), the op, the extension
   History h = Decode(log);
   ASSERT_EQ(h.ops.size(), 1u);
   EXPECT_EQ(h.ops[0].ret, static_cast<int64_t>(ret));
@@ -110,6 +110,71 @@ TEST(ThreadLogTest, LongClosingOpKeepsTheBatchEstimates) {
   EXPECT_EQ(h.ops[0].ret, static_cast<int64_t>(ret));
   EXPECT_EQ(h.ops[1].ret, static_cast<int64_t>(ret));
   EXPECT_EQ(latency[static_cast<int>(OpKind::kStore)].Max(), 7u);
+}
+
+// 16 bytes per op: an op whose call is the thread's last fenced tick (the previous op's return)
+// takes one record; any other call costs one more record and still decodes exactly.
+TEST(ThreadLogTest, OpsCallingAtTheLastFencedTickTakeOneRecordEach) {
+  static_assert(sizeof(LogRecord) == 16);
+  ThreadLog log(16);
+  log.Point(kRecStore, 1, 10, false, 0, 50);
+  log.Point(kRecLoad, 0xFFFFFFFFu, ~uint64_t{0}, true, 50, 90);
+  EXPECT_EQ(log.size(), 2u);
+  log.Point(kRecErase, 2, 0, true, 95, 120);  // a fresh call read (togglers, think time)
+  EXPECT_EQ(log.size(), 4u);
+  History h = Decode(log);
+  ASSERT_EQ(h.ops.size(), 3u);
+  EXPECT_EQ(h.ops[1].call, 50);
+  EXPECT_EQ(h.ops[1].ret, 90);
+  EXPECT_EQ(h.ops[1].key, 0xFFFFFFFFu);
+  EXPECT_EQ(h.ops[1].value, ~uint64_t{0});
+  EXPECT_TRUE(h.ops[1].found);
+  EXPECT_EQ(h.ops[2].call, 95);
+  EXPECT_EQ(h.ops[2].ret, 120);
+  EXPECT_TRUE(h.ops[2].found);
+  EXPECT_FALSE(h.ops[0].found);
+}
+
+// Iteration entries keep full 64-bit keys and values; the entry count and call are exact.
+TEST(ThreadLogTest, IterationEntriesKeepWideKeys) {
+  ThreadLog log(16);
+  LogRecord* begin = log.BeginIteration(uint64_t{1} << 40);
+  ASSERT_TRUE(log.Entry(~uint64_t{0} - 5, 7));
+  ASSERT_TRUE(log.Entry(uint64_t{1} << 33, ~uint64_t{0}));
+  log.EndIteration(begin, (uint64_t{1} << 40) + 9, true);
+  log.Point(kRecLoad, 3, 0, false, (uint64_t{1} << 40) + 9, (uint64_t{1} << 40) + 12);
+  EXPECT_EQ(log.size(), 5u);
+  History h = Decode(log);
+  ASSERT_EQ(h.ops.size(), 2u);
+  EXPECT_EQ(h.ops[0].call, int64_t{1} << 40);
+  EXPECT_EQ(h.ops[0].entry_count, 2u);
+  ASSERT_EQ(h.entries.size(), 2u);
+  EXPECT_EQ(h.entries[0].key, ~uint64_t{0} - 5);
+  EXPECT_EQ(h.entries[1].key, uint64_t{1} << 33);
+  EXPECT_EQ(h.entries[1].value, ~uint64_t{0});
+  EXPECT_EQ(h.ops[1].call, (int64_t{1} << 40) + 9);
+  EXPECT_EQ(h.ops[1].ret, (int64_t{1} << 40) + 12);
+}
+
+// Pending ops recorded without an estimate (the engine's batches take no unfenced reads) get
+// the previous batch's typical op time, at most an even share; the closing op the rest.
+TEST(ThreadLogTest, UnmeasuredBatchOpsShareTheBatchTime) {
+  ThreadLog log(16);
+  for (int i = 0; i < 3; ++i) log.PendingPoint(kRecLoad, 1, 0, false, 0, 0);
+  log.Point(kRecLoad, 1, 0, false, 0, 400);  // 4 ops in 400 ticks: 100 each
+  for (int i = 0; i < 3; ++i) log.PendingPoint(kRecStore, 2, 20 + i, false, 400, 0);
+  log.Point(kRecErase, 2, 0, true, 400, 1400);  // a 1000-tick batch: the erase keeps the spike
+  std::array<LatencyHistogram, kOpKindCount> latency;
+  History h = Decode(log, &latency);
+  ASSERT_EQ(h.ops.size(), 8u);
+  EXPECT_EQ(h.ops[0].ret, 400);
+  EXPECT_EQ(h.ops[4].call, 400);
+  EXPECT_EQ(h.ops[6].ret, 1400);
+  const auto& load = latency[static_cast<int>(OpKind::kLoad)];
+  EXPECT_GE(load.Max(), 97u);
+  EXPECT_LE(load.Max(), 104u);
+  EXPECT_LE(latency[static_cast<int>(OpKind::kStore)].Max(), 104u);
+  EXPECT_GE(latency[static_cast<int>(OpKind::kErase)].Max(), 680u);  // 1000 - 3 * 100
 }
 
 // A batch that was never closed has no provable return: decoding must refuse it rather than

@@ -21,7 +21,7 @@
 namespace mapstress {
 namespace {
 
-// The history files `check` reads: files as given, folders as their *.jsonl and *.jsonl.gz files
+// The history files `check` reads: files as given, folders as their *.mshist, *.jsonl and *.jsonl.gz files
 // (sorted). A folder without any is an input error, not a silent pass.
 bool CollectHistoryFiles(const std::vector<std::string>& paths, std::vector<std::string>* files, std::string* error) {
   for (const auto& p : paths) {
@@ -33,14 +33,16 @@ bool CollectHistoryFiles(const std::vector<std::string>& paths, std::vector<std:
     std::vector<std::string> found;
     for (std::filesystem::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
       std::string name = it->path().string();
-      if (name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")) found.push_back(name);
+      if (name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(kBinaryHistoryExtension)) {
+        found.push_back(name);
+      }
     }
     if (ec) {
       *error = fmt::format("{}: cannot list the folder: {}", p, ec.message());
       return false;
     }
     if (found.empty()) {
-      *error = fmt::format("{}: no history files (*.jsonl, *.jsonl.gz) in this folder", p);
+      *error = fmt::format("{}: no history files (*.mshist, *.jsonl, *.jsonl.gz) in this folder", p);
       return false;
     }
     std::sort(found.begin(), found.end());

@@ -83,6 +83,18 @@ int ExportCommand(const Options& options) {
     std::cerr << "error: --window: only for --to chrome-trace\n";
     return kExitError;
   }
+  if (options.export_to == "jsonl" || options.export_to == "binary") {
+    if (options.export_out.empty()) {
+      std::cerr << "error: export --to " << options.export_to << " needs an output file (-o FILE)\n";
+      return kExitError;
+    }
+    HistoryFileFormat format = options.export_to == "binary" ? HistoryFileFormat::kBinary : HistoryFileFormat::kJsonl;
+    if (!WriteHistoryFile(options.export_out, h, format, &error)) {
+      std::cerr << "error: " << error << "\n";
+      return kExitError;
+    }
+    return 0;
+  }
   std::string edn = ExportJepsenEdn(h);
   if (options.export_out.empty()) {
     std::fwrite(edn.data(), 1, edn.size(), stdout);

@@ -208,7 +208,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "a folder; combine their JSON reports with `mapstress merge`");
   run->add_option("--max-history-mb", o->max_history_mb,
                   "History memory per case in MiB; a trial that fills it ends early and the report says so. "
-                  "Default: 1/8 of physical memory, at most 2048")
+                  "Default: 1/12 of physical memory, at most 1365 (16 bytes per op)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
   run->add_flag("--isolate", o->isolate,
                 "Run every case in a forked child with a watchdog (always on for unsafe backends and plugins)");
@@ -238,7 +238,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   run->add_flag("--redis-force-hashtable", o->redis_force_hashtable,
                 "Start the private redis-server with --hash-max-listpack-entries 0 (HSCAN really scans)");
   run->add_option("--save-history", o->save_history,
-                  "Write each trial's history to DIR/<scenario>__<backend>__trial<N>.jsonl.gz after the trial. "
+                  "Write each trial's history to DIR/<scenario>__<backend>__trial<N>.mshist (the compact binary "
+                  "format; `mapstress export --to jsonl` turns one into JSON Lines) after the trial. "
                   "[MODE:]DIR or MODE alone (folder ./mapstress-histories); MODE: all (default) keeps every case's, "
                   "failures only failing cases', interesting failing cases' and those with INTERESTING outcomes. "
                   "A crashed case's history up to the crash is saved too, marked truncated. The run ends with a "
@@ -278,7 +279,7 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                  "Do not load the plugins built with mapstress (the Go backends of each Go toolchain, the Rust and "
                  "Java backends)");
 
-  CLI::App* check = app.add_subcommand("check", "Check saved history files (.jsonl or .jsonl.gz) again");
+  CLI::App* check = app.add_subcommand("check", "Check saved history files (.mshist, .jsonl or .jsonl.gz) again");
   check->footer(
       "Exit codes: 0 every case passed; 1 a FORBIDDEN outcome was observed; 2 usage or input error; "
       "3 inconclusive (nothing checkable was recorded).");
@@ -315,14 +316,17 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
   CLI::App* exp = app.add_subcommand("export", "Export a history file for other checkers");
   exp->footer("Exit codes: 0 written; 2 usage or input error (a bad history file, an output that cannot be written).");
   exp->add_option("--to", o->export_to,
-                  "Target format: jepsen (EDN history of the point operations) or chrome-trace (trace-event JSON for "
-                  "ui.perfetto.dev and chrome://tracing: a track per thread, anomalies and their witnesses marked)")
-      ->check(OneOf({"jepsen", "chrome-trace"}));
+                  "Target format: jepsen (EDN history of the point operations), jsonl (the JSON Lines history "
+                  "format, gzip when -o ends in .gz), binary (the compact .mshist format) or chrome-trace "
+                  "(trace-event JSON for ui.perfetto.dev and chrome://tracing: a track per thread, anomalies and "
+                  "their witnesses marked)")
+      ->check(OneOf({"jepsen", "jsonl", "binary", "chrome-trace"}));
   exp->add_option("--window", o->window,
                   "chrome-trace: only ops overlapping LO:HI (history nanoseconds, as witnesses print them), or "
                   "example:K[:PAD] (around the K-th example, PAD ns each side; default its own length)");
-  exp->add_option("file", o->paths, "History file")->required();
-  exp->add_option("-o,--output", o->export_out, "Output file (default: standard output)");
+  exp->add_option("file", o->paths, "History file (.jsonl, .jsonl.gz or .mshist)")->required();
+  exp->add_option("-o,--output", o->export_out,
+                  "Output file (default: standard output; jsonl and binary need one, written atomically)");
   AddInputFlags(exp, o);
 
   // An unknown subcommand gets a suggestion before CLI11 sees it.

@@ -50,26 +50,26 @@ void WriteFully(int fd, const void* data, size_t size) {
 }
 
 // The records of the first `limit` ops, up to the last one that closed its fence batch (a
-// pending op's return is the closing op's): a prefix AppendThreadLog reads without loss.
+// pending op's return is the closing op's): a prefix AppendThreadLog reads without loss. A
+// kRecCall record belongs to the op after it.
 size_t KeptRecords(const std::vector<LogRecord>& records, uint64_t limit) {
+  auto kind_of = [](const LogRecord& r) { return static_cast<RecordKind>(r.meta & 7); };
   size_t i = 0, kept = 0;
   for (uint64_t ops = 0; i < records.size() && ops < limit; ++ops) {
+    if (kind_of(records[i]) == kRecCall && ++i == records.size()) break;
     const LogRecord& r = records[i];
-    const auto kind = static_cast<RecordKind>((r.word >> 1) & 0x7F);
+    const RecordKind kind = kind_of(r);
     if (kind == kRecIterBegin) {
-      const uint64_t length = r.value + 2;  // begin, entries, end
-      if (length > records.size() - i || ((records[i + length - 1].word >> 1) & 0x7F) != kRecIterEnd) break;
+      const uint64_t length = uint64_t{r.key} + 2;  // begin, entries, end
+      if (length > records.size() - i || kind_of(records[i + length - 1]) != kRecIterEnd) break;
       i += length;
       kept = i;
     } else if (kind == kRecStore || kind == kRecErase || kind == kRecLoad) {
-      if (r.dur == kDurOverflow) {
-        if (i + 2 > records.size()) break;
-        i += 2;
-        kept = i;
-      } else {
-        i += 1;
-        if ((r.dur & kDurPending) == 0) kept = i;
-      }
+      const bool pending = (r.meta & kMetaPending) != 0;
+      const size_t length = !pending && (r.meta >> kFieldShift) == kFieldOverflow ? 2 : 1;  // + kRecExt
+      if (i + length > records.size()) break;
+      i += length;
+      if (!pending) kept = i;
     } else {
       break;  // not the start of an op: stop trusting the log here
     }
@@ -77,9 +77,8 @@ size_t KeptRecords(const std::vector<LogRecord>& records, uint64_t limit) {
   return kept;
 }
 
-// A ThreadLog holding `records`. thread_log.h has no way to adopt records (it is being reworked
-// on another branch), so placeholder entries give the log its length and the records are copied
-// over them; AppendThreadLog then decodes them as it decodes a finished trial's.
+// A ThreadLog holding `records`. thread_log.h has no way to adopt records, so placeholder entries give the log its
+// length and the records are copied over them; AppendThreadLog then decodes them as it decodes a finished trial's.
 std::unique_ptr<ThreadLog> LogOf(const std::vector<LogRecord>& records, size_t count) {
   auto log = std::make_unique<ThreadLog>(count + 1);
   for (size_t i = 0; i < count; ++i) log->Entry(0, 0);

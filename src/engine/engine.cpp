@@ -51,9 +51,13 @@ ContractProfile EffectiveProfile(const Scenario& s, const BackendInfo& backend, 
 
 namespace {
 
+// Bytes the checked history takes per log byte at most (a 16-byte record becomes a 56-byte Op).
+constexpr uint64_t kCheckedPerLogByte = sizeof(Op) / sizeof(LogRecord) + 1;
+
 uint64_t DefaultHistoryBytes() {
-  // The checker's in-memory history is about twice the raw log, so stay well below memory.
-  return std::min<uint64_t>(PhysicalMemoryBytes() / 8, 2ull << 30);
+  // The log plus the checked history (about 3.5 times the log) stay well below memory; the cap
+  // holds the same ~89M ops as the 2 GiB of 24-byte records before.
+  return std::min<uint64_t>(PhysicalMemoryBytes() / 12, 1365ull << 20);
 }
 
 struct TrialShared {
@@ -118,7 +122,7 @@ struct IterationSink {
 
 void NoiseYieldPoint(void* ctx, uint32_t site) { static_cast<ScheduleNoise*>(ctx)->AtYieldPoint(site); }
 
-constexpr uint32_t kFastStrideLog2 = 3;  // fast ops: 8 point ops between clock reads
+constexpr uint64_t kMaxBatchOps = 1024;  // point ops sharing one fenced interval, at most
 
 bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
   auto* sink = static_cast<IterationSink*>(ctx);
@@ -156,26 +160,31 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   if (group.start_delay.count() > 0) SpinFor(static_cast<uint64_t>(group.start_delay.count()));
 
   // One fenced timestamp ends an op and begins the next. Fast point ops go further and share
-  // one interval, because a fence drains the pipeline and costs more than such an op: a cheap
-  // unfenced read after each (after every 8th while ops are fast) tells whether the fence
-  // window has passed; if not, the op joins the open batch, whose return is the fenced read
-  // that closes it. Togglers and threads with think time read a fresh call time and never
-  // batch: the toggler's proof needs its erase to strictly precede its next store.
+  // one interval, because a fence drains the pipeline and costs more than such an op: a batch
+  // of `batch_ops` ops is closed by one fenced read, and its size is set from the last batch's
+  // length so that a batch lasts about one fence window. No other clock read is taken (an
+  // unfenced read costs ~19 ns on the AMD EPYC VM: src/engine/README.md). Togglers and threads
+  // with think time read a fresh call time and never batch: the toggler's proof needs its erase
+  // to strictly precede its next store.
   const bool fresh_calls = group.role == Role::kToggler || think_ns > 0;
   const uint64_t window = fresh_calls ? 0 : shared->window_ticks;
-  uint64_t boundary = ReadBoundaryTicks();  // the last fenced read: the open batch's call
-  uint64_t mark = boundary;                 // unfenced read after the previous op (latency estimate)
-  bool pending = false;                     // the log's last record waits for the batch's return
-  uint32_t stride_log2 = 0;                 // read the clock every 2^stride_log2 point ops
-  uint64_t typical = 0;                     // ticks per op over the last read's stride
-  uint32_t countdown = 1;                   // point ops until the next read
-  uint32_t unread = 0;                      // pending records since the last read (no estimate yet)
-  auto close_batch = [&] {                  // the open batch's return is now
-    boundary = ReadBoundaryTicks();
-    log->ClosePending(boundary - origin);
+  uint64_t boundary = ReadBoundaryTicks();            // the last fenced read: the open batch's call
+  bool pending = false;                               // the log's last record waits for the batch's return
+  uint64_t batch_ops = 1;                             // point ops per batch
+  uint64_t countdown = 1;                             // point ops until the batch closes
+  uint64_t in_batch = 0;                              // ops in the open batch
+  auto end_batch = [&](uint64_t now, uint64_t ops) {  // `now` closed a batch of `ops` ops
+    const uint64_t spent = std::max<uint64_t>(now - boundary, 1);
+    batch_ops = std::clamp<uint64_t>(ops * window / spent, 1, std::min<uint64_t>(2 * batch_ops, kMaxBatchOps));
+    boundary = now;
     pending = false;
-    unread = 0;
-    countdown = 1u << stride_log2;
+    in_batch = 0;
+    countdown = batch_ops;
+  };
+  auto close_batch = [&] {  // the open batch's return is now
+    const uint64_t now = ReadBoundaryTicks();
+    log->ClosePending(now - origin);
+    end_batch(now, in_batch);
   };
   while (!shared->stop.load(std::memory_order_relaxed)) {
     if (!log->HasRoom(4)) {
@@ -191,7 +200,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
       if (pending) close_batch();
       if (meet) lockstep->Wait();
       if (due) noise.AtBoundary(origin, budget, shared->stop);
-      boundary = mark = ReadBoundaryTicks();
+      boundary = ReadBoundaryTicks();
     }
     PlannedOp op = stream.Next();
     if (ring) ring->Start(op.kind, op.key);  // for crash reports: the last ops started
@@ -227,40 +236,20 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
         break;
       }
     }
-    if (op.kind != OpKind::kIterate) {
-      if (!window) {  // every op fenced
-        ret = ReadBoundaryTicks();
-        log->Point(kind, op.key, value, flag, call - origin, ret - origin);
-      } else if (--countdown != 0) {  // fast ops: read the clock every `stride` ops only
-        log->PendingPoint(kind, op.key, value, flag, call - origin, 0);
-        ++unread;
-        pending = true;
-      } else {
-        const uint64_t now = ReadUnfencedTicks();
-        // Latency estimates: the unread ops since the last read get the typical op's time (at
-        // most an even share), this op the rest, so a spike keeps its size.
-        const uint64_t spent = now - mark;
-        const uint64_t share = std::min(typical, spent >> stride_log2);
-        const uint64_t own = spent - share * unread;
-        typical = spent >> stride_log2;
-        log->SetEstimates(unread, share);
-        if (now - call < window) {
-          log->PendingPoint(kind, op.key, value, flag, call - origin, own);
-          // Read every op while ops are slow, every 8th while 32 of them fit in the window: a
-          // batch overshoots its window by a quarter at most, unless an op slows down.
-          stride_log2 = (typical << (kFastStrideLog2 + 2)) < window ? kFastStrideLog2 : 0;
-          mark = ret = now;  // only decides the time budget below, never recorded as a bound
-          pending = true;
-        } else {
-          ret = ReadBoundaryTicks();
-          log->Point(kind, op.key, value, flag, call - origin, ret - origin);
-          pending = false;
-        }
-        unread = 0;
-        countdown = 1u << stride_log2;
-      }
+    if (op.kind == OpKind::kIterate) {
+      boundary = ret;
+    } else if (!window) {  // every op fenced
+      ret = boundary = ReadBoundaryTicks();
+      log->Point(kind, op.key, value, flag, call - origin, ret - origin);
+    } else if (--countdown != 0) {  // joins the open batch; no clock read
+      log->PendingPoint(kind, op.key, value, flag, call - origin, 0);
+      pending = true;
+      ++in_batch;
+    } else {  // the batch's last op: one fenced read is its return and the batch's
+      ret = ReadBoundaryTicks();
+      log->Point(kind, op.key, value, flag, call - origin, ret - origin);
+      end_batch(ret, in_batch + 1);
     }
-    if (!pending) boundary = mark = ret;
     ++done;
     if (progress && (done & 63) == 0) progress->ops.fetch_add(64, std::memory_order_relaxed);
     if (max_ops > 0 && done >= max_ops) break;
@@ -386,6 +375,7 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   const double ns_per_tick = 1.0 / TicksPerNano();
   size_t ops = 0;
   for (const auto& log : logs) ops += log->size();
+  if (settings.log_bytes) *settings.log_bytes += ops * sizeof(LogRecord);
   h.ops.reserve(ops);
   for (const auto& spec : specs) AppendThreadLog(*logs[spec.global], spec.global, ns_per_tick, &h, &out.latency);
   h.truncated = shared.overflow.load();
@@ -424,7 +414,7 @@ MemoryEstimate EstimateCaseMemory(const Scenario& scenario, const RunSettings& s
   constexpr uint64_t kMapEntryBytes = 64, kInitialEntryBytes = 32;
   MemoryEstimate e;
   uint64_t budget = settings.max_history_bytes ? settings.max_history_bytes : DefaultHistoryBytes();
-  e.history_bytes = budget * 3;  // the raw log, and the checked history at about twice its size
+  e.history_bytes = budget * (1 + kCheckedPerLogByte);  // the raw log and the checked history
   uint64_t hint = std::min(scenario.keys.count, kMaxCapacityHint);
   e.map_bytes = std::max(hint, scenario.keys.prefill) * kMapEntryBytes + scenario.keys.prefill * kInitialEntryBytes;
   return e;

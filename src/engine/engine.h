@@ -25,7 +25,7 @@ struct RunSettings {
   std::optional<Nanos> duration;                // overrides the scenario's per-trial duration
   std::optional<uint32_t> trials;               // overrides the scenario's trials
   std::optional<uint64_t> seed;                 // overrides the scenario's seed
-  uint64_t max_history_bytes = 0;               // per case; 0 = automatic (an eighth of physical memory, ≤ 2 GiB)
+  uint64_t max_history_bytes = 0;               // per case; 0 = automatic (1/12 of physical memory, ≤ 1365 MiB)
   bool isolate = false;                         // fork a child per case even for backends that do not ask
   Nanos hang_grace = std::chrono::seconds(10);  // past the budget before a child is `hung`
   // Fast point ops of one thread within this window share one fenced interval; 0 = a fenced
@@ -34,10 +34,11 @@ struct RunSettings {
   // Seeded schedule perturbation at op boundaries and inside iterations (schedule_noise.h).
   NoiseMode noise = kDefaultNoise;
   BackendOptions backend_options;
-  bool op_rings = true;   // each worker keeps a ring of its last started ops for crash reports (off: benchmarks)
-  GradeOverrides expect;  // command-line re-grading, applied last
-  size_t max_examples = kDefaultExamples;          // examples kept per anomaly kind (--examples)
-  bool allow_unsafe = false;                       // run combinations the backend declares unsupported (isolated)
+  bool op_rings = true;  // each worker keeps a ring of its last started ops for crash reports (off: benchmarks)
+  uint64_t* log_bytes = nullptr;           // when set, each trial adds the bytes its history logs used (benchmarks)
+  GradeOverrides expect;                   // command-line re-grading, applied last
+  size_t max_examples = kDefaultExamples;  // examples kept per anomaly kind (--examples)
+  bool allow_unsafe = false;               // run combinations the backend declares unsupported (isolated)
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT: stop the current trial
   LiveProgress* progress = nullptr;
   // Called with each trial's history after it was checked (e.g. to save it to a file).

@@ -13,6 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/contract.h"
 #include "core/suggest.h"
+#include "history/binary_history.h"
 #include "history/gzip_file.h"
 #include "history/json_line_parser.h"
 #include "history/line_reader.h"
@@ -392,7 +393,15 @@ std::string SanitiseName(const std::string& s) {
 
 }  // namespace
 
+HistoryFileFormat FormatForPath(const std::string& path) {
+  return path.ends_with(kBinaryHistoryExtension) ? HistoryFileFormat::kBinary : HistoryFileFormat::kJsonl;
+}
+
 bool WriteHistoryFile(const std::string& path, const History& history, std::string* error) {
+  return WriteHistoryFile(path, history, FormatForPath(path), error);
+}
+
+bool WriteHistoryFile(const std::string& path, const History& history, HistoryFileFormat format, std::string* error) {
   for (size_t i = 0; i < history.ops.size(); ++i) {
     const Op& op = history.ops[i];
     if (op.kind == OpKind::kIterate &&
@@ -407,16 +416,28 @@ bool WriteHistoryFile(const std::string& path, const History& history, std::stri
     return false;
   }
   OutFile out;
-  if (!out.Open(file.fd(), path, path.ends_with(".gz"), error)) return false;
+  const bool binary = format == HistoryFileFormat::kBinary;
+  if (!out.Open(file.fd(), path, !binary && path.ends_with(".gz"), error)) return false;
   std::string buffer;
-  buffer.reserve(kFlushBytes + 4096);
-  AppendHeader(&buffer, history);
   bool ok = true;
-  for (const Op& op : history.ops) {
-    AppendOp(&buffer, history, op);
-    if (buffer.size() >= kFlushBytes) {
-      ok = ok && out.Write(buffer);
-      buffer.clear();
+  if (binary) {  // magic, version, header length and header line, then the op records
+    std::string header;
+    AppendHeader(&header, history);
+    buffer.append(kBinaryHistoryMagic);
+    buffer.push_back(static_cast<char>(kBinaryHistoryVersion));
+    AppendInt(&buffer, header.size());
+    buffer.push_back('\n');
+    buffer.append(header);
+    EncodeBinaryOps(history, &buffer);
+  } else {
+    buffer.reserve(kFlushBytes + 4096);
+    AppendHeader(&buffer, history);
+    for (const Op& op : history.ops) {
+      AppendOp(&buffer, history, op);
+      if (buffer.size() >= kFlushBytes) {
+        ok = ok && out.Write(buffer);
+        buffer.clear();
+      }
     }
   }
   ok = ok && out.Write(buffer);
@@ -444,7 +465,8 @@ std::string NamePart(const std::string& name) {
 }
 
 std::string HistoryFileName(const History& history) {
-  return fmt::format("{}__{}__trial{}.jsonl.gz", NamePart(history.scenario), NamePart(history.backend), history.trial);
+  return fmt::format("{}__{}__trial{}{}", NamePart(history.scenario), NamePart(history.backend), history.trial,
+                     kBinaryHistoryExtension);
 }
 
 namespace {
@@ -491,9 +513,83 @@ bool ParseHistoryLines(const std::string& name, LineReader* reader, History* his
   return true;
 }
 
+// A binary history (README "Binary format"): magic, version byte, the header's length in
+// decimal and '\n', the header line, the op records. Errors: "name:header: ..." or
+// "name:record N: ...".
+bool ParseBinaryHistory(const std::string& name, std::string_view data, History* history, std::string* error) {
+  *history = History();
+  auto fail = [&](const std::string& message) {
+    *error = message;
+    *history = History();
+    return false;
+  };
+  data.remove_prefix(kBinaryHistoryMagic.size());
+  if (data.empty()) return fail(fmt::format("{}:header: truncated binary history (no version)", name));
+  const auto version = static_cast<uint8_t>(data[0]);
+  if (version != kBinaryHistoryVersion) {
+    return fail(fmt::format("{}:header: binary version {} is not supported (this mapstress reads version {})", name,
+                            version, kBinaryHistoryVersion));
+  }
+  data.remove_prefix(1);
+  size_t newline = data.find('\n');
+  uint64_t length = 0;
+  auto [end, ec] = std::from_chars(data.data(), data.data() + std::min(newline, data.size()), length);
+  if (newline == std::string_view::npos || ec != std::errc() || end != data.data() + newline ||
+      length > data.size() - newline - 1 || length == 0) {
+    return fail(fmt::format("{}:header: truncated or corrupt binary history (bad header length)", name));
+  }
+  std::string_view header = data.substr(newline + 1, length);
+  if (header.back() == '\n') header.remove_suffix(1);
+  LineParser parser(header.data(), header.data() + header.size());
+  if (!ParseHeaderLine(&parser, history)) return fail(fmt::format("{}:header: {}", name, parser.message()));
+  std::string message;
+  uint64_t record = 0;
+  if (!DecodeBinaryOps(data.substr(newline + 1 + length), history, &message, &record)) {
+    return fail(fmt::format("{}:record {}: {}", name, record, message));
+  }
+  // Store "lines" are those of the file's JSONL export: the header is line 1, op i line i + 2.
+  std::vector<size_t> store_lines;
+  for (size_t i = 0; i < history->ops.size(); ++i) {
+    if (history->ops[i].kind == OpKind::kStore) store_lines.push_back(i + 2);
+  }
+  if (!CheckUniqueValues(name, *history, store_lines, error)) return fail(*error);
+  return true;
+}
+
+// The whole of a regular file that starts with the binary magic into `*data`; false (and
+// nothing read) when it is not one, so the caller reads it as JSONL.
+bool SlurpBinary(const std::string& path, const InputLimits& limits, std::string* data, std::string* error,
+                 bool* failed) {
+  *failed = false;
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char magic[kBinaryHistoryMagic.size()];
+  if (std::fread(magic, 1, sizeof(magic), f) != sizeof(magic) ||
+      std::string_view(magic, sizeof(magic)) != kBinaryHistoryMagic) {
+    std::fclose(f);
+    return false;
+  }
+  if (static_cast<uint64_t>(st.st_size) > limits.max_total_bytes) {
+    std::fclose(f);
+    *failed = true;
+    *error = fmt::format("{}:1: input is larger than {} MiB (--max-input-mb changes the cap)", path,
+                         limits.max_total_bytes >> 20);
+    return true;
+  }
+  data->assign(magic, sizeof(magic));
+  data->resize(static_cast<size_t>(st.st_size));
+  size_t got = std::fread(data->data() + sizeof(magic), 1, data->size() - sizeof(magic), f);
+  std::fclose(f);
+  data->resize(sizeof(magic) + got);
+  return true;
+}
+
 }  // namespace
 
 bool ParseHistoryText(const std::string& name, const std::string& text, History* history, std::string* error) {
+  if (text.starts_with(kBinaryHistoryMagic)) return ParseBinaryHistory(name, text, history, error);
   LineReader reader;
   reader.OpenText(name, text, InputLimits{});
   return ParseHistoryLines(name, &reader, history, error);
@@ -504,6 +600,15 @@ bool ReadHistoryFile(const std::string& path, History* history, std::string* err
 }
 
 bool ReadHistoryFile(const std::string& path, const InputLimits& limits, History* history, std::string* error) {
+  std::string data;
+  bool failed = false;
+  if (SlurpBinary(path, limits, &data, error, &failed)) {
+    if (failed) {
+      *history = History();
+      return false;
+    }
+    return ParseBinaryHistory(path, data, history, error);
+  }
   LineReader reader;
   if (!reader.Open(path, limits, error)) {
     *history = History();

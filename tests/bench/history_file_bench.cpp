@@ -1,7 +1,8 @@
-// History file speed: writing, reading (plain and gzip) and checking a synthetic history of
-// ~11M events (3M point ops + 8M iteration entries of 160 iterations over ~50k keys). Report bytes_per_second
-// (uncompressed JSONL) and items_per_second (events) of each.
-//   build/histfile-rel/tests/history_file_bench --benchmark_repetitions=3
+// History file speed: writing, reading (format 0 JSONL, 1 JSONL gzip, 2 binary .mshist) and checking
+// a synthetic history of ~11M events (3M point ops + 8M iteration entries of 160 iterations over
+// ~50k keys). Report bytes_per_second (uncompressed JSONL), items_per_second (events), and for
+// writes the file's bytes_per_op and bytes_per_event.
+//   build/release/tests/history_file_bench
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -82,43 +83,47 @@ const History& SyntheticHistory() {
 
 uint64_t Events(const History& h) { return h.ops.size() + h.entries.size(); }
 
-std::string BenchPath(bool gzip) {
-  auto dir = std::filesystem::temp_directory_path();
-  return (dir / (gzip ? "mapstress_history_bench.jsonl.gz" : "mapstress_history_bench.jsonl")).string();
+std::string BenchPath(int format) {
+  const char* names[] = {"mapstress_history_bench.jsonl", "mapstress_history_bench.jsonl.gz",
+                         "mapstress_history_bench.mshist"};
+  return (std::filesystem::temp_directory_path() / names[format]).string();
 }
 
 // Uncompressed size, measured once by writing a plain copy.
 uint64_t PlainBytes() {
   static const uint64_t bytes = [] {
     std::string error;
-    if (!WriteHistoryFile(BenchPath(false), SyntheticHistory(), &error)) std::abort();
-    return std::filesystem::file_size(BenchPath(false));
+    if (!WriteHistoryFile(BenchPath(0), SyntheticHistory(), &error)) std::abort();
+    return std::filesystem::file_size(BenchPath(0));
   }();
   return bytes;
 }
 
 void BM_Write(benchmark::State& state) {
-  bool gzip = state.range(0) != 0;
+  const auto format = static_cast<int>(state.range(0));
   const History& h = SyntheticHistory();
   uint64_t bytes = PlainBytes();
   for (auto _ : state) {
     std::string error;
-    if (!WriteHistoryFile(BenchPath(gzip), h, &error)) state.SkipWithError(error.c_str());
+    if (!WriteHistoryFile(BenchPath(format), h, &error)) state.SkipWithError(error.c_str());
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes * state.iterations()));
   state.SetItemsProcessed(static_cast<int64_t>(Events(h) * state.iterations()));
-  state.counters["file_MB"] = static_cast<double>(std::filesystem::file_size(BenchPath(gzip))) / 1e6;
+  const auto file = static_cast<double>(std::filesystem::file_size(BenchPath(format)));
+  state.counters["file_MB"] = file / 1e6;
+  state.counters["bytes_per_op"] = file / static_cast<double>(h.ops.size());
+  state.counters["bytes_per_event"] = file / static_cast<double>(Events(h));
 }
 
 void BM_Read(benchmark::State& state) {
-  bool gzip = state.range(0) != 0;
+  const auto format = static_cast<int>(state.range(0));
   uint64_t bytes = PlainBytes();
   std::string error;
-  if (!WriteHistoryFile(BenchPath(gzip), SyntheticHistory(), &error)) state.SkipWithError(error.c_str());
+  if (!WriteHistoryFile(BenchPath(format), SyntheticHistory(), &error)) state.SkipWithError(error.c_str());
   uint64_t events = 0;
   for (auto _ : state) {
     History h;
-    if (!ReadHistoryFile(BenchPath(gzip), &h, &error)) state.SkipWithError(error.c_str());
+    if (!ReadHistoryFile(BenchPath(format), &h, &error)) state.SkipWithError(error.c_str());
     events = Events(h);
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes * state.iterations()));
@@ -129,7 +134,7 @@ void BM_CheckLoaded(benchmark::State& state) {
   std::string error;
   PlainBytes();
   History h;
-  if (!ReadHistoryFile(BenchPath(false), &h, &error)) state.SkipWithError(error.c_str());
+  if (!ReadHistoryFile(BenchPath(0), &h, &error)) state.SkipWithError(error.c_str());
   CheckResult r;
   for (auto _ : state) {
     r = Check(h);
@@ -141,8 +146,8 @@ void BM_CheckLoaded(benchmark::State& state) {
   state.counters["anomalous"] = static_cast<double>(r.anomalous);
 }
 
-BENCHMARK(BM_Write)->Arg(0)->Arg(1)->ArgName("gzip")->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_Read)->Arg(0)->Arg(1)->ArgName("gzip")->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_Write)->Arg(0)->Arg(1)->Arg(2)->ArgName("format")->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_Read)->Arg(0)->Arg(1)->Arg(2)->ArgName("format")->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_CheckLoaded)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace

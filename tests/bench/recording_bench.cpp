@@ -4,7 +4,9 @@
 // --noise off and, at the default window, with each noise mode (its throughput cost).
 //   build/release/tests/recording_bench   (counter `ratio` = median of recorded / bare ops/s)
 // BM_OpRingOverhead: the crash reports' op ring on against off (`ratio` = on / off ops/s).
+// BM_RecordingParts: what each part of recording costs (clock reads, record stores).
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -36,6 +38,32 @@ Scenario OverheadScenario(uint32_t threads) {
   return s;
 }
 
+// CPU seconds the process spent outside the calling thread since `Start`: the worker threads'
+// time, which preemption by other processes on a shared machine does not inflate.
+class WorkerCpu {
+ public:
+  WorkerCpu() { Read(&self_, &main_); }
+  double Seconds() const {
+    double self = 0, main = 0;
+    Read(&self, &main);
+    return (self - self_) - (main - main_);
+  }
+
+ private:
+  static double Of(const rusage& u) {
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+  }
+  static void Read(double* self, double* main) {
+    rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    *self = Of(u);
+    getrusage(RUSAGE_THREAD, &u);
+    *main = Of(u);
+  }
+  double self_ = 0, main_ = 0;
+};
+
 const BackendInfo& Locked() {
   static BackendRegistry registry = BackendRegistry::BuiltIn();
   return *registry.Find("locked");
@@ -43,12 +71,15 @@ const BackendInfo& Locked() {
 
 // The engine, recording everything; seconds from the first call to the last return.
 double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint64_t* ops, uint64_t* fences,
-                     bool op_rings = true) {
+                     bool op_rings = true, uint64_t* log_bytes = nullptr, double* cpu_s = nullptr) {
   RunSettings settings;
   settings.fence_window = Nanos{window_ns};
   settings.noise = noise;
   settings.op_rings = op_rings;
+  settings.log_bytes = log_bytes;
+  WorkerCpu cpu;
   History h = RunTrial(s, Locked(), settings, 0);
+  if (cpu_s) *cpu_s = cpu.Seconds();
   int64_t first = INT64_MAX, last = 0;
   for (const Op& op : h.ops) {
     first = std::min(first, op.call);
@@ -60,7 +91,7 @@ double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint
 }
 
 // The same op streams on the same kind of map, no timestamps and no log.
-double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops) {
+double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops, double* cpu_s = nullptr) {
   auto map = Locked().create(BackendOptions{.capacity_hint = s.keys.count});
   for (uint64_t k = 0; k < s.keys.prefill; ++k) map->Store(k, PrefillValue(0, k));
   std::atomic<bool> go{false};
@@ -87,34 +118,44 @@ double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops) {
       sink.fetch_add(local);
     });
   }
+  WorkerCpu cpu;
   while (ready.load() < threads) {
   }
   auto start = std::chrono::steady_clock::now();
   go.store(true, std::memory_order_release);
   for (auto& w : workers) w.join();
+  if (cpu_s) *cpu_s = cpu.Seconds();
   benchmark::DoNotOptimize(sink.load());
   *ops += uint64_t{threads} * kOpsPerThread;
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Each iteration runs the bare loop and then the engine on the same op streams, back to back,
-// so machine noise hits both alike. Counters: bare and recorded ops/s over all pairs, `ratio` =
-// the median of the pairs' recorded / bare throughput (the overhead ratio), with the
-// lowest and highest pair. Time = the engine's.
+// Each iteration runs the bare loop and the engine on the same op streams, back to back
+// (alternating which goes first), so machine noise hits both alike. Counters: bare and recorded
+// ops/s over all pairs, `ratio` = the median of the pairs' recorded / bare throughput (the
+// issue's overhead ratio), with the lowest and highest pair; `cpu_ratio` (min, max) the same
+// from the worker threads' CPU time (getrusage), which other processes' preemptions on a shared
+// machine do not distort; `bytes_per_op` = history log bytes used per recorded op (memory).
+// Time = the engine's.
 void BM_RecordingOverhead(benchmark::State& state) {
   static ClockCheck clock = InitClock();
   const auto threads = static_cast<uint32_t>(state.range(0));
   const int64_t window_ns = state.range(1);
   const auto noise = static_cast<NoiseMode>(state.range(2));
   Scenario s = OverheadScenario(threads);
-  uint64_t bare_ops = 0, engine_ops = 0, fences = 0;
+  uint64_t bare_ops = 0, engine_ops = 0, fences = 0, log_bytes = 0;
   double bare_s = 0, engine_s = 0;
-  std::vector<double> ratios;
+  std::vector<double> ratios, cpu_ratios;
+  bool bare_first = true;
   for (auto _ : state) {
     uint64_t b_ops = 0, e_ops = 0;
-    double b = BareSeconds(s, threads, &b_ops);
-    double e = EngineSeconds(s, window_ns, noise, &e_ops, &fences);
+    double b = 0, e = 0, b_cpu = 0, e_cpu = 0;
+    if (bare_first) b = BareSeconds(s, threads, &b_ops, &b_cpu);
+    e = EngineSeconds(s, window_ns, noise, &e_ops, &fences, true, &log_bytes, &e_cpu);
+    if (!bare_first) b = BareSeconds(s, threads, &b_ops, &b_cpu);
+    bare_first = !bare_first;
     ratios.push_back((static_cast<double>(e_ops) / e) / (static_cast<double>(b_ops) / b));
+    cpu_ratios.push_back((static_cast<double>(e_ops) / e_cpu) / (static_cast<double>(b_ops) / b_cpu));
     bare_s += b;
     engine_s += e;
     bare_ops += b_ops;
@@ -127,7 +168,11 @@ void BM_RecordingOverhead(benchmark::State& state) {
   state.counters["ratio"] = ratios[ratios.size() / 2];
   state.counters["ratio_min"] = ratios.front();
   state.counters["ratio_max"] = ratios.back();
-  state.counters["bytes_per_op"] = sizeof(LogRecord);
+  std::sort(cpu_ratios.begin(), cpu_ratios.end());
+  state.counters["cpu_ratio"] = cpu_ratios[cpu_ratios.size() / 2];
+  state.counters["cpu_ratio_min"] = cpu_ratios.front();
+  state.counters["cpu_ratio_max"] = cpu_ratios.back();
+  state.counters["bytes_per_op"] = static_cast<double>(log_bytes) / static_cast<double>(engine_ops);
   state.counters["ops_per_fence"] = static_cast<double>(engine_ops) / static_cast<double>(fences);
 }
 
@@ -140,7 +185,7 @@ BENCHMARK(BM_RecordingOverhead)
     ->ArgNames({"threads", "fence_window_ns", "noise"})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
-    ->Iterations(9);
+    ->Iterations(15);
 
 // The crash reports' per-thread ring of started ops: the engine with it on against the engine
 // with it off, back to back in each iteration, alternating which goes first. `ratio` = the
@@ -186,6 +231,48 @@ BENCHMARK(BM_OpRingOverhead)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(10);
+
+// Where a recorded op's time goes: the cost of each clock read and of one record store, in ns
+// (ticks / TicksPerNano), each the mean of a loop of 4M: `unfenced_ns` (rdtsc), `call_ns`
+// (rdtsc; lfence), `return_ns` (lock or; lfence; rdtsc), `boundary_ns` (both), `store_ns` (one
+// PendingPoint into a prefaulted log), `store_first_touch_ns` (into a log that was never touched:
+// its page faults), and `bare_op_ns`, the locked map's op in the bare loop, for scale.
+void BM_RecordingParts(benchmark::State& state) {
+  static ClockCheck clock = InitClock();
+  constexpr uint64_t kN = 4'000'000;
+  const double tpn = TicksPerNano();
+  auto per = [&](uint64_t t0, uint64_t t1) { return static_cast<double>(t1 - t0) / tpn / kN; };
+  uint64_t sink = 0;
+  for (auto _ : state) {
+    uint64_t t0 = ReadUnfencedTicks();
+    for (uint64_t i = 0; i < kN; ++i) benchmark::DoNotOptimize(sink += ReadUnfencedTicks());
+    uint64_t t1 = ReadUnfencedTicks();
+    for (uint64_t i = 0; i < kN; ++i) benchmark::DoNotOptimize(sink += ReadCallTicks());
+    uint64_t t2 = ReadUnfencedTicks();
+    for (uint64_t i = 0; i < kN; ++i) benchmark::DoNotOptimize(sink += ReadReturnTicks());
+    uint64_t t3 = ReadUnfencedTicks();
+    for (uint64_t i = 0; i < kN; ++i) benchmark::DoNotOptimize(sink += ReadBoundaryTicks());
+    uint64_t t4 = ReadUnfencedTicks();
+    state.counters["unfenced_ns"] = per(t0, t1);
+    state.counters["call_ns"] = per(t1, t2);
+    state.counters["return_ns"] = per(t2, t3);
+    state.counters["boundary_ns"] = per(t3, t4);
+    for (bool prefault : {true, false}) {
+      ThreadLog log(kN + 16);
+      if (prefault) log.Prefault(kN);
+      uint64_t s0 = ReadUnfencedTicks();
+      for (uint64_t i = 0; i < kN; ++i) log.PendingPoint(kRecLoad, i & 1023, i, (i & 1) != 0, 0, 0);
+      uint64_t s1 = ReadUnfencedTicks();
+      benchmark::DoNotOptimize(log.end());
+      state.counters[prefault ? "store_ns" : "store_first_touch_ns"] = per(s0, s1);
+    }
+    Scenario s = OverheadScenario(1);
+    uint64_t ops = 0;
+    state.counters["bare_op_ns"] = BareSeconds(s, 1, &ops) * 1e9 / static_cast<double>(ops);
+  }
+}
+
+BENCHMARK(BM_RecordingParts)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace mapstress

@@ -29,6 +29,15 @@ PY
 one=$(ls "$WORK/h" | head -1)
 expect_exit 0 "$MS" export --to jepsen "$WORK/h/$one" -o "$WORK/one.edn"
 expect_contains "$WORK/one.edn" ":invoke"
+# Saved histories are binary (.mshist); JSON Lines and back gives the same bytes, and `check`
+# reads both the same.
+case "$one" in *.mshist) ;; *) fail "saved history $one is not .mshist" ;; esac
+expect_exit 0 "$MS" export --to jsonl "$WORK/h/$one" -o "$WORK/one.jsonl"
+expect_contains "$WORK/one.jsonl" '"format":"mapstress-history"'
+expect_exit 0 "$MS" export --to binary "$WORK/one.jsonl" -o "$WORK/again.mshist"
+cmp "$WORK/h/$one" "$WORK/again.mshist" || fail "binary -> jsonl -> binary changed the file"
+expect_exit 2 "$MS" export --to jsonl "$WORK/h/$one"
+expect_contains "$WORK/err" "needs an output file"
 # Re-grading under another contract.
 expect_exit 0 "$MS" check "$WORK/h" --guarantee none
 printf '{"format":"mapstress-history","version":1}\n' >"$WORK/bad.jsonl"

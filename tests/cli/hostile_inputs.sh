@@ -63,7 +63,7 @@ wait "$writer" 2>/dev/null
 # 13. An empty folder (or one without history files) is an input error.
 mkdir "$WORK/empty"
 expect_exit 2 "$MS" check "$WORK/empty"
-expect_contains "$WORK/err" "empty: no history files (*.jsonl, *.jsonl.gz) in this folder"
+expect_contains "$WORK/err" "empty: no history files (*.mshist, *.jsonl, *.jsonl.gz) in this folder"
 touch "$WORK/empty/notes.txt"
 expect_exit 2 "$MS" check "$WORK/empty"
 echo "ok: hostile inputs"

@@ -10,17 +10,17 @@ expect_exit 1 run --save-history failures:kept
 expect_contains "$WORK/out" "histories (failures): 1 file"
 expect_contains "$WORK/out" "of 1 case in kept/"
 expect_contains "$WORK/out" "other case removed (1 file: not failing)"
-[ -e kept/over__faulty-old-version__trial0.jsonl.gz ] || fail "the failing case's history is missing"
-[ ! -e kept/over__locked__trial0.jsonl.gz ] || fail "the passing case's history was kept"
-expect_exit 1 "$MS" check kept/over__faulty-old-version__trial0.jsonl.gz
+[ -e kept/over__faulty-old-version__trial0.mshist ] || fail "the failing case's history is missing"
+[ ! -e kept/over__locked__trial0.mshist ] || fail "the passing case's history was kept"
+expect_exit 1 "$MS" check kept/over__faulty-old-version__trial0.mshist
 
 expect_exit 1 run --save-history all-here
 expect_contains "$WORK/out" "histories (all): 2 files"
-[ -e all-here/over__locked__trial0.jsonl.gz ] || fail "a bare folder keeps every case"
+[ -e all-here/over__locked__trial0.mshist ] || fail "a bare folder keeps every case"
 
 expect_exit 1 run --save-history=interesting
 expect_contains "$WORK/out" "in mapstress-histories/"
-[ -e mapstress-histories/over__faulty-old-version__trial0.jsonl.gz ] || fail "MODE alone uses ./mapstress-histories"
+[ -e mapstress-histories/over__faulty-old-version__trial0.mshist ] || fail "MODE alone uses ./mapstress-histories"
 
 expect_exit 2 run --save-history failures:
 expect_contains "$WORK/err" "expected a folder after 'failures:'"

@@ -1,5 +1,6 @@
-// libFuzzer target: any bytes through the history parser must give a history or a "file:line:"
-// error, never a crash; an accepted history must survive the checker.
+// libFuzzer target: any bytes through the history parsers (JSON Lines, and the binary format
+// when the input starts with its magic: the corpus has .mshist seeds) must give a history or a
+// "file:..." error, never a crash; an accepted history must survive the checker.
 #include <cstddef>
 #include <cstdint>
 #include <string>
