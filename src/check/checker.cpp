@@ -331,6 +331,8 @@ class Checker {
 
   template <class Claim>
   void PlaceOps(std::vector<uint64_t>& fill, Claim& claim) {
+    const FlatMap& key_map_ = Checker::key_map_;
+    Write* const writes_ = Checker::writes_.data();
     constexpr size_t kAhead = 48;  // ops, of which about 40% are stores
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
@@ -1030,6 +1032,10 @@ class Checker {
   }
 
   void CheckIteration(uint32_t op_index, uint32_t n, uint32_t must_see) {
+    // The shared index through locals: a reference member costs a load on every use in a hot loop.
+    const FlatMap& key_map_ = Checker::key_map_;
+    const ValueIndex& value_index_ = Checker::value_index_;
+    const Write* const writes_ = Checker::writes_.data();
     const Op& it = h_.ops[op_index];
     const int64_t c = it.call, r = it.ret;
     uint64_t first = std::min<uint64_t>(it.first_entry, h_.entries.size());
@@ -1416,6 +1422,12 @@ class Checker {
     // key) and prefetch it (or its state); judge the load.
     constexpr size_t kBlock = 1024;
     constexpr size_t kStep = 8;
+    // The shared index through locals: a reference member costs a load on every use in a hot loop.
+    const FlatMap& key_map_ = Checker::key_map_;
+    const ValueIndex& value_index_ = Checker::value_index_;
+    const Write* const writes_ = Checker::writes_.data();
+    const uint64_t* const keys_ = Checker::keys_.data();
+    const uint32_t real_keys_ = Checker::real_keys_;
     const Op* ops = h_.ops.data();
     const size_t n_ops = to;
     std::vector<uint32_t> found(kBlock + 1), absent(kBlock + 1), stage(kBlock);
