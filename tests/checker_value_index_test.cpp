@@ -9,6 +9,7 @@
 
 #include "check/checker.h"
 #include "check/value_index.h"
+#include "checker_test_support.h"
 
 namespace mapstress {
 namespace {
@@ -95,87 +96,10 @@ TEST(CheckerValueIndexTest, ManyRunsUseTheHashUnlessForced) {
   ExpectOwners(hash, values, probes);
 }
 
-void ExpectSameResult(const CheckResult& a, const CheckResult& b, const std::string& what) {
-  EXPECT_EQ(a.iterations, b.iterations) << what;
-  EXPECT_EQ(a.snapshot, b.snapshot) << what;
-  EXPECT_EQ(a.weak, b.weak) << what;
-  EXPECT_EQ(a.anomalous, b.anomalous) << what;
-  EXPECT_EQ(a.loads, b.loads) << what;
-  EXPECT_EQ(a.anomalies, b.anomalies) << what;
-  EXPECT_EQ(a.key_wrong, b.key_wrong) << what;
-  EXPECT_EQ(a.key_total, b.key_total) << what;
-  EXPECT_EQ(a.events, b.events) << what;
-  ASSERT_EQ(a.examples.size(), b.examples.size()) << what;
-  for (size_t i = 0; i < a.examples.size(); ++i) {
-    EXPECT_EQ(a.examples[i].kind, b.examples[i].kind) << what;
-    EXPECT_EQ(a.examples[i].key, b.examples[i].key) << what;
-    EXPECT_EQ(a.examples[i].explanation, b.examples[i].explanation) << what;
-    EXPECT_EQ(a.examples[i].witnesses, b.examples[i].witnesses) << what;
-  }
-}
-
-// Random, mostly wrong histories whose values are counters (one run per writer thread, as
-// the engine writes them) with some values reused, stored to two keys, or made up.
-History Counters(uint32_t seed, bool reuse) {
-  std::mt19937_64 rng(seed);
-  auto rand = [&](uint64_t n) { return static_cast<uint64_t>(rng() % n); };
-  History h;
-  const uint64_t keys = 1 + rand(8);
-  std::vector<uint64_t> next = {1000, 1u << 20, 2u << 20};  // per writer
-  std::vector<std::vector<uint64_t>> stored(keys);
-  for (uint64_t k = 0; k < keys; ++k) {
-    if (rand(2)) {
-      stored[k].push_back(next[0]);
-      h.initial.push_back(Entry{k, next[0]++});
-    }
-  }
-  std::vector<uint64_t> all;
-  const int ops = 20 + static_cast<int>(rand(100));
-  for (int i = 0; i < ops; ++i) {
-    Op op;
-    op.call = static_cast<int64_t>(i * 10 + rand(30));
-    op.ret = op.call + static_cast<int64_t>(rand(rand(3) ? 15 : 200));
-    op.thread = static_cast<uint32_t>(rand(3));
-    op.key = rand(keys);
-    int choice = static_cast<int>(rand(10));
-    if (choice < 4) {
-      op.kind = OpKind::kStore;
-      op.value = next[1 + rand(2)]++;
-      if (reuse && !all.empty() && rand(8) == 0) op.value = all[rand(all.size())];
-      stored[op.key].push_back(op.value);
-      all.push_back(op.value);
-    } else if (choice < 6) {
-      op.kind = OpKind::kErase;
-      op.found = rand(2);
-    } else if (choice < 8) {
-      op.kind = OpKind::kLoad;
-      op.found = rand(4) != 0 && !all.empty();
-      if (op.found) {
-        op.value = !stored[op.key].empty() && rand(3) ? stored[op.key][rand(stored[op.key].size())]
-                                                      : all[rand(all.size())] + rand(2);
-      }
-    } else {
-      op.kind = OpKind::kIterate;
-      op.first_entry = h.entries.size();
-      int n = static_cast<int>(rand(keys + 3));
-      for (int e = 0; e < n; ++e) {
-        uint64_t k = rand(keys + 1);  // keys: never written
-        uint64_t v = all.empty() || rand(6) == 0 ? rng() : all[rand(all.size())];
-        if (k < keys && !stored[k].empty() && rand(3)) v = stored[k][rand(stored[k].size())];
-        h.entries.push_back(Entry{k, v});
-      }
-      op.entry_count = static_cast<uint32_t>(n);
-    }
-    h.ops.push_back(op);
-  }
-  if (rand(2)) std::shuffle(h.ops.begin(), h.ops.end(), rng);
-  return h;
-}
-
 TEST(CheckerValueIndexTest, ResultsDoNotDependOnTheLayout) {
   uint64_t anomalies = 0;
   for (uint32_t seed = 1; seed <= 600; ++seed) {
-    History h = Counters(seed, seed % 3 == 0);
+    History h = CounterHistory(seed, seed % 3 == 0);
     CheckOptions options;
     options.max_examples = 2 + seed % 3;
     options.value_layout = ValueLayout::kHash;

@@ -3,16 +3,21 @@
 #include "check/checker.h"
 
 #include <fmt/format.h>
+#include <sched.h>
 
 #include <algorithm>
+#include <bit>
 #include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "check/flat_map.h"
-#include "check/radix_sort.h"
+#include "check/parallel_for.h"
 #include "check/uninit_allocator.h"
 #include "check/value_index.h"
 
@@ -46,6 +51,46 @@ struct Endpoint {
   uint32_t span_end;
 };
 
+// What checking reads, built once per history and then shared (read-only, but for the P_k
+// spans built on first need under `present_once`) by every lane that checks a chunk.
+struct Index {
+  int64_t t_min = 0;                 // earliest call or return
+  uint64_t t_span = 0;               // latest call or return - t_min
+  FlatMap key_map;                   // key -> dense index of a written or prefilled key
+  std::vector<uint64_t> keys;        // dense index -> key
+  std::vector<uint32_t> iterations;  // iterate ops, in ops order, then by call
+  uint32_t real_keys = 0;            // keys with writes or a prefill
+  std::vector<uint32_t> prefill;     // dense index -> index in History::initial, or kNone
+  std::vector<uint64_t> offsets;     // writes of key k: writes[offsets[k], offsets[k+1])
+  UninitVector<Write> writes;        // per key by call, via offsets
+  ValueIndex value_index;            // stored value -> its write
+  UninitVector<Span> absent;         // A_k, per key via absent_off
+  std::vector<Span> present;         // P_k, per key via present_off; built on first need
+  std::vector<uint64_t> absent_off, present_off;
+  std::once_flag present_once;
+  UninitVector<Endpoint> endpoints;  // finite ends of every A_k span, by time
+  uint64_t spans_from_neg_inf = 0;   // A_k spans starting at -infinity
+  std::vector<uint64_t> hi_before;   // endpoints' span ends before each block of kSweepBlock
+};
+constexpr size_t kSweepBlock = 4096;
+
+// Where the must-see sweep stands for an iteration called at c (see Checker::MustSee).
+struct Sweep {
+  size_t le = 0, lt = 0;            // first endpoint after c, at or after c
+  uint64_t los_le = 0, his_lt = 0;  // span starts up to c, span ends before c
+};
+
+// One anomaly kind's per-key tally, keys in the order they were first tallied.
+struct TallyEntry {
+  uint64_t key;
+  uint64_t occasions;
+  uint64_t last;  // op index of the last occasion
+};
+struct TallyList {
+  std::unordered_map<uint64_t, uint32_t> where;  // key -> index in list
+  std::vector<TallyEntry> list;
+};
+
 bool IsStore(const Write& w) { return (w.op & kStoreBit) != 0; }
 uint32_t OpIndex(const Write& w) { return w.op & ~kStoreBit; }
 
@@ -71,15 +116,14 @@ bool Meets(const Span* begin, const Span* end, int64_t lo, int64_t hi) {
 
 class Checker {
  public:
-  Checker(const History& h, const CheckOptions& o) : h_(h), options_(o) {}
+  Checker(const History& h, const CheckOptions& o, Index& ix) : h_(h), options_(o), ix_(ix) {}
 
   CheckResult Run() {
     result_.events = h_.ops.size();
     IndexKeys();
     BuildWrites();
     BuildSpans();
-    CheckIterations();
-    CheckLoads();
+    CheckAll();
     FinishExamples();
     FinishTallies();
     return std::move(result_);
@@ -131,6 +175,28 @@ class Checker {
       }
     }
     int64_t t_min = kPosInf, t_max = kNegInf;
+    if (UseSlices()) {
+      IndexSlices(add, &t_min, &t_max);
+    } else {
+      IndexOps(add, &t_min, &t_max);
+    }
+    if (!h_.ops.empty()) {
+      t_min_ = t_min;
+      t_span_ = static_cast<uint64_t>(t_max) - static_cast<uint64_t>(t_min);
+    }
+    real_keys_ = static_cast<uint32_t>(keys_.size());
+    prefill_.resize(real_keys_, kNone);
+  }
+
+  // Whether the ops are indexed and placed in slices on the lanes (same result, see Slice).
+  // Tests, with tiny chunk_events, get slices on small histories too.
+  bool UseSlices() const {
+    return options_.threads > 1 && h_.ops.size() >= 4 * std::min<uint64_t>(options_.chunk_events, 16384);
+  }
+
+  template <class Add>
+  void IndexOps(Add& add, int64_t* t_min_out, int64_t* t_max_out) {
+    int64_t t_min = kPosInf, t_max = kNegInf;
     for (const Op& op : h_.ops) {
       t_min = std::min({t_min, op.call, op.ret});
       t_max = std::max({t_max, op.call, op.ret});
@@ -140,12 +206,95 @@ class Checker {
         iterations_.push_back(static_cast<uint32_t>(&op - h_.ops.data()));
       }
     }
-    if (!h_.ops.empty()) {
-      t_min_ = t_min;
-      t_span_ = static_cast<uint64_t>(t_max) - static_cast<uint64_t>(t_min);
+    *t_min_out = t_min;
+    *t_max_out = t_max;
+  }
+
+  // A stretch of the ops indexed on its own: its written keys in order of first appearance
+  // (local index) with their write counts, its stores' values (in a ValueIndex of its own), its
+  // iterations. Merged in slice order, they give exactly what IndexOps gives; then the slices
+  // place their writes at per-key offsets that continue the previous slices'.
+  struct Slice {
+    size_t from = 0, to = 0;
+    FlatMap local;                // key -> local index
+    std::vector<uint64_t> keys;   // local index -> key
+    std::vector<uint64_t> count;  // local index -> writes; then: where the next one goes
+    std::vector<uint32_t> iterations;
+    ValueIndex values;
+    uint64_t stores = 0;
+    int64_t t_min = kPosInf, t_max = kNegInf;
+  };
+  std::vector<Slice> slices_;
+
+  template <class Add>
+  void IndexSlices(Add& add, int64_t* t_min, int64_t* t_max) {
+    const size_t n = std::max<size_t>(options_.threads, 1);
+    slices_.resize(n);
+    ParallelFor(n, n, [&](size_t, size_t i) {
+      Slice& sl = slices_[i];
+      sl.from = h_.ops.size() * i / n;
+      sl.to = h_.ops.size() * (i + 1) / n;
+      sl.values.SetLayout(options_.value_layout);
+      for (size_t o = sl.from; o < sl.to; ++o) {
+        const Op& op = h_.ops[o];
+        sl.t_min = std::min({sl.t_min, op.call, op.ret});
+        sl.t_max = std::max({sl.t_max, op.call, op.ret});
+        if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) {
+          uint32_t idx = sl.local.Insert(op.key, static_cast<uint32_t>(sl.keys.size()));
+          if (idx == sl.keys.size()) {
+            sl.keys.push_back(op.key);
+            sl.count.push_back(0);
+          }
+          ++sl.count[idx];
+        }
+        if (op.kind == OpKind::kStore) {
+          sl.values.Add(op.value);
+          ++sl.stores;
+        }
+        if (op.kind == OpKind::kIterate) sl.iterations.push_back(static_cast<uint32_t>(o));
+      }
+    });
+    for (Slice& sl : slices_) {
+      *t_min = std::min(*t_min, sl.t_min);
+      *t_max = std::max(*t_max, sl.t_max);
+      for (size_t j = 0; j < sl.keys.size(); ++j) offsets_[add(sl.keys[j]) + 1] += sl.count[j];
+      value_index_.Append(sl.values);
+      iterations_.insert(iterations_.end(), sl.iterations.begin(), sl.iterations.end());
+      ValueIndex().Swap(sl.values);
     }
-    real_keys_ = static_cast<uint32_t>(keys_.size());
-    prefill_.resize(real_keys_, kNone);
+  }
+
+  // Places the slices' writes (runs layout: claims are ordinals, so slices do not interfere).
+  void PlaceSlices(std::vector<uint64_t>& fill, uint32_t first_ordinal) {
+    uint32_t ordinal = first_ordinal;
+    std::vector<uint32_t> ordinals;
+    for (Slice& sl : slices_) {
+      for (size_t j = 0; j < sl.keys.size(); ++j) {
+        uint64_t& f = fill[key_map_.Find(sl.keys[j])];
+        uint64_t here = sl.count[j];
+        sl.count[j] = f;
+        f += here;
+      }
+      ordinals.push_back(ordinal);
+      ordinal += static_cast<uint32_t>(sl.stores);
+    }
+    ParallelFor(slices_.size(), slices_.size(), [&](size_t, size_t i) {
+      Slice& sl = slices_[i];
+      uint32_t next = ordinals[i];
+      for (size_t o = sl.from; o < sl.to; ++o) {
+        const Op& op = h_.ops[o];
+        if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
+        const bool store = op.kind == OpKind::kStore;
+        const uint64_t wi = sl.count[sl.local.Find(op.key)]++;
+        uint32_t handle = kNone;
+        if (store) {
+          handle = value_index_.Claim(op.value, next++);
+          if (handle != kNone) value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
+        }
+        writes_[wi] = Write{op.call, op.ret, static_cast<uint32_t>(o) | (store ? kStoreBit : 0), handle};
+      }
+    });
+    std::vector<Slice>().swap(slices_);
   }
 
   void BuildWrites() {
@@ -168,6 +317,22 @@ class Checker {
       uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value, fill[k]) : kNone;
       writes_[fill[k]++] = Write{kNegInf, kNegInf, kInitialOp | (prefilled ? kStoreBit : 0), slot};
     }
+    if (!slices_.empty() && value_index_.UsesRuns()) {
+      PlaceSlices(fill, ordinal);
+    } else {
+      std::vector<Slice>().swap(slices_);
+      PlaceOps(fill, claim);
+    }
+    std::vector<uint64_t>().swap(fill);
+
+    // Per key: sort by call, then S(w) = min ret of writes called after w returned.
+    ForKeyRanges([&](uint32_t key_from, uint32_t key_to) { FinishWrites(key_from, key_to); });
+  }
+
+  template <class Claim>
+  void PlaceOps(std::vector<uint64_t>& fill, Claim& claim) {
+    const FlatMap& key_map_ = Checker::key_map_;
+    Write* const writes_ = Checker::writes_.data();
     constexpr size_t kAhead = 48;  // ops, of which about 40% are stores
     const size_t n_ops = h_.ops.size();
     for (size_t i = 0; i < n_ops; ++i) {
@@ -183,11 +348,36 @@ class Checker {
       uint64_t wi = fill[k]++;
       writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, wi) : kNone};
     }
-    std::vector<uint64_t>().swap(fill);
+  }
 
-    // Per key: sort by call, then S(w) = min ret of writes called after w returned.
+  // Bounds of ranges of keys with about equal numbers of writes: range i is [b[i], b[i+1]).
+  std::vector<uint32_t> KeyRanges() const {
+    const size_t threads = std::max<size_t>(options_.threads, 1);
+    std::vector<uint32_t> bounds{0};
+    if (threads > 1) {
+      const uint64_t per = offsets_[real_keys_] / (threads * 8) + 1;
+      for (uint32_t k = 0; k < real_keys_; ++k) {
+        if (offsets_[k + 1] - offsets_[bounds.back()] >= per) bounds.push_back(k + 1);
+      }
+    }
+    if (bounds.back() != real_keys_) bounds.push_back(real_keys_);
+    return bounds;
+  }
+
+  // Calls fn(range, from, to) for each range of KeyRanges() `bounds`, on the lanes.
+  template <class Fn>
+  void ForKeyRanges(const std::vector<uint32_t>& bounds, Fn&& fn) {
+    ParallelFor(std::max<size_t>(options_.threads, 1), bounds.size() - 1,
+                [&](size_t, size_t i) { fn(i, bounds[i], bounds[i + 1]); });
+  }
+  template <class Fn>
+  void ForKeyRanges(Fn&& fn) {
+    ForKeyRanges(KeyRanges(), [&](size_t, uint32_t from, uint32_t to) { fn(from, to); });
+  }
+
+  void FinishWrites(uint32_t key_from, uint32_t key_to) {
     std::vector<int64_t> suffix_min;
-    for (uint32_t k = 0; k < real_keys_; ++k) {
+    for (uint32_t k = key_from; k < key_to; ++k) {
       Write* begin = writes_.data() + offsets_[k];
       Write* end = writes_.data() + offsets_[k + 1];
       size_t n = end - begin;
@@ -227,33 +417,100 @@ class Checker {
     return true;
   }
 
+  // A_k per key (the union of its absent-writes' intervals) and the time-sorted list of their
+  // finite ends, per range of keys on the lanes: count the spans and the ends per bucket of
+  // time (the top kTimeBits bits of TimeKey), then fill the spans in place and scatter the ends
+  // into their buckets (in key order within each), then sort each bucket stably by time. The
+  // result is a stable sort by time of the ends in key order, without a buffer as large as
+  // the list (that buffer was the checker's peak memory).
   void BuildSpans() {
     absent_off_.assign(real_keys_ + 1, 0);
-    size_t absent_writes = 0;  // reserved exactly: growing would touch twice the memory
-    for (const Write& w : writes_) absent_writes += !IsStore(w);
-    absent_.reserve(absent_writes);
-    std::vector<Span> absent;
-    for (uint32_t k = 0; k < real_keys_; ++k) {
-      for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
-        const Write& w = writes_[i];
-        if (!IsStore(w)) absent.push_back(Span{w.call, w.until});
-      }
-      AppendUnion(absent, &absent_);
-      absent_off_[k + 1] = absent_.size();
-    }
-    endpoints_.reserve(2 * absent_.size());
-    for (uint32_t k = 0; k < real_keys_; ++k) {
-      for (uint64_t i = absent_off_[k]; i < absent_off_[k + 1]; ++i) {
-        uint32_t rel = static_cast<uint32_t>(i - absent_off_[k]) << 1;
-        if (absent_[i].lo != kNegInf) {
-          endpoints_.push_back(Endpoint{absent_[i].lo, k, rel});
-        } else {
-          ++spans_from_neg_inf_;
+    const std::vector<uint32_t> bounds = KeyRanges();
+    const size_t ranges = bounds.size() - 1;
+    constexpr int kTimeBits = 11;
+    constexpr size_t kBuckets = size_t{1} << kTimeBits;
+    const int width = std::bit_width(t_span_ + 1);
+    const int shift = std::max(0, width - kTimeBits);
+    auto bucket = [&](int64_t t) { return static_cast<size_t>(TimeKey(t) >> shift); };
+    std::vector<std::array<uint64_t, kBuckets>> at(ranges);  // per range: ends per bucket, then where next
+    ForKeyRanges(bounds, [&](size_t range, uint32_t key_from, uint32_t key_to) {
+      auto& hist = at[range];
+      hist.fill(0);
+      for (uint32_t k = key_from; k < key_to; ++k) {
+        uint64_t spans = 0;
+        int64_t lo = 0, hi = kNegInf;
+        auto close = [&] {
+          if (lo != kNegInf) ++hist[bucket(lo)];
+          if (hi != kPosInf) ++hist[bucket(hi)];
+        };
+        for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+          const Write& w = writes_[i];
+          if (IsStore(w)) continue;
+          if (spans > 0 && w.call <= hi) {
+            hi = std::max(hi, w.until);
+            continue;
+          }
+          if (spans > 0) close();
+          ++spans;
+          lo = w.call;
+          hi = w.until;
         }
-        if (absent_[i].hi != kPosInf) endpoints_.push_back(Endpoint{absent_[i].hi, k, rel | 1});
+        if (spans > 0) close();
+        absent_off_[k + 1] = spans;
+      }
+    });
+    for (uint32_t k = 0; k < real_keys_; ++k) absent_off_[k + 1] += absent_off_[k];
+    std::vector<uint64_t> bucket_begin(kBuckets + 1, 0);
+    uint64_t total = 0;
+    for (size_t b = 0; b < kBuckets; ++b) {
+      bucket_begin[b] = total;
+      for (size_t r = 0; r < ranges; ++r) {
+        uint64_t here = at[r][b];
+        at[r][b] = total;
+        total += here;
       }
     }
-    RadixSortBy(endpoints_, [this](const Endpoint& e) { return TimeKey(e.time); });
+    bucket_begin[kBuckets] = total;
+    absent_.resize(absent_off_[real_keys_]);
+    endpoints_.resize(total);
+    std::vector<uint64_t> from_neg_inf(ranges, 0);
+    ForKeyRanges(bounds, [&](size_t range, uint32_t key_from, uint32_t key_to) {
+      auto& next = at[range];
+      std::vector<Span> absent;
+      uint64_t neg = 0;
+      for (uint32_t k = key_from; k < key_to; ++k) {
+        for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+          const Write& w = writes_[i];
+          if (!IsStore(w)) absent.push_back(Span{w.call, w.until});
+        }
+        Span* out = absent_.data() + absent_off_[k];
+        size_t n = 0;
+        for (const Span& sp : absent) {
+          if (n > 0 && sp.lo <= out[n - 1].hi) {
+            out[n - 1].hi = std::max(out[n - 1].hi, sp.hi);
+          } else {
+            out[n++] = sp;
+          }
+        }
+        absent.clear();
+        for (size_t i = 0; i < n; ++i) {
+          uint32_t rel = static_cast<uint32_t>(i) << 1;
+          if (out[i].lo != kNegInf) {
+            endpoints_[next[bucket(out[i].lo)]++] = Endpoint{out[i].lo, k, rel};
+          } else {
+            ++neg;
+          }
+          if (out[i].hi != kPosInf) endpoints_[next[bucket(out[i].hi)]++] = Endpoint{out[i].hi, k, rel | 1};
+        }
+      }
+      from_neg_inf[range] = neg;
+    });
+    for (uint64_t n : from_neg_inf) spans_from_neg_inf_ += n;
+    ParallelFor(std::max<size_t>(options_.threads, 1), kBuckets, [&](size_t, size_t b) {
+      std::stable_sort(endpoints_.begin() + static_cast<ptrdiff_t>(bucket_begin[b]),
+                       endpoints_.begin() + static_cast<ptrdiff_t>(bucket_begin[b + 1]),
+                       [](const Endpoint& x, const Endpoint& y) { return x.time < y.time; });
+    });
   }
 
   // P_k for every key; built on the first stale-or-phantom decision, which only bad
@@ -269,7 +526,6 @@ class Checker {
       AppendUnion(present, &present_);
       present_off_[k + 1] = present_.size();
     }
-    present_built_ = true;
   }
 
   // Orders times like `<` does (all finite times are op calls or returns) as small unsigned
@@ -284,7 +540,7 @@ class Checker {
   const Span* AbsentEnd(uint32_t k) const { return absent_.data() + absent_off_[k + 1]; }
   bool AbsentMeets(uint32_t k, int64_t lo, int64_t hi) const { return Meets(AbsentBegin(k), AbsentEnd(k), lo, hi); }
   bool PresentMeets(uint32_t k, int64_t lo, int64_t hi) {
-    if (!present_built_) BuildPresent();
+    std::call_once(ix_.present_once, [this] { BuildPresent(); });
     return Meets(present_.data() + present_off_[k], present_.data() + present_off_[k + 1], lo, hi);
   }
 
@@ -323,7 +579,8 @@ class Checker {
     uint64_t order;
     Example example;
   };
-  static constexpr uint64_t kAnyKey = ~uint64_t{0};  // Wants() before the key is known
+  static constexpr uint64_t kAnyKey = ~uint64_t{0};                  // Wants() before the key is known
+  static constexpr uint64_t kMissingScanBudget = uint64_t{1} << 25;  // per history, shared out by chunks
 
   // Whether no kept example of the list shares the key (unless kAnyKey) or the iteration/load.
   static bool Novel(const std::vector<Pending>& list, uint64_t key, uint64_t order) {
@@ -553,27 +810,145 @@ class Checker {
 
   // ---- checking ----
 
-  uint32_t KeyIndexForVisit(uint64_t key) {
-    uint32_t idx = key_map_.Insert(key, static_cast<uint32_t>(keys_.size()));
-    if (idx == keys_.size()) {
-      keys_.push_back(key);
-      state_.push_back(KeyState{});
-      candidate_stamp_.push_back(0);
+  // ---- chunks and lanes ----
+
+  // What one chunk (a stretch of iterations by call, or of ops for the loads) found.
+  struct Part {
+    CheckResult result;
+    std::array<std::vector<Pending>, kAnomalyCount> pending;
+    std::array<TallyList, kAnomalyCount> tally;
+  };
+
+  // Checks the iterations and loads in chunks of about options_.chunk_events events, on up to
+  // options_.threads lanes, and merges the chunks' findings in chunk order. The chunks do not
+  // depend on the thread count, and a chunk's findings depend only on the chunk, so neither do
+  // the results.
+  void CheckAll() {
+    std::sort(iterations_.begin(), iterations_.end(),
+              [&](uint32_t a, uint32_t b) { return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b); });
+    const uint64_t chunk = std::max<uint64_t>(options_.chunk_events, 1);
+    std::vector<size_t> it_begin;  // first iteration (by call) of each iteration chunk
+    uint64_t weight = chunk;
+    for (size_t n = 0; n < iterations_.size(); ++n) {
+      if (weight >= chunk) it_begin.push_back(n), weight = 0;
+      weight += 1 + h_.ops[iterations_[n]].entry_count;
     }
-    return idx;
+    const size_t it_chunks = it_begin.size();
+    it_begin.push_back(iterations_.size());
+    constexpr uint64_t kLoadBlock = 1024;
+    const uint64_t load_chunk = (chunk + kLoadBlock - 1) / kLoadBlock * kLoadBlock;
+    const size_t load_chunks = (h_.ops.size() + load_chunk - 1) / load_chunk;
+    BuildSweepBlocks();
+    std::vector<Part> parts(it_chunks + load_chunks);
+    const size_t threads = std::max<size_t>(options_.threads, 1);
+    std::vector<std::unique_ptr<Checker>> lanes(threads);
+    ParallelFor(threads, parts.size(), [&](size_t lane, size_t task) {
+      if (!lanes[lane]) {
+        lanes[lane] = std::make_unique<Checker>(h_, options_, ix_);
+        lanes[lane]->StartLane();
+      }
+      Checker& c = *lanes[lane];
+      if (task < it_chunks) {
+        const size_t from = it_begin[task], to = it_begin[task + 1];
+        c.missing_budget_ = kMissingScanBudget * (to - from) / iterations_.size() + 1;
+        c.SetSweep(SweepAt(h_.ops[iterations_[from]].call));
+        for (size_t n = from; n < to; ++n) {
+          const Op& it = h_.ops[iterations_[n]];
+          const auto number = static_cast<uint32_t>(n + 1);
+          c.CheckIteration(iterations_[n], number, c.MustSee(it.call, it.ret, number));
+        }
+      } else {
+        const uint64_t from = (task - it_chunks) * load_chunk;
+        c.CheckLoads(from, std::min<uint64_t>(h_.ops.size(), from + load_chunk));
+      }
+      c.TakePart(&parts[task]);
+    });
+    lanes.clear();
+    for (Part& part : parts) AddPart(part);
   }
 
-  void CheckIterations() {
-    std::vector<uint32_t> order;
-    order.swap(iterations_);
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t a, uint32_t b) { return std::tie(h_.ops[a].call, a) < std::tie(h_.ops[b].call, b); });
+  void StartLane() {
     must_stamp_.assign(real_keys_, 0);
-    state_.assign(keys_.size(), KeyState{});
-    candidate_stamp_.assign(keys_.size(), 0);
+    state_.assign(real_keys_, KeyState{});
+    candidate_stamp_.assign(real_keys_, 0);
     ResetCursors();
-    for (uint32_t n = 0; n < order.size(); ++n) {
-      CheckIteration(order[n], n + 1, MustSee(h_.ops[order[n]].call, h_.ops[order[n]].ret, n + 1));
+  }
+
+  void SetSweep(const Sweep& s) {
+    sweep_le_ = s.le;
+    sweep_lt_ = s.lt;
+    los_le_ = s.los_le;
+    his_lt_ = s.his_lt;
+  }
+
+  // The span ends among the endpoints before each block of kSweepBlock, so that SweepAt
+  // needs one binary search and a walk within a block.
+  void BuildSweepBlocks() {
+    const size_t blocks = (endpoints_.size() + kSweepBlock - 1) / kSweepBlock;
+    ix_.hi_before.assign(blocks + 1, 0);
+    ParallelFor(std::max<size_t>(options_.threads, 1), blocks, [&](size_t, size_t b) {
+      uint64_t his = 0;
+      for (size_t e = b * kSweepBlock, end = std::min(endpoints_.size(), e + kSweepBlock); e < end; ++e) {
+        his += endpoints_[e].span_end & 1;
+      }
+      ix_.hi_before[b + 1] = his;
+    });
+    for (size_t b = 0; b < blocks; ++b) ix_.hi_before[b + 1] += ix_.hi_before[b];
+  }
+
+  // Span ends among endpoints_[0, pos).
+  uint64_t HisBefore(size_t pos) const {
+    size_t b = pos / kSweepBlock;
+    uint64_t his = ix_.hi_before[b];
+    for (size_t e = b * kSweepBlock; e < pos; ++e) his += endpoints_[e].span_end & 1;
+    return his;
+  }
+
+  // The must-see sweep as it stands for an iteration called at c.
+  Sweep SweepAt(int64_t c) const {
+    Sweep s;
+    auto at = [&](auto pred) {
+      return static_cast<size_t>(std::partition_point(endpoints_.begin(), endpoints_.end(), pred) - endpoints_.begin());
+    };
+    s.le = at([c](const Endpoint& e) { return e.time <= c; });
+    s.lt = at([c](const Endpoint& e) { return e.time < c; });
+    s.los_le = s.le - HisBefore(s.le);
+    s.his_lt = HisBefore(s.lt);
+    return s;
+  }
+
+  // Hands this chunk's findings over and starts the next chunk afresh.
+  void TakePart(Part* part) {
+    part->result = std::move(result_);
+    part->pending = std::move(pending_);
+    part->tally = std::move(tally_);
+    result_ = CheckResult{};
+    result_.first_anomaly_ns = -1;
+    for (auto& list : pending_) list.clear();
+    for (auto& t : tally_) t = TallyList{};
+    missing_scanned_ = 0;
+  }
+
+  // Adds one chunk's findings to this (the merging) checker's.
+  void AddPart(Part& part) {
+    const CheckResult& r = part.result;
+    result_.iterations += r.iterations;
+    result_.snapshot += r.snapshot;
+    result_.weak += r.weak;
+    result_.anomalous += r.anomalous;
+    result_.loads += r.loads;
+    result_.key_wrong += r.key_wrong;
+    result_.key_total += r.key_total;
+    result_.events += r.events;
+    if (r.first_anomaly_ns >= 0) NoteFirstAnomaly(r.first_anomaly_ns);
+    for (int i = 0; i < kAnomalyCount; ++i) {
+      result_.anomalies[i] += r.anomalies[i];
+      result_.iterations_with[i] += r.iterations_with[i];
+      result_.loads_with[i] += r.loads_with[i];
+      result_.tallies[i].occasions += r.tallies[i].occasions;
+      result_.tallies[i].partial = result_.tallies[i].partial || r.tallies[i].partial;
+      for (const TallyEntry& e : part.tally[i].list) TallyKeys(static_cast<Anomaly>(i), e.key, e.occasions, e.last);
+      for (Pending& p : part.pending[i]) Offer(p.call, p.order, std::move(p.example));
     }
   }
 
@@ -657,6 +1032,10 @@ class Checker {
   }
 
   void CheckIteration(uint32_t op_index, uint32_t n, uint32_t must_see) {
+    // The shared index through locals: a reference member costs a load on every use in a hot loop.
+    const FlatMap& key_map_ = Checker::key_map_;
+    const ValueIndex& value_index_ = Checker::value_index_;
+    const Write* const writes_ = Checker::writes_.data();
     const Op& it = h_.ops[op_index];
     const int64_t c = it.call, r = it.ret;
     uint64_t first = std::min<uint64_t>(it.first_entry, h_.entries.size());
@@ -719,12 +1098,7 @@ class Checker {
       } else {
         wi = st.hit ? value_index_.Find(entry.value) : st.wi;
         const Write* w = wi != kNone ? &writes_[wi] : nullptr;
-        if (k == kNone) {
-          known = false;
-          k = KeyIndexForVisit(entry.key);
-        } else {
-          known = w != nullptr && w->key == k;
-        }
+        known = k != kNone && w != nullptr && w->key == k;
         if (known) {
           w_call = w->call;
           w_until = w->until;
@@ -735,10 +1109,11 @@ class Checker {
           ls.wi = wi;
         }
       }
-      bool repeat = state_[k].stamp == n;
-      if (!repeat) {
+      // A key never written nor prefilled has no state: all its visits are unknown_value.
+      bool repeat = k != kNone && state_[k].stamp == n;
+      if (!repeat && k != kNone) {
         state_[k].stamp = n;
-        if (k < real_keys_ && !AbsentMeetsNear(k, c, r)) ++seen_must;
+        if (!AbsentMeetsNear(k, c, r)) ++seen_must;
       }
       Anomaly kind;
       if (!known) {
@@ -834,10 +1209,10 @@ class Checker {
   }
 
   // Finds which keys were missed (O(keys)) for the per-key tally and the examples; once
-  // kMissingScanBudget keys were looked at, only while examples are still wanted.
+  // missing_budget_ keys were looked at (this chunk's share of kMissingScanBudget), only while
+  // examples are still wanted.
   void ExplainMissing(uint32_t op_index, uint32_t n, const Op& it, uint64_t missing) {
-    constexpr uint64_t kMissingScanBudget = uint64_t{1} << 25;
-    bool tally = missing_scanned_ < kMissingScanBudget;
+    bool tally = missing_scanned_ < missing_budget_;
     if (!tally) result_.tallies[static_cast<int>(Anomaly::kMissing)].partial = true;
     if (!tally && !Wants(Anomaly::kMissing, kAnyKey, uint64_t{op_index} << 20)) return;
     uint64_t listed = 0;
@@ -858,25 +1233,30 @@ class Checker {
   }
 
   // Counts `key` once per occasion (iteration or load, by op index) for `kind`.
-  void TallyKey(Anomaly kind, uint64_t key, uint64_t occasion) {
-    auto& map = tally_[static_cast<int>(kind)];
-    auto it = map.find(key);
-    if (it == map.end()) {
-      if (map.size() >= AnomalyTally::kMaxKeys) {
+  void TallyKey(Anomaly kind, uint64_t key, uint64_t occasion) { TallyKeys(kind, key, 1, occasion); }
+
+  // Adds `occasions` occasions of `key` for `kind`, the last at op index `last` (a repeat of
+  // the last occasion counts nothing).
+  void TallyKeys(Anomaly kind, uint64_t key, uint64_t occasions, uint64_t last) {
+    TallyList& t = tally_[static_cast<int>(kind)];
+    auto it = t.where.find(key);
+    if (it == t.where.end()) {
+      if (t.list.size() >= AnomalyTally::kMaxKeys) {
         result_.tallies[static_cast<int>(kind)].partial = true;
         return;
       }
-      map.emplace(key, std::pair<uint64_t, uint64_t>{1, occasion});
-    } else if (it->second.second != occasion) {
-      ++it->second.first;
-      it->second.second = occasion;
+      t.where.emplace(key, static_cast<uint32_t>(t.list.size()));
+      t.list.push_back(TallyEntry{key, occasions, last});
+    } else if (TallyEntry& e = t.list[it->second]; e.last != last) {
+      e.occasions += occasions;
+      e.last = last;
     }
   }
 
   void FinishTallies() {
     for (int i = 0; i < kAnomalyCount; ++i) {
       AnomalyTally& t = result_.tallies[i];
-      for (const auto& [key, count] : tally_[i]) t.by_key.emplace(key, count.first);
+      for (const TallyEntry& e : tally_[i].list) t.by_key.emplace(e.key, e.occasions);
       t.Summarize();
     }
   }
@@ -1034,18 +1414,24 @@ class Checker {
     Offer(it.call, uint64_t{op_index} << 20, std::move(ex));
   }
 
-  void CheckLoads() {
-    ResetCursors();
+  // Checks the loads among ops [from, to), from a multiple of the block size.
+  void CheckLoads(size_t from, size_t to) {
     // Blocks of ops: list the block's found and not-found loads without branching on the
     // (unpredictable) op kinds, then run each list through a software pipeline, kStep
     // apart: prefetch the value's index cell (or the key's slot); find the write (or the
     // key) and prefetch it (or its state); judge the load.
     constexpr size_t kBlock = 1024;
     constexpr size_t kStep = 8;
+    // The shared index through locals: a reference member costs a load on every use in a hot loop.
+    const FlatMap& key_map_ = Checker::key_map_;
+    const ValueIndex& value_index_ = Checker::value_index_;
+    const Write* const writes_ = Checker::writes_.data();
+    const uint64_t* const keys_ = Checker::keys_.data();
+    const uint32_t real_keys_ = Checker::real_keys_;
     const Op* ops = h_.ops.data();
-    const size_t n_ops = h_.ops.size();
+    const size_t n_ops = to;
     std::vector<uint32_t> found(kBlock + 1), absent(kBlock + 1), stage(kBlock);
-    for (size_t base = 0; base < n_ops; base += kBlock) {
+    for (size_t base = from; base < n_ops; base += kBlock) {
       const size_t end = std::min(n_ops, base + kBlock);
       size_t nf = 0, na = 0;
       for (size_t i = base; i < end; ++i) {
@@ -1136,24 +1522,26 @@ class Checker {
 
   const History& h_;
   const CheckOptions& options_;
+  Index& ix_;
   CheckResult result_;
-  int64_t t_min_ = 0;    // earliest call or return
-  uint64_t t_span_ = 0;  // latest call or return - t_min_
-
-  FlatMap key_map_;                   // key -> dense index (written/prefilled keys first)
-  std::vector<uint64_t> keys_;        // dense index -> key
-  std::vector<uint32_t> iterations_;  // iterate ops, in ops order
-  uint32_t real_keys_ = 0;            // keys with writes or a prefill; later ones only visited
-  std::vector<uint32_t> prefill_;     // dense index -> index in History::initial, or kNone
-  std::vector<uint64_t> offsets_;     // writes of key k: writes_[offsets_[k], offsets_[k+1])
-  UninitVector<Write> writes_;        // per key by call, via offsets_
-  ValueIndex value_index_;            // stored value -> its write
-  UninitVector<Span> absent_;         // A_k, per key via absent_off_
-  std::vector<Span> present_;         // P_k, per key via present_off_; built on first need
-  std::vector<uint64_t> absent_off_, present_off_;
-  bool present_built_ = false;
-  UninitVector<Endpoint> endpoints_;    // finite ends of every A_k span, by time
-  uint64_t spans_from_neg_inf_ = 0;     // A_k spans starting at -infinity
+  // The shared index under the names the code uses.
+  int64_t& t_min_ = ix_.t_min;
+  uint64_t& t_span_ = ix_.t_span;
+  FlatMap& key_map_ = ix_.key_map;
+  std::vector<uint64_t>& keys_ = ix_.keys;
+  std::vector<uint32_t>& iterations_ = ix_.iterations;
+  uint32_t& real_keys_ = ix_.real_keys;
+  std::vector<uint32_t>& prefill_ = ix_.prefill;
+  std::vector<uint64_t>& offsets_ = ix_.offsets;
+  UninitVector<Write>& writes_ = ix_.writes;
+  ValueIndex& value_index_ = ix_.value_index;
+  UninitVector<Span>& absent_ = ix_.absent;
+  std::vector<Span>& present_ = ix_.present;
+  std::vector<uint64_t>& absent_off_ = ix_.absent_off;
+  std::vector<uint64_t>& present_off_ = ix_.present_off;
+  UninitVector<Endpoint>& endpoints_ = ix_.endpoints;
+  uint64_t& spans_from_neg_inf_ = ix_.spans_from_neg_inf;
+  // This lane's own state: checking one chunk at a time.
   size_t sweep_le_ = 0, sweep_lt_ = 0;  // first endpoint after c, at or after c
   uint64_t los_le_ = 0, his_lt_ = 0;    // span starts up to c, span ends before c
   std::vector<uint32_t> must_stamp_;    // iteration whose must-see walk counted the key
@@ -1162,17 +1550,29 @@ class Checker {
   std::vector<SweepEvent> events_;
   std::vector<uint32_t> constrained_;
   std::array<std::vector<Pending>, kAnomalyCount> pending_;
-  // Per kind: key -> (occasions, last occasion's op index).
-  std::array<std::unordered_map<uint64_t, std::pair<uint64_t, uint64_t>>, kAnomalyCount> tally_;
+  std::array<TallyList, kAnomalyCount> tally_;  // per kind
   uint64_t missing_scanned_ = 0;
+  uint64_t missing_budget_ = 0;  // keys ExplainMissing may scan for tallies in this chunk
 };
 
 }  // namespace
 
-CheckResult Check(const History& history, const CheckOptions& options) { return Checker(history, options).Run(); }
+size_t DefaultCheckThreads() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max<size_t>(1, std::thread::hardware_concurrency());
+}
+
+CheckResult Check(const History& history, const CheckOptions& options) {
+  Index index;
+  return Checker(history, options, index).Run();
+}
 
 std::map<uint64_t, std::vector<WriteWindow>> WriteWindows(const History& history, std::optional<uint64_t> only_key) {
-  return Checker(history, CheckOptions{}).Windows(only_key);
+  Index index;
+  CheckOptions options;
+  return Checker(history, options, index).Windows(only_key);
 }
 
 }  // namespace mapstress

@@ -24,7 +24,17 @@ enum class ValueLayout : uint8_t {
 struct CheckOptions {
   size_t max_examples = kDefaultExamples;  // per anomaly kind (--examples)
   ValueLayout value_layout = ValueLayout::kAuto;
+  // Threads that build the index and check (--check-threads); results never depend on it.
+  size_t threads = 1;
+  // Iterations (by call) and loads are checked in chunks of about this many events, merged in
+  // chunk order. Counts and verdicts never depend on it; which examples are kept and partial
+  // tallies may (tests make it small to get many chunks).
+  uint64_t chunk_events = uint64_t{1} << 18;
 };
+
+// The default --check-threads: the CPUs this process may run on (sched_getaffinity, so
+// `taskset` lowers it), at least 1.
+size_t DefaultCheckThreads();
 
 CheckResult Check(const History& history, const CheckOptions& options = {});
 

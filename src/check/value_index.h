@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "check/checker.h"
@@ -48,6 +49,29 @@ class ValueIndex {
     last_ = value;
     ++values_;
   }
+
+  // Adds the values `later` was given (by Add, with the same layout), as if each were
+  // Add()ed here in their order: a run continues across the seam when its values do.
+  void Append(const ValueIndex& later) {
+    if (later.values_ == 0) return;
+    if (later.too_many_runs_) too_many_runs_ = true, max_runs_ = 0, std::vector<Run>().swap(runs_);
+    for (size_t i = 0; i < later.runs_.size() && !too_many_runs_; ++i) {
+      const Run& r = later.runs_[i];
+      if (i == 0 && !runs_.empty() && r.first != 0 && r.first - 1 == last_) {
+        runs_.back().count += r.count;
+      } else if (runs_.size() < max_runs_) {
+        runs_.push_back(Run{r.first, r.count, values_ + r.ordinal});
+      } else {
+        too_many_runs_ = true;
+        max_runs_ = 0;
+        std::vector<Run>().swap(runs_);
+      }
+    }
+    last_ = later.last_;
+    values_ += later.values_;
+  }
+
+  void Swap(ValueIndex& other) { std::swap(*this, other); }
 
   // Call before the first Add.
   void SetLayout(ValueLayout layout) {

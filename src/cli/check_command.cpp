@@ -108,6 +108,7 @@ int CheckCommand(const Options& options) {
     ApplyOverrides(overrides, &report->grading);
     CheckOptions check_options;
     check_options.max_examples = options.examples;
+    check_options.threads = options.check_threads != 0 ? options.check_threads : DefaultCheckThreads();
     CheckResult trial = Check(h, check_options);
     if (!options.trace_dir.empty()) {
       TraceIfFailing(options.trace_dir, std::filesystem::path(file).filename().string(), h, trial, report->grading);

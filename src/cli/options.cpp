@@ -169,6 +169,11 @@ void AddExamplesFlag(CLI::App* cmd, Options* o) {
                   "Examples kept per anomaly kind (0..1000, default 3): distinct keys and iterations first; "
                   "each has its proof as data in the JSON/HTML reports")
       ->check(CLI::Range(size_t{0}, size_t{1000}));
+  cmd->add_option("--check-threads", o->check_threads,
+                  "Threads that check each trial's history (1..1024). Default: every CPU this process may run "
+                  "on (its affinity mask, so `taskset` lowers it): a trial's worker threads have stopped before "
+                  "its check starts, so the check uses no core the run is using. Results never depend on it")
+      ->check(CLI::Range(size_t{1}, size_t{1024}));
 }
 
 }  // namespace

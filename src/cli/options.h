@@ -47,6 +47,7 @@ struct Options {
   std::optional<uint64_t> check_key;        // check: drill down into one key
   std::optional<uint64_t> check_iteration;  // check: drill down into one iteration (1-based)
   size_t examples = 3;                      // examples kept per anomaly kind
+  size_t check_threads = 0;                 // run, check: checker threads; 0 = DefaultCheckThreads()
   // run, list
   std::vector<std::string> plugins;
   bool no_bundled_plugins = false;  // skip the Go plugins built with mapstress

@@ -128,6 +128,7 @@ bool RunSession::Prepare(const Options& options) {
   settings_.backend_options.redis_force_hashtable = options.redis_force_hashtable;
   if (!ParseExpectFlags(options.expect, &settings_.expect, &error)) return fail(error);
   settings_.max_examples = options.examples;
+  settings_.check_threads = options.check_threads;
   settings_.interrupted = &g_interrupted;
   settings_.progress = progress_.get();
   if (!options.save_history.empty()) {

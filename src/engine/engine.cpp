@@ -467,6 +467,7 @@ void RunTrialsInto(const Scenario& scenario, const BackendInfo& backend, const R
     if (on_phase) on_phase(*report, "check");
     CheckOptions check_options;
     check_options.max_examples = settings.max_examples;
+    check_options.threads = settings.check_threads != 0 ? settings.check_threads : DefaultCheckThreads();
     CheckResult check = Check(out.history, check_options);
     AddTrial(check, out.history, report, settings.max_examples);
     if (settings.progress) {

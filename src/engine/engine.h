@@ -38,6 +38,7 @@ struct RunSettings {
   uint64_t* log_bytes = nullptr;           // when set, each trial adds the bytes its history logs used (benchmarks)
   GradeOverrides expect;                   // command-line re-grading, applied last
   size_t max_examples = kDefaultExamples;  // examples kept per anomaly kind (--examples)
+  size_t check_threads = 0;                // threads checking each trial; 0 = DefaultCheckThreads()
   bool allow_unsafe = false;               // run combinations the backend declares unsupported (isolated)
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT: stop the current trial
   LiveProgress* progress = nullptr;

@@ -1,5 +1,6 @@
 // Checker throughput on a synthetic mixed history over a ~10k-key map.
-// Usage: checker_bench [--events=N] [benchmark flags]; N defaults to 50 million.
+// Usage: checker_bench [--events=N] [benchmark flags]; N defaults to 50 million. BM_Check/threads:T
+// checks with T threads and prints check/pass, the ratio to one sequential pass over the history.
 // Also: per-iteration cost against the size of the key space (BM_IterationCostVsKeySpace).
 #include <benchmark/benchmark.h>
 
@@ -7,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <string>
@@ -99,31 +101,92 @@ bool ResetPeakRss() {
   return static_cast<bool>(out);
 }
 
+// The history every BM_Check run checks, generated once.
+const History& SharedHistory() {
+  static const History h = MakeHistory(g_events);
+  return h;
+}
+
+uint64_t HistoryBytes(const History& h) { return h.ops.size() * sizeof(Op) + h.entries.size() * sizeof(Entry); }
+
+// CPU seconds of this process so far, all threads (on a shared machine, wall time also counts
+// the time other processes held the cores).
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// The reference: one plain sequential read of a buffer of the history's size (the history's own
+// arrays, so no extra memory), on one core. Returns seconds.
+double SequentialPass(const History& h) {
+  auto sum_words = [](const void* data, size_t bytes) {
+    const auto* w = static_cast<const uint64_t*>(data);
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    size_t n = bytes / 8, i = 0;
+    for (; i + 4 <= n; i += 4) a += w[i], b += w[i + 1], c += w[i + 2], d += w[i + 3];
+    for (; i < n; ++i) a += w[i];
+    return a + b + c + d;
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  uint64_t x = sum_words(h.ops.data(), h.ops.size() * sizeof(Op)) +
+               sum_words(h.entries.data(), h.entries.size() * sizeof(Entry));
+  benchmark::DoNotOptimize(x);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double g_one_thread_s = 0;  // mean check time of the 1-thread run, for the speed-up
+
+// One run per --check-threads value; each check is paired with a sequential pass right before
+// it, and the ratio of their means is printed (target: <= 3 on one core).
 void BM_Check(benchmark::State& state) {
-  History h = MakeHistory(g_events);
+  const History& h = SharedHistory();
+  CheckOptions options;
+  options.threads = static_cast<size_t>(state.range(0));
   uint64_t events = 0;
   CheckResult last;
+  double pass_s = 0, check_s = 0, pass_cpu = 0, check_cpu = 0;
   double rss_before = StatusKiB("VmRSS");
   bool peak_ok = ResetPeakRss();
   for (auto _ : state) {
-    last = Check(h);
+    double c0 = ProcessCpuSeconds();
+    pass_s += SequentialPass(h);
+    double c1 = ProcessCpuSeconds();
+    auto t0 = std::chrono::steady_clock::now();
+    last = Check(h, options);
+    check_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    check_cpu += ProcessCpuSeconds() - c1;
+    pass_cpu += c1 - c0;
     events += last.events;
     benchmark::DoNotOptimize(last);
   }
   // Memory the checker needed on top of the history (and everything else already resident).
+  const double history_mib = static_cast<double>(HistoryBytes(h)) / (1 << 20);
   if (peak_ok && rss_before > 0) {
-    state.counters["check_extra_MiB"] = (StatusKiB("VmHWM") - rss_before) / 1024;
+    double extra = (StatusKiB("VmHWM") - rss_before) / 1024;
+    state.counters["check_extra_MiB"] = extra;
+    state.counters["extra/history"] = extra / history_mib;
   }
   uint64_t wrong = 0;
   for (uint64_t n : last.anomalies) wrong += n;
   if (wrong != 0 || last.snapshot != last.iterations) state.SkipWithError("anomalies found");
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  const double runs = static_cast<double>(state.iterations());
+  state.counters["events/s"] = static_cast<double>(events) / check_s;
+  state.counters["check_s"] = check_s / runs;
+  state.counters["pass_s"] = pass_s / runs;
+  state.counters["check/pass"] = check_s / pass_s;
+  // The same in CPU time: the one-core target's ratio when the machine is shared.
+  state.counters["check_cpu_s"] = check_cpu / runs;
+  state.counters["pass_cpu_s"] = pass_cpu / runs;
+  state.counters["cpu_check/pass"] = check_cpu / pass_cpu;
+  state.counters["cpu/wall"] = check_cpu / check_s;  // threads busy on average
+  if (options.threads == 1) g_one_thread_s = check_s / runs;
+  if (g_one_thread_s > 0) state.counters["speedup_vs_1"] = g_one_thread_s / (check_s / runs);
   state.counters["events"] = static_cast<double>(last.events);
   state.counters["iterations"] = static_cast<double>(last.iterations);
-  state.counters["history_MiB"] =
-      static_cast<double>(h.ops.size() * sizeof(Op) + h.entries.size() * sizeof(Entry)) / (1 << 20);
+  state.counters["history_MiB"] = history_mib;
 }
-BENCHMARK(BM_Check)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_Check)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 // Per-iteration cost against the key space: `cold` keys are stored and erased before anything
 // else (absent from then on), then `rounds` rounds of 20 stores to 1000 hot keys and one atomic
