@@ -10,6 +10,9 @@ for r in $releases; do
   for m in syncmap rwmutex-map map; do expect_contains "$WORK/out" "go$r-$m "; done
   expect_contains "$WORK/out" "built with: go$r."
 done
+# Every Go backend runs point ops in batches (mapstress_batch_for); the C example does not.
+batched=$(grep -c "calls: batches of point ops" "$WORK/out")
+[ "$batched" -eq $((3 * $(echo $releases | wc -w))) ] || fail "$batched Go backends list batched calls"
 expect_exit 0 "$MS" list backends --no-bundled-plugins
 if grep -q "^go1\." "$WORK/out"; then fail "--no-bundled-plugins still lists Go backends"; fi
 # Naming a bundled plugin again with --plugin is not a name clash.
