@@ -112,6 +112,7 @@ bool RunSession::Prepare(const Options& options) {
   } else if (settings_.fence_window > std::chrono::milliseconds(100)) {
     return fail("--fence-window: expected at most 100ms, got " + options.fence_window);
   }
+  settings_.batch_calls = !options.no_batch_calls;
   if (!options.noise.empty() && !ParseNoiseMode(options.noise, &settings_.noise)) {
     return fail("--noise: expected off, light, heavy or pct, got '" + options.noise + "'" +
                 DidYouMean(options.noise, {"off", "light", "heavy", "pct"}));
@@ -160,7 +161,8 @@ bool RunSession::Prepare(const Options& options) {
   context_.plan = PlanFingerprint(
       plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
               fmt::format("trials {}", context_.trials), "time-budget " + options.time_budget,
-              "fence-window " + options.fence_window, fmt::format("expect {}", fmt::join(options.expect, ",")),
+              "fence-window " + options.fence_window + (options.no_batch_calls ? " no-batch-calls" : ""),
+              fmt::format("expect {}", fmt::join(options.expect, ",")),
               fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
               fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
 

@@ -115,9 +115,11 @@ double ThreadCpuSeconds() {
 
 // Forwards to a plugin's map and sums its worker threads' CPU time from their first op to
 // DetachThread (after their last one): the engine's CPU cost per op, on a shared machine too.
+// The first op's call is counted (a thread's first cgo call is dearer), like plain Go's first op.
 class CpuTimedMap final : public Map {
  public:
-  CpuTimedMap(std::unique_ptr<Map> inner, std::atomic<double>* cpu) : inner_(std::move(inner)), cpu_(cpu) {}
+  CpuTimedMap(std::unique_ptr<Map> inner, std::atomic<double>* cpu)
+      : inner_(std::move(inner)), cpu_(cpu), owner_(std::this_thread::get_id()) {}
   void Store(uint64_t key, uint64_t value) override {
     Started();
     inner_->Store(key, value);
@@ -142,7 +144,8 @@ class CpuTimedMap final : public Map {
   }
   void DetachThread() override {
     inner_->DetachThread();
-    if (t_started_ >= 0) cpu_->fetch_add(ThreadCpuSeconds() - t_started_);
+    // The creating thread prefills the map: not a worker.
+    if (t_started_ >= 0 && std::this_thread::get_id() != owner_) cpu_->fetch_add(ThreadCpuSeconds() - t_started_);
   }
 
  private:
@@ -152,6 +155,7 @@ class CpuTimedMap final : public Map {
   static inline thread_local double t_started_ = -1;
   std::unique_ptr<Map> inner_;
   std::atomic<double>* cpu_;
+  std::thread::id owner_;
 };
 
 // The same loop run and recorded by the engine: `threads` readers (op 0) or writers (op 1) in
