@@ -199,6 +199,22 @@ double EngineOpsPerSecond(const BackendInfo& plugin, int op, int threads, uint64
   return last > first ? static_cast<double>(h.ops.size()) / (static_cast<double>(last - first) * 1e-9) : 0;
 }
 
+// A map whose batches do nothing (every load finds 1): what the engine's batch path costs by itself.
+class NoOpBatchMap final : public Map {
+ public:
+  void Store(uint64_t, uint64_t) override {}
+  bool Erase(uint64_t) override { return false; }
+  bool Load(uint64_t, uint64_t* value) override {
+    *value = 1;
+    return true;
+  }
+  void Iterate(const Visitor&) override {}
+  bool HasBatch() const override { return true; }
+  void RunBatch(BatchOp* ops, uint32_t count) override {
+    for (uint32_t i = 0; i < count; ++i) ops[i].result = 1, ops[i].value = 1;
+  }
+};
+
 // Through mapstress vs plain Go, for each backend of a Go plugin exporting the native loop.
 void CompareWithNativeGo(const std::string& path, const std::vector<BackendInfo>& backends) {
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD);
@@ -209,6 +225,19 @@ void CompareWithNativeGo(const std::string& path, const std::vector<BackendInfo>
   constexpr uint64_t kOps = 50000;
   constexpr int kRounds = 15;
   InitClock();
+  BackendInfo no_op;
+  no_op.name = "no-op";
+  no_op.create = [](const BackendOptions&) -> std::unique_ptr<Map> { return std::make_unique<NoOpBatchMap>(); };
+  for (int op = 0; op < 2; ++op) {
+    double best = 0;
+    for (int round = 0; round < kRounds; ++round) {
+      double cpu_rate = 0;
+      EngineOpsPerSecond(no_op, op, 1, kOps, true, nullptr, &cpu_rate);
+      best = std::max(best, cpu_rate);
+    }
+    std::printf("engine alone, a no-op batching map, 1 thread, %s: %.1f ns of CPU per recorded op\n",
+                op == 0 ? "load" : "store", 1e9 / best);
+  }
   std::printf("\n%-22s %-5s %3s %9s %9s %9s %9s %6s %8s %8s %6s %6s\n", "", "", "", "1 call/op", "engine", "engine",
               "plain Go", "ratio", "engine", "plain Go", "ratio", "ops/");
   std::printf("%-22s %-5s %3s %9s %9s %9s %9s %6s %8s %8s %6s %6s\n", "backend", "op", "thr", "C ABI", "1/op rec",
