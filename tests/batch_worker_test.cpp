@@ -123,7 +123,8 @@ TEST_F(BatchWorkerTest, EachOpLiesInsideItsCallsRecordedInterval) {
   for (uint64_t k = 0; k < s.keys.prefill; ++k) map.Store(k, PrefillValue(0, k));
   ThreadLog log(1 << 16);
   TrialShared shared;
-  shared.batch_ticks = static_cast<uint64_t>(2000 * TicksPerNano());
+  // A wide window, so that even a sanitizer build's slow ops share calls.
+  shared.batch_ticks = static_cast<uint64_t>(50000 * TicksPerNano());
   NoiseTrial noise_trial(NoiseMode::kOff, 1, 1, 0, TicksPerNano(), {true});
   shared.noise = &noise_trial;
   ScheduleNoise noise(&noise_trial, 1, 0);
@@ -220,6 +221,7 @@ TEST_F(BatchWorkerTest, CorrectBatchingMapIsCleanOverSeeds) {
     RunSettings settings;
     settings.seed = seed;
     settings.max_history_bytes = 32 << 20;
+    settings.fence_window = std::chrono::microseconds(50);  // batches of several ops even in sanitizer builds
     History h = RunTrial(ContendedScenario(), backend, settings, 0);
     CheckResult check = Check(h);
     for (int k = 0; k < kAnomalyCount; ++k) {
