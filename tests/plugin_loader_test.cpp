@@ -88,6 +88,40 @@ std::vector<Entry> Collect(Map* map, size_t stop_after = 0) {
 }
 
 // Single-threaded map semantics against a std::map model; "" when all agree.
+// Random stores, erases and loads in calls of 1 to 40 ops through Map::RunBatch, against a
+// std::map: each op sees the ones before it in the same call. "" when they agree.
+std::string CheckBatchSemantics(const BackendInfo& backend) {
+  std::unique_ptr<Map> map = backend.create(BackendOptions{});
+  if (!map || !map->HasBatch()) return "no batch function";
+  map->AttachThread();
+  std::map<uint64_t, uint64_t> model;
+  uint64_t x = 99;
+  for (int call = 0; call < 300; ++call) {
+    std::vector<BatchOp> ops(1 + call % 40);
+    for (BatchOp& op : ops) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      op = BatchOp{(x >> 33) % 50, x, static_cast<uint32_t>((x >> 20) % 3), 7};
+    }
+    map->RunBatch(ops.data(), static_cast<uint32_t>(ops.size()));
+    for (const BatchOp& op : ops) {
+      const std::string where = "call " + std::to_string(call) + ", key " + std::to_string(op.key);
+      if (op.kind == static_cast<uint32_t>(OpKind::kStore)) {
+        model[op.key] = op.value;
+      } else if (op.kind == static_cast<uint32_t>(OpKind::kErase)) {
+        if (op.result != (model.erase(op.key) == 1 ? 1u : 0u)) return "erase result differs, " + where;
+      } else {
+        auto it = model.find(op.key);
+        if (op.result != (it != model.end() ? 1u : 0u)) return "load result differs, " + where;
+        if (op.result == 1 && op.value != it->second) return "load value differs, " + where;
+      }
+    }
+  }
+  std::vector<Entry> seen = Collect(map.get());
+  map->DetachThread();
+  if (seen.size() != model.size()) return "iteration saw " + std::to_string(seen.size()) + " entries";
+  return "";
+}
+
 std::string CheckSequentialSemantics(const BackendInfo& backend) {
   BackendOptions options;
   options.capacity_hint = 8;  // small, so tables have to grow
@@ -152,6 +186,7 @@ TEST(PluginLoaderTest, ListsTheCExampleBackend) {
   EXPECT_TRUE(b.always_isolate);
   EXPECT_FALSE(b.in_default_set);
   EXPECT_EQ(b.build, "") << "the C example does not export mapstress_plugin_build()";
+  EXPECT_FALSE(b.batch) << "nor mapstress_batch_for()";
   EXPECT_TRUE(static_cast<bool>(b.create));
 }
 
@@ -174,7 +209,12 @@ TEST(PluginLoaderTest, Abi1PluginStillLoadsAndPasses) {
   std::vector<BackendInfo> backends = LoadOrDie(path);
   ASSERT_EQ(backends.size(), 1u);
   EXPECT_EQ(backends[0].name, "c-table");
+  EXPECT_FALSE(backends[0].batch) << "no mapstress_batch_for(): one call per op";
   EXPECT_EQ(InChild([&] { return CheckSequentialSemantics(backends[0]); }), "");
+  EXPECT_EQ(InChild([&]() -> std::string {
+              return backends[0].create(BackendOptions{})->HasBatch() ? "an ABI 1 map claims batches" : "";
+            }),
+            "");
 }
 
 // ABI 2: the C example's two marked points reach the engine's per-thread yield hook.
@@ -398,6 +438,7 @@ TEST(PluginLoaderTest, EachGoToolchainListsThreeBackendsNamedAfterIt) {
       // runtime.Version() of the toolchain that built it, e.g. "go1.22.12 linux/amd64".
       EXPECT_EQ(b.build.rfind(t + ".", 0), 0u) << plugin << ": " << b.build;
       EXPECT_NE(b.build.find(" linux/"), std::string::npos) << b.build;
+      EXPECT_TRUE(b.batch) << b.name << ": package mapstress exports mapstress_batch_for()";
     }
     std::map<std::string, Guarantee> expected = {
         {t + "-syncmap", Guarantee::kWeak},
@@ -422,6 +463,7 @@ TEST(PluginLoaderTest, GoBackendsOfEachToolchainHaveMapSemanticsInForkedChild) {
     EXPECT_EQ(InChild([&]() -> std::string {
                 for (const auto& b : backends) {
                   std::string failure = CheckSequentialSemantics(b);
+                  if (failure.empty()) failure = CheckBatchSemantics(b);
                   if (!failure.empty()) return b.name + ": " + failure;
                 }
                 return "";

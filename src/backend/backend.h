@@ -21,6 +21,14 @@ struct Visitor {
   bool operator()(uint64_t key, uint64_t value) const { return fn(ctx, key, value); }
 };
 
+// One point op of a batch (Map::RunBatch); the layout of the plugin ABI's mapstress_op.
+struct BatchOp {
+  uint64_t key;
+  uint64_t value;   // in: a store's value; out: a load's value when found
+  uint32_t kind;    // OpKind: store, erase or load
+  uint32_t result;  // out: erase removed the key / load found it (1), else 0
+};
+
 // One map instance (one per trial). All methods may be called from many threads at
 // once, except where BackendInfo says a combination is undefined behaviour.
 class Map {
@@ -32,6 +40,10 @@ class Map {
   virtual void Iterate(const Visitor& visit) = 0;        // every entry, key and value
   virtual void AttachThread() {}                         // on each worker thread before its first op
   virtual void DetachThread() {}                         // on each worker thread after its last op
+  // Maps that run many point ops per call (plugins exporting mapstress_batch_for) say so; the
+  // engine then calls RunBatch: the ops in order on this thread, as if called one by one.
+  virtual bool HasBatch() const { return false; }
+  virtual void RunBatch(BatchOp* /*ops*/, uint32_t /*count*/) {}
   // Facts worth reporting, asked once after a trial's threads stopped (e.g. "encoding: listpack").
   virtual std::string Notes() { return ""; }
 };
@@ -51,6 +63,7 @@ struct BackendInfo {
   std::string concurrency;                 // which ops may overlap iteration, e.g. "erase during iteration is UB"
   std::optional<ContractProfile> profile;  // how each anomaly is graded; unset: ProfileFor(guarantee)
   std::string build;                       // plugins: what built the library ("go1.22.12 linux/amd64"), or ""
+  bool batch = false;                      // plugins: its maps run point ops in batches (Map::HasBatch)
   bool always_isolate = false;             // run each case in a forked child (unsafe by design)
   bool in_default_set = false;             // part of the default comparison
   bool testing_only = false;               // deliberately faulty; hidden from `all` and the default set

@@ -50,6 +50,7 @@ int ListCommand(const Options& options) {
       std::printf("    promise: %s\n    concurrency: %s\n    grading: %s\n", b.promise.c_str(),
                   b.concurrency.empty() ? "-" : b.concurrency.c_str(), grades.c_str());
       if (!b.build.empty()) std::printf("    built with: %s\n", b.build.c_str());
+      if (b.batch) std::printf("    calls: batches of point ops (mapstress_batch_for)\n");
     }
   }
   if (!options.verbose)

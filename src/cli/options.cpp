@@ -227,6 +227,9 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                               "(0, 500ns, 2us, ...; default {}); iterations always get their own. 0 = fence every "
                               "op: the tightest intervals, but fences make fast ops 2-3x slower (fewer ops racing)",
                               FormatDuration(kDefaultFenceWindow)));
+  run->add_flag("--no-batch-calls", o->no_batch_calls,
+                "Call the map once per op even when it can run a batch of point ops per call (Go plugins: "
+                "mapstress_batch_for); by default such batches span about the fence window");
   run->add_option("--noise", o->noise,
                   fmt::format("Schedule noise that makes narrow race windows likely on few cores (seeded by --seed): "
                               "off; light (helper threads wake every 20-60us on each CPU, so the kernel preempts "

@@ -25,8 +25,9 @@ struct Options {
   bool isolate = false;
   bool allow_unsafe = false;
   std::string hang_grace = "10s";
-  std::string fence_window;  // "" = kDefaultFenceWindow
-  std::string noise;         // "" = kDefaultNoise
+  std::string fence_window;     // "" = kDefaultFenceWindow
+  bool no_batch_calls = false;  // one call per op even for maps that run batches
+  std::string noise;            // "" = kDefaultNoise
   uint32_t shards = 16;
   std::string redis = "auto";
   bool redis_force_hashtable = false;

@@ -114,6 +114,7 @@ bool RunSession::Prepare(const Options& options) {
   } else if (settings_.fence_window > std::chrono::milliseconds(100)) {
     return fail("--fence-window: expected at most 100ms, got " + options.fence_window);
   }
+  settings_.batch_calls = !options.no_batch_calls;
   if (!options.noise.empty() && !ParseNoiseMode(options.noise, &settings_.noise)) {
     return fail("--noise: expected off, light, heavy or pct, got '" + options.noise + "'" +
                 DidYouMean(options.noise, {"off", "light", "heavy", "pct"}));
@@ -175,13 +176,14 @@ bool RunSession::Prepare(const Options& options) {
   context_.shard_index = plan_.shard_index;
   context_.shard_count = plan_.shard_count;
   context_.plan_cases = plan_.all_cases;
-  context_.plan =
-      PlanFingerprint(plan_, {fmt::format("seed {}", context_.seed), "duration " + options.duration,
-                              fmt::format("trials {}", context_.trials), "noise " + context_.noise,
-                              "time-budget " + options.time_budget, "fence-window " + options.fence_window,
-                              fmt::format("expect {}", fmt::join(options.expect, ",")),
-                              fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
-                              fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
+  context_.plan = PlanFingerprint(
+      plan_,
+      {fmt::format("seed {}", context_.seed), "duration " + options.duration, fmt::format("trials {}", context_.trials),
+       "noise " + context_.noise, "time-budget " + options.time_budget,
+       "fence-window " + options.fence_window + (options.no_batch_calls ? " no-batch-calls" : ""),
+       fmt::format("expect {}", fmt::join(options.expect, ",")),
+       fmt::format("isolate {} allow-unsafe {}", options.isolate, options.allow_unsafe),
+       fmt::format("max-history-mb {} shards {}", options.max_history_mb, options.shards)});
 
   uint32_t max_threads = 0;
   for (const auto& c : plan_.cases) max_threads = std::max(max_threads, scenarios_[c.scenario].TotalThreads());

@@ -12,14 +12,17 @@
 
 #include "backend/yield_point.h"
 #include "check/checker.h"
+#include "engine/batch_worker.h"
 #include "engine/clock.h"
 #include "engine/crash_history.h"
 #include "engine/crash_report.h"
 #include "engine/isolation.h"
 #include "engine/latency_histogram.h"
 #include "engine/preemption_injector.h"
+#include "engine/recorded_iteration.h"
 #include "engine/schedule_noise.h"
 #include "engine/thread_log.h"
+#include "engine/trial_shared.h"
 #include "engine/workload.h"
 
 namespace mapstress {
@@ -60,80 +63,15 @@ uint64_t DefaultHistoryBytes() {
   return std::min<uint64_t>(PhysicalMemoryBytes() / 12, 1365ull << 20);
 }
 
-struct TrialShared {
-  std::atomic<bool> go{false};
-  std::atomic<bool> stop{false};
-  std::atomic<bool> overflow{false};
-  std::atomic<uint32_t> ready{0};
-  std::atomic<uint32_t> finished{0};
-  std::atomic<uint32_t> bounded_running{0};
-  uint64_t origin = 0;        // tick at which the gate opened
-  uint64_t budget_ticks = 0;  // 0: op-bounded
-  uint64_t window_ticks = 0;  // fence window for fast point ops; 0: a fenced read after every op
-  NoiseTrial* noise = nullptr;
-};
-
-// A lockstep group's barrier: its threads start each round of ops together. Waiters spin
-// briefly, then sleep on the generation (a futex), so a late member gets a CPU even when
-// threads outnumber cores. A member that leaves (budget, op bound, stop) breaks the barrier
-// for the rest of the trial and wakes the waiters: nobody waits for a thread that is gone.
-struct LockstepBarrier {
-  std::atomic<uint32_t> arrived{0};
-  std::atomic<uint32_t> generation{0};
-  std::atomic<bool> broken{false};
-  uint32_t members = 0;
-
-  void Wait() {
-    const uint32_t gen = generation.load(std::memory_order_acquire);
-    if (broken.load(std::memory_order_acquire)) return;  // left before `gen` was read: no wake-up will come
-    if (arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == members) {
-      arrived.store(0, std::memory_order_relaxed);
-      generation.fetch_add(1, std::memory_order_release);
-      generation.notify_all();
-      return;
-    }
-    for (int spin = 0; spin < 256; ++spin) {
-      if (generation.load(std::memory_order_acquire) != gen) return;
-#if defined(__x86_64__)
-      __builtin_ia32_pause();
-#endif
-    }
-    while (generation.load(std::memory_order_acquire) == gen) generation.wait(gen, std::memory_order_acquire);
-  }
-  void Leave() {
-    broken.store(true, std::memory_order_release);
-    generation.fetch_add(1, std::memory_order_release);
-    generation.notify_all();
-  }
-};
-
 struct WorkerSpec {
   size_t group;
   uint32_t thread_in_group;
   uint32_t global;
 };
 
-struct IterationSink {
-  ThreadLog* log;
-  uint64_t visit_delay_ns;
-  ScheduleNoise* noise;
-  bool complete;
-};
-
 void NoiseYieldPoint(void* ctx, uint32_t site) { static_cast<ScheduleNoise*>(ctx)->AtYieldPoint(site); }
 
 constexpr uint64_t kMaxBatchOps = 1024;  // point ops sharing one fenced interval, at most
-
-bool VisitEntry(void* ctx, uint64_t key, uint64_t value) {
-  auto* sink = static_cast<IterationSink*>(ctx);
-  if (!sink->log->Entry(key, value)) {
-    sink->complete = false;
-    return true;  // buffer full: stop
-  }
-  if (sink->visit_delay_ns) SpinFor(sink->visit_delay_ns);
-  sink->noise->InCallback();  // inside the iteration's interval: it only gets wider
-  return false;
-}
 
 // The hot loop. Never throws, takes no tool-owned lock, allocates nothing.
 void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uint32_t trial, Map* map, ThreadLog* log,
@@ -186,7 +124,14 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
     log->ClosePending(now - origin);
     end_batch(now, in_batch);
   };
-  while (!shared->stop.load(std::memory_order_relaxed)) {
+  // Maps that run many point ops per call get the batch loop instead (batch_worker.h).
+  const bool batched = !fresh_calls && shared->batch_ticks > 0;
+  if (batched) {
+    done = RunBatchLoop(BatchLoop{map, log, ring, &stream, &noise, shared, lockstep, progress, round, trial, writer_id,
+                                  max_ops, visit_delay_ns},
+                        &seq);
+  }
+  while (!batched && !shared->stop.load(std::memory_order_relaxed)) {
     if (!log->HasRoom(4)) {
       shared->overflow.store(true, std::memory_order_relaxed);
       shared->stop.store(true, std::memory_order_relaxed);
@@ -223,18 +168,7 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
         flag = map->Load(op.key, &value);
         if (!flag) value = 0;
         break;
-      case OpKind::kIterate: {
-        IterationSink sink{log, visit_delay_ns, &noise, true};
-        LogRecord* begin = log->BeginIteration(call - origin);
-        map->Iterate(Visitor{&VisitEntry, &sink});
-        ret = ReadBoundaryTicks();
-        log->EndIteration(begin, ret - origin, sink.complete);
-        if (!sink.complete) {
-          shared->overflow.store(true, std::memory_order_relaxed);
-          shared->stop.store(true, std::memory_order_relaxed);
-        }
-        break;
-      }
+      case OpKind::kIterate: ret = RecordIteration(map, log, &noise, visit_delay_ns, call, shared); break;
     }
     if (op.kind == OpKind::kIterate) {
       boundary = ret;
@@ -321,6 +255,9 @@ TrialOutput RunTrialWithLogs(const Scenario& scenario, const BackendInfo& backen
   const uint64_t seed = EffectiveSeed(scenario, settings);
   if (CurrentClockSource() == ClockSource::kTsc) {  // unfenced reads need the TSC
     shared.window_ticks = static_cast<uint64_t>(static_cast<double>(settings.fence_window.count()) * TicksPerNano());
+  }
+  if (settings.batch_calls && map->HasBatch()) {  // needs no unfenced read: any clock
+    shared.batch_ticks = static_cast<uint64_t>(static_cast<double>(settings.fence_window.count()) * TicksPerNano());
   }
 
   // Workers inherit a mask without SIGINT/SIGTERM, so Ctrl-C always reaches this thread,

@@ -31,6 +31,9 @@ struct RunSettings {
   // Fast point ops of one thread within this window share one fenced interval; 0 = a fenced
   // timestamp after every op (tightest intervals, slowest ops). See Worker in engine.cpp.
   Nanos fence_window = kDefaultFenceWindow;
+  // Maps that run many point ops per call (Map::HasBatch) get batches whose ops span about the
+  // fence window (batch_worker.h); false, or a fence window of 0: one call per op.
+  bool batch_calls = true;
   // Seeded schedule perturbation at op boundaries and inside iterations (schedule_noise.h).
   NoiseMode noise = kDefaultNoise;
   BackendOptions backend_options;

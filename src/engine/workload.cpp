@@ -60,7 +60,8 @@ uint64_t KeyPicker::Scatter(uint64_t rank) const {
 uint64_t KeyPicker::Next(Rng& rng) {
   if (order_ == KeyOrder::kSequential) {
     uint64_t key = lo_ + next_seq_;
-    next_seq_ = (next_seq_ + step_) % n_;
+    next_seq_ += step_;
+    if (next_seq_ >= n_) next_seq_ %= n_;  // the division only on wrapping: it costs more than a fast op
     return key;
   }
   switch (spec_.distribution) {

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@
 
 #include "backend/yield_point.h"
 #include "core/child_process.h"
+#include "core/history.h"
 #include "mapstress/plugin.h"
 #include "plugin/plugin_contract.h"
 
@@ -30,7 +32,18 @@ namespace {
 constexpr const char* kEntryPoint = "mapstress_backends";
 constexpr const char* kBuildEntryPoint = "mapstress_plugin_build";  // optional
 constexpr size_t kMaxBuildLine = 200;
-constexpr const char* kSetHost = "mapstress_set_host";  // ABI 2, optional
+constexpr const char* kSetHost = "mapstress_set_host";    // ABI 2, optional
+constexpr const char* kBatchFor = "mapstress_batch_for";  // optional, any ABI
+
+static_assert(sizeof(BatchOp) == sizeof(mapstress_op) && offsetof(BatchOp, key) == offsetof(mapstress_op, key) &&
+                  offsetof(BatchOp, value) == offsetof(mapstress_op, value) &&
+                  offsetof(BatchOp, kind) == offsetof(mapstress_op, kind) &&
+                  offsetof(BatchOp, result) == offsetof(mapstress_op, result),
+              "BatchOp is passed to plugins as mapstress_op");
+static_assert(static_cast<uint32_t>(OpKind::kStore) == MAPSTRESS_OP_STORE &&
+                  static_cast<uint32_t>(OpKind::kErase) == MAPSTRESS_OP_ERASE &&
+                  static_cast<uint32_t>(OpKind::kLoad) == MAPSTRESS_OP_LOAD,
+              "BatchOp::kind is an OpKind");
 
 // ABI 2 scheduling points: a plugin's yield_point() lands in the engine's schedule noise.
 void HostYieldPoint(void* /*ctx*/, uint32_t site) { YieldPoint(site); }
@@ -168,8 +181,16 @@ bool ReadBuildLine(void* handle, const std::string& shown_path, std::string* lin
   return true;
 }
 
+// The backend's batch function from the optional mapstress_batch_for(), or nullptr.
+mapstress_batch_fn BatchFor(void* handle, const mapstress_backend* backend) {
+  using BatchForFn = mapstress_batch_fn (*)(const mapstress_backend*);
+  auto batch_for = reinterpret_cast<BatchForFn>(dlsym(handle, kBatchFor));
+  return batch_for != nullptr ? batch_for(backend) : nullptr;
+}
+
 // Runs in the probe child: "E" + message, or "O" + the build line + (name, description, guarantee, promise,
-// concurrency, grades) per backend; the last three come from the optional contract entry point.
+// concurrency, grades, batch "1"/"0") per backend; promise, concurrency and grades come from the optional
+// contract entry point, batch from mapstress_batch_for().
 std::string Probe(const std::string& real_path, const std::string& shown_path) {
   std::string error;
   void* handle = nullptr;
@@ -203,6 +224,7 @@ std::string Probe(const std::string& real_path, const std::string& shown_path) {
     PutString(&out, contract.promise);
     PutString(&out, contract.concurrency);
     PutString(&out, contract.grades);
+    PutString(&out, BatchFor(handle, b) != nullptr ? "1" : "0");
   }
   return out;
 }
@@ -291,7 +313,8 @@ std::string RunProbe(const std::string& real_path, const std::string& shown_path
 // Calls through the C ABI; owns the plugin's map.
 class PluginMap final : public Map {
  public:
-  PluginMap(const mapstress_backend* backend, void* map) : backend_(backend), map_(map) {}
+  PluginMap(const mapstress_backend* backend, void* map, mapstress_batch_fn batch)
+      : backend_(backend), map_(map), batch_(batch) {}
   ~PluginMap() override { backend_->destroy(map_); }
   PluginMap(const PluginMap&) = delete;
   PluginMap& operator=(const PluginMap&) = delete;
@@ -308,6 +331,8 @@ class PluginMap final : public Map {
   void DetachThread() override {
     if (backend_->thread_detach != nullptr) backend_->thread_detach(map_);
   }
+  bool HasBatch() const override { return batch_ != nullptr; }
+  void RunBatch(BatchOp* ops, uint32_t count) override { batch_(map_, reinterpret_cast<mapstress_op*>(ops), count); }
 
  private:
   static int VisitTrampoline(void* ctx, uint64_t key, uint64_t value) {
@@ -316,18 +341,22 @@ class PluginMap final : public Map {
 
   const mapstress_backend* backend_;
   void* map_;
+  mapstress_batch_fn batch_;  // nullptr: one call per op
 };
 
-// In the calling process: loads the plugin and finds the named backend; throws on failure.
+// In the calling process: loads the plugin and finds the named backend (and its batch function,
+// nullptr when none); throws on failure.
 const mapstress_backend* OpenBackend(const std::string& real_path, const std::string& shown_path,
-                                     const std::string& name) {
+                                     const std::string& name, mapstress_batch_fn* batch) {
   std::string error;
-  const mapstress_backend* const* list = OpenPlugin(real_path, shown_path, &error);
+  void* handle = nullptr;
+  const mapstress_backend* const* list = OpenPlugin(real_path, shown_path, &error, &handle);
   if (list == nullptr) throw std::runtime_error(error);
   for (int i = 0; i < kMaxBackends && list[i] != nullptr; ++i) {
     if (list[i]->name == nullptr || name != list[i]->name) continue;
     std::string why = ValidateBackend(list[i], i);
     if (!why.empty()) throw std::runtime_error(Prefix(shown_path) + why);
+    *batch = BatchFor(handle, list[i]);
     return list[i];
   }
   throw std::runtime_error(Prefix(shown_path) + "backend '" + name + "' is no longer exported");
@@ -361,11 +390,12 @@ bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std
     return false;
   }
   while (pos < message.size()) {
-    std::string name, description, guarantee;
+    std::string name, description, guarantee, batch;
     PluginContract contract;
     if (!GetString(message, &pos, &name) || !GetString(message, &pos, &description) ||
         !GetString(message, &pos, &guarantee) || !GetString(message, &pos, &contract.promise) ||
-        !GetString(message, &pos, &contract.concurrency) || !GetString(message, &pos, &contract.grades)) {
+        !GetString(message, &pos, &contract.concurrency) || !GetString(message, &pos, &contract.grades) ||
+        !GetString(message, &pos, &batch)) {
       *error = Prefix(path) + "garbled reply from the loading process";
       return false;
     }
@@ -375,6 +405,7 @@ bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std
     ParseGuarantee(guarantee, &info.guarantee);  // validated by the probe
     info.promise = contract.promise.empty() ? "declared by plugin " + path : contract.promise;
     info.build = build;
+    info.batch = batch == "1";
     info.concurrency = contract.concurrency.empty() ? "as documented by the plugin" : contract.concurrency;
     if (!contract.grades.empty()) {
       info.profile = ProfileFor(info.guarantee);
@@ -382,10 +413,11 @@ bool LoadPlugin(const std::string& path, std::vector<BackendInfo>* backends, std
     }
     info.always_isolate = true;
     info.create = [real_path, path, name](const BackendOptions& options) -> std::unique_ptr<Map> {
-      const mapstress_backend* backend = OpenBackend(real_path, path, name);
+      mapstress_batch_fn batch = nullptr;
+      const mapstress_backend* backend = OpenBackend(real_path, path, name, &batch);
       void* map = backend->create(options.capacity_hint);
       if (map == nullptr) throw std::runtime_error(Prefix(path) + "backend '" + name + "': create() returned NULL");
-      return std::make_unique<PluginMap>(backend, map);
+      return std::make_unique<PluginMap>(backend, map, batch);
     };
     found.push_back(std::move(info));
   }

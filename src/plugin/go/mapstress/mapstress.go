@@ -10,6 +10,7 @@ package mapstress
 #include "mapstress/plugin.h"
 
 int msgo_call_visit(mapstress_visit_fn visit, void *ctx, uint64_t key, uint64_t value);
+double msgo_thread_cpu(void);
 */
 import "C"
 
@@ -191,14 +192,55 @@ func msgoIterate(handle C.uintptr_t, visit C.mapstress_visit_fn, ctx unsafe.Poin
 	})
 }
 
+// batchOp mirrors C's mapstress_op (plugin.h): 24 bytes, no padding.
+type batchOp struct {
+	key, value   uint64
+	kind, result uint32
+}
+
+const (
+	opStore = 0 // MAPSTRESS_OP_STORE
+	opErase = 1 // MAPSTRESS_OP_ERASE
+	opLoad  = 2 // MAPSTRESS_OP_LOAD
+)
+
+// msgoBatch runs count point ops in order on this thread: one cgo call for all of them
+// (mapstress_batch_for in plugin.c).
+//
+//export msgoBatch
+func msgoBatch(handle C.uintptr_t, ops *C.mapstress_op, count C.uint32_t) {
+	m := mapOf(handle)
+	batch := unsafe.Slice((*batchOp)(unsafe.Pointer(ops)), int(count))
+	for i := range batch {
+		op := &batch[i]
+		switch op.kind {
+		case opStore:
+			m.Store(op.key, op.value)
+		case opErase:
+			op.result = 0
+			if m.Delete(op.key) {
+				op.result = 1
+			}
+		case opLoad:
+			v, ok := m.Load(op.key)
+			op.result = 0
+			if ok {
+				op.value, op.result = v, 1
+			}
+		}
+	}
+}
+
 // The plain-Go reference loop for tests/bench/plugin_call_bench: `threads` goroutines, each
 // locked to its own OS thread, run `ops` Loads (op 0) or Stores (op 1) on one fresh map of
-// backend `name`, prefilled with keys 0..keys-1, over the key stream (thread*7 + i) & (keys-1)
-// that the bench's C++ threads use. keys must be a power of two. Returns the wall-clock seconds,
-// or -1 for an unknown backend.
+// backend `name`, prefilled with keys 0..keys-1, over the key stream (thread + i*threads) & (keys-1)
+// that the bench's C++ threads and the engine's sequential order use. keys must be a power of two.
+// Returns the seconds from the first goroutine's first op to the last one's last op (as the
+// engine's recorded ops/s counts from the first call to the last return), or -1 for an unknown
+// backend; *cpu gets the CPU seconds the goroutines' threads spent in that loop, summed.
 //
 //export mapstress_go_native_loop
-func mapstress_go_native_loop(name *C.char, op C.int, threads C.int, ops C.uint64_t, keys C.uint64_t) C.double {
+func mapstress_go_native_loop(name *C.char, op C.int, threads C.int, ops C.uint64_t, keys C.uint64_t, cpu *C.double) C.double {
 	var create func(uint64) Map
 	for _, b := range registry {
 		if b.name == C.GoString(name) {
@@ -217,14 +259,19 @@ func mapstress_go_native_loop(name *C.char, op C.int, threads C.int, ops C.uint6
 	ready.Add(int(threads))
 	done.Add(int(threads))
 	var sink atomic.Uint64
+	began := make([]time.Time, threads)
+	ended := make([]time.Time, threads)
+	cpus := make([]float64, threads)
 	for t := 0; t < int(threads); t++ {
 		go func(t uint64) {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			defer done.Done()
-			mask, key, sum := uint64(keys)-1, t*7, uint64(0)
+			mask, key, step, sum := uint64(keys)-1, t, uint64(threads), uint64(0)
 			ready.Done()
 			<-start
+			began[t] = time.Now()
+			cpu0 := C.msgo_thread_cpu()
 			for i := uint64(0); i < uint64(ops); i++ {
 				if op == 0 {
 					v, _ := m.Load(key & mask)
@@ -232,14 +279,26 @@ func mapstress_go_native_loop(name *C.char, op C.int, threads C.int, ops C.uint6
 				} else {
 					m.Store(key&mask, key)
 				}
-				key++
+				key += step
 			}
+			ended[t] = time.Now()
+			cpus[t] = float64(C.msgo_thread_cpu() - cpu0)
 			sink.Add(sum)
 		}(uint64(t))
 	}
 	ready.Wait()
-	began := time.Now()
 	close(start)
 	done.Wait()
-	return C.double(time.Since(began).Seconds())
+	first, last := began[0], ended[0]
+	*cpu = 0
+	for t := range began {
+		*cpu += C.double(cpus[t])
+		if began[t].Before(first) {
+			first = began[t]
+		}
+		if ended[t].After(last) {
+			last = ended[t]
+		}
+	}
+	return C.double(last.Sub(first).Seconds())
 }

@@ -12,6 +12,7 @@ static void go_store(void* map, uint64_t key, uint64_t value) { msgoStore((uintp
 static int go_erase(void* map, uint64_t key) { return msgoErase((uintptr_t)map, key); }
 static int go_load(void* map, uint64_t key, uint64_t* value_out) { return msgoLoad((uintptr_t)map, key, value_out); }
 static void go_iterate(void* map, mapstress_visit_fn visit, void* ctx) { msgoIterate((uintptr_t)map, visit, ctx); }
+static void go_batch(void* map, mapstress_op* ops, uint32_t count) { msgoBatch((uintptr_t)map, ops, count); }
 
 // create() carries no backend index, so each table slot gets its own create function.
 #define MSGO_CREATE(I, J) \
@@ -53,3 +54,9 @@ const mapstress_backend* const* mapstress_backends(void) {
 }
 
 const char* mapstress_plugin_build(void) { return msgoBuild(); }
+
+// Every Go backend runs point ops in batches: one cgo call for many ops.
+mapstress_batch_fn mapstress_batch_for(const mapstress_backend* backend) {
+  (void)backend;
+  return go_batch;
+}

@@ -12,6 +12,9 @@
  *  - ABI 1: mapstress_backends() and the mapstress_backend struct.
  *  - ABI 2: the optional export mapstress_set_host() (scheduling points, see its block
  *    below); the mapstress_backend struct is unchanged.
+ *  Optional exports that any ABI version may add, each in its own block below:
+ *  mapstress_plugin_build() (what built the library) and mapstress_batch_for() (many point
+ *  ops per call).
  *
  * Threading rules (what mapstress does, so what a plugin must tolerate):
  *  - mapstress never loads a plugin in its main process: it dlopen()s it in short-lived
@@ -100,6 +103,35 @@ typedef struct mapstress_host {
 
 MAPSTRESS_PLUGIN_EXPORT void mapstress_set_host(const mapstress_host *host);
 /* ---- end of ABI 2 scheduling points ---------------------------------------------------- */
+/* ---- Optional entry point: batches of point ops (works with every ABI version) -----------
+ * A call into some plugins costs more than the op it makes (a cgo call into Go: about 140 ns
+ * with go1.23, microseconds with older toolchains). Such a plugin MAY export
+ * mapstress_batch_for(). For a backend of its own list it returns a function that runs `count`
+ * point ops on one map, or NULL when that backend has none (then mapstress calls store, erase
+ * and load one by one, as for every plugin that does not export this).
+ *
+ * A batch function runs ops[0], ops[1], ... in order, on the calling thread, each exactly as
+ * the matching store(), erase() or load() would, and returns when the last one is done. It is
+ * called from the same threads, with the same rules, as those functions (thread_attach() ran
+ * first; never during create() or destroy(); never from inside iterate()). count is 1 to 4096.
+ * mapstress records every op of a batch with the batch's interval: a fenced clock read before
+ * the call and one after it return (src/engine/README.md, "Batched calls"), so a batch must
+ * not defer an op's effect past its return. Same lifetime rules as mapstress_backends(). */
+#define MAPSTRESS_OP_STORE 0u  /* in: key, value */
+#define MAPSTRESS_OP_ERASE 1u  /* in: key; out: result = 1 if it removed the key */
+#define MAPSTRESS_OP_LOAD 2u   /* in: key; out: result = 1 and value if found, result = 0 if not */
+
+typedef struct mapstress_op {
+  uint64_t key;
+  uint64_t value;   /* in (store) or out (load, when found) */
+  uint32_t kind;    /* MAPSTRESS_OP_* */
+  uint32_t result;  /* out: erase and load, see above; store leaves it alone */
+} mapstress_op;
+
+typedef void (*mapstress_batch_fn)(void *map, mapstress_op *ops, uint32_t count);
+
+MAPSTRESS_PLUGIN_EXPORT mapstress_batch_fn mapstress_batch_for(const mapstress_backend *backend);
+/* ---- end of the optional batch entry point ---------------------------------------------- */
 /* clang-format on */
 
 #ifdef __cplusplus
