@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 
 namespace mapstress {
@@ -542,6 +543,27 @@ TEST(CheckerExamplesTest, StructuredWitnessesCarryHistoryTimesAndWindows) {
   // Absent until the store returned, and again from the erase's call.
   EXPECT_EQ(ex.absent, (std::vector<TimeSpan>{{1'100, 1'101}, {1'300, 1'301}}));
   EXPECT_EQ(ex.present, (std::vector<TimeSpan>{{1'100, 1'301}}));
+}
+
+}  // namespace
+}  // namespace mapstress
+
+namespace mapstress {
+namespace {
+
+// Times at both ends of int64 (a history file may hold them) span the whole range: the
+// checker's time buckets must not overflow (it crashed), and the verdict stays exact.
+TEST(CheckerTest, TimesAtTheInt64ExtremesAreChecked) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+  Builder b;
+  b.Store(kMin, kMax, 1, 10);
+  b.Store(5, 6, 2, 20);
+  b.Erase(100, 101, 2);
+  b.Iterate(10, 20, {{1, 10}});  // key 2 was present throughout: missing
+  b.Iterate(200, 300, {});       // key 1 may not be stored yet (its store spans everything): fine
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kMissing), 1u);
+  EXPECT_EQ(r.iterations, 2u);
 }
 
 }  // namespace

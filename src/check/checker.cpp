@@ -429,9 +429,11 @@ class Checker {
     const size_t ranges = bounds.size() - 1;
     constexpr int kTimeBits = 11;
     constexpr size_t kBuckets = size_t{1} << kTimeBits;
-    const int width = std::bit_width(t_span_ + 1);
+    // Finite ends have keys in [1, t_span_ + 1]; a span of the whole int64 range (a history with
+    // times at both extremes) must not wrap the width to 0.
+    const int width = t_span_ == std::numeric_limits<uint64_t>::max() ? 64 : std::bit_width(t_span_ + 1);
     const int shift = std::max(0, width - kTimeBits);
-    auto bucket = [&](int64_t t) { return static_cast<size_t>(TimeKey(t) >> shift); };
+    auto bucket = [&](int64_t t) { return std::min<size_t>(TimeKey(t) >> shift, kBuckets - 1); };
     std::vector<std::array<uint64_t, kBuckets>> at(ranges);  // per range: ends per bucket, then where next
     ForKeyRanges(bounds, [&](size_t range, uint32_t key_from, uint32_t key_to) {
       auto& hist = at[range];
@@ -529,10 +531,10 @@ class Checker {
   }
 
   // Orders times like `<` does (all finite times are op calls or returns) as small unsigned
-  // numbers, so that radix sorts need few passes.
+  // numbers, so that the endpoint buckets need few bits.
   uint64_t TimeKey(int64_t t) const {
     if (t == kNegInf) return 0;
-    if (t == kPosInf) return t_span_ + 2;
+    if (t == kPosInf) return std::numeric_limits<uint64_t>::max();
     return static_cast<uint64_t>(t) - static_cast<uint64_t>(t_min_) + 1;
   }
 

@@ -12,10 +12,11 @@ JSON
 
 # $1 = saved history file; $2 = least number of ops. Prints nothing; fails unless the header says
 # truncated and the file holds at least that many ops.
-truncated_history() {
-  "$PY" - "$1" "$2" <<'PY' || fail "$1: not a truncated history with ops"
-import gzip, json, sys
-lines = gzip.open(sys.argv[1], "rt").read().splitlines()
+truncated_history() {  # FILE.mshist MIN_OPS: read back through `export --to jsonl`
+  "$MS" export --to jsonl "$1" -o "$WORK/back.jsonl" || fail "$1: cannot be exported"
+  "$PY" - "$WORK/back.jsonl" "$2" <<'PY' || fail "$1: not a truncated history with ops"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
 header = json.loads(lines[0])
 assert header.get("truncated") is True, header
 ops = [l for l in lines[1:] if l.strip()]
@@ -34,7 +35,7 @@ crash = json.load(open(sys.argv[1]))["cases"][0]["crash"]
 assert any("CrashMap::Store" in f for f in crash["backtrace"]), crash["backtrace"]
 assert len(crash["threads"]) == 3 and all(t["last_ops"] for t in crash["threads"]), crash["threads"]
 PY
-saved=$WORK/hist/crash__faulty-crash__trial0.jsonl.gz
+saved=$WORK/hist/crash__faulty-crash__trial0.mshist
 [ -f "$saved" ] || { ls -l "$WORK/hist" >&2; fail "the history up to the crash was not saved"; }
 truncated_history "$saved" 1000
 expect_exit 0 "$MS" check "$saved"
@@ -57,7 +58,7 @@ crash = json.load(open(sys.argv[1]))["cases"][0]["crash"]
 assert any("UnsafeMap::" in f for f in crash["backtrace"]), crash["backtrace"]
 assert all(t["last_ops"] for t in crash["threads"]), crash["threads"]
 PY
-saved=$WORK/uhist/13-toggle-pair-readers__unsafe__trial0.jsonl.gz
+saved=$WORK/uhist/13-toggle-pair-readers__unsafe__trial0.mshist
 [ -f "$saved" ] || { ls -l "$WORK/uhist" >&2; fail "unsafe: the history up to the crash was not saved"; }
 truncated_history "$saved" 0
 "$MS" check "$saved" >"$WORK/out" 2>"$WORK/err"
