@@ -13,7 +13,8 @@ std::string RenderTsvReport(const ReportInput& input);
 
 const std::vector<ReporterInfo>& Reporters() {
   static const std::vector<ReporterInfo> kReporters = {
-      {"html", "html", "one self-contained page to open in a browser: heat maps, charts, SVG timelines", RenderHtmlReport},
+      {"html", "html", "one self-contained page to open in a browser: heat maps, charts, SVG timelines",
+       RenderHtmlReport},
       {"json", "json", "the whole run, machine-readable (src/report/README.md); `merge` reads it", RenderJsonReport},
       {"junit", "xml", "JUnit XML for CI: a testsuite per scenario, a testcase per backend", RenderJunitReport},
       {"markdown", "md", "settings, the result matrix and each failure's evidence, for humans", RenderMarkdownReport},

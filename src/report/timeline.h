@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "core/example.h"
 #include "core/case_report.h"
+#include "core/example.h"
 
 namespace mapstress {
 
