@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> backends = {"faulty-torn-store", "faulty-early-present", "faulty-torn-store-w64",
                                        "faulty-early-present-w64", "slots"};
   std::vector<std::string> modes = {"off", "light", "heavy", "pct"};
+  if (argc % 2 == 0) {  // a flag without its value, or --help
+    fmt::print(
+        stderr,
+        "usage: detect_bench [--seeds N] [--budget-ms MS] [--scenarios DIR] [--backends a,b] [--modes off,light]\n");
+    return std::string(argv[argc - 1]) == "--help" ? 0 : 2;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     std::string value = argv[i + 1];
