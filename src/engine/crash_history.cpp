@@ -11,6 +11,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "engine/clock.h"
+
 namespace mapstress {
 namespace {
 
@@ -112,12 +114,13 @@ void WriteThreadLogs(const OpRing* rings, uint32_t ring_count) {
   for (uint32_t i = 0; i < n; ++i) {
     // The ring first, then the log: ops started before this read have their records in the
     // log read after it, all but the last (in flight) and the one before (kept out of caution).
+    // (FullFence, a hardware fence: std::atomic_thread_fence does not build under TSan.)
     const int32_t tid_before = rings[i].tid.load();
     const uint64_t started = rings[i].started.load();
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    clock_internal::FullFence();
     const LogRecord* begin = logs[i]->begin();
     const LogRecord* end = logs[i]->end();
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    clock_internal::FullFence();
     const bool finished = tid_before == 0 && rings[i].tid.load() == 0 && started > 0;
     const ThreadHeader t{i, finished ? 1u : 0u, finished ? started : (started >= 2 ? started - 2 : 0),
                          static_cast<uint64_t>(end - begin)};
