@@ -7,7 +7,8 @@ quick_scenario deleting '[{"role": "deleter", "count": 1}, {"role": "iterator", 
 expect_exit 0 "$MS" run "$WORK/mixed.json" --backend locked --backend rwlocked --no-color
 expect_contains "$WORK/out" "2 cases: 2 pass"
 # A faulty backend's FORBIDDEN anomaly fails the run.
-expect_exit 1 "$MS" run "$WORK/deleting.json" --backend faulty-lingering-erase
+# 3 trials of 300 ms: one 40 ms trial on a loaded 2-core machine may see no erase during an iteration.
+expect_exit 1 "$MS" run "$WORK/deleting.json" --backend faulty-lingering-erase --duration 300ms --trials 3
 expect_contains "$WORK/out" "phantom"
 # Nothing checkable (no iteration, no load): inconclusive.
 expect_exit 3 "$MS" run "$WORK/writers-only.json" --backend locked
