@@ -13,6 +13,7 @@
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -584,46 +585,62 @@ class Checker {
   static constexpr uint64_t kAnyKey = ~uint64_t{0};                  // Wants() before the key is known
   static constexpr uint64_t kMissingScanBudget = uint64_t{1} << 25;  // per history, shared out by chunks
 
-  // Whether no kept example of the list shares the key (unless kAnyKey) or the iteration/load.
-  static bool Novel(const std::vector<Pending>& list, uint64_t key, uint64_t order) {
-    for (const Pending& p : list) {
-      if ((key != kAnyKey && p.example.key == key) || p.order >> 20 == order >> 20) return false;
-    }
-    return true;
-  }
+  // The examples of one kind waiting to be kept, by time, with how many of them name each key
+  // and each iteration/load, and the last one that repeats an earlier one's key or iteration.
+  // Wants() runs for every anomaly found (a broken map: every key of every iteration), so it
+  // must cost O(1), not a walk over up to 1,000 kept examples.
+  struct PendingList {
+    std::vector<Pending> list;
+    std::unordered_map<uint64_t, uint32_t> keys;      // example key -> kept examples naming it
+    std::unordered_map<uint64_t, uint32_t> subjects;  // order >> 20 -> kept examples about it
+    ptrdiff_t last_repeat = -1;
 
-  // The last kept example that repeats the key or the iteration/load of an earlier one.
-  static ptrdiff_t LastRepeat(const std::vector<Pending>& list) {
-    for (size_t i = list.size(); i-- > 1;) {
-      if (!Novel({list.begin(), list.begin() + static_cast<ptrdiff_t>(i)}, list[i].example.key, list[i].order)) {
-        return static_cast<ptrdiff_t>(i);
+    // Whether no kept example shares the key (unless kAnyKey) or the iteration/load.
+    bool Novel(uint64_t key, uint64_t order) const {
+      return (key == kAnyKey || !keys.contains(key)) && !subjects.contains(order >> 20);
+    }
+    void Count(const Pending& p, int by) {
+      if ((keys[p.example.key] += by) == 0) keys.erase(p.example.key);
+      if ((subjects[p.order >> 20] += by) == 0) subjects.erase(p.order >> 20);
+    }
+    void FindLastRepeat() {
+      std::unordered_set<uint64_t> seen_keys, seen_subjects;
+      last_repeat = -1;
+      for (size_t i = 0; i < list.size(); ++i) {
+        uint64_t key = list[i].example.key, subject = list[i].order >> 20;
+        if ((key != kAnyKey && seen_keys.contains(key)) || seen_subjects.contains(subject)) {
+          last_repeat = static_cast<ptrdiff_t>(i);
+        }
+        seen_keys.insert(key);
+        seen_subjects.insert(subject);
       }
     }
-    return -1;
-  }
+  };
 
   // Whether an example of `kind` for `key` at `order` would be kept: while the list is not
   // full, every one; then one with a new key and a new iteration, in place of a repeat.
   bool Wants(Anomaly kind, uint64_t key, uint64_t order) const {
     if (options_.max_examples == 0) return false;
-    const auto& list = pending_[static_cast<int>(kind)];
-    if (list.size() < options_.max_examples) return true;
-    return Novel(list, key, order) && LastRepeat(list) >= 0;
+    const PendingList& pl = pending_[static_cast<int>(kind)];
+    if (pl.list.size() < options_.max_examples) return true;
+    return pl.last_repeat >= 0 && pl.Novel(key, order);
   }
 
   void Offer(int64_t call, uint64_t order, Example example) {
-    auto& list = pending_[static_cast<int>(example.kind)];
+    PendingList& pl = pending_[static_cast<int>(example.kind)];
+    auto& list = pl.list;
     if (list.size() >= options_.max_examples) {
-      if (!Novel(list, example.key, order)) return;
-      ptrdiff_t repeat = LastRepeat(list);
-      if (repeat < 0) return;
-      list.erase(list.begin() + repeat);
+      if (pl.last_repeat < 0 || !pl.Novel(example.key, order)) return;
+      pl.Count(list[pl.last_repeat], -1);
+      list.erase(list.begin() + pl.last_repeat);
     }
     Pending p{call, order, std::move(example)};
+    pl.Count(p, +1);
     auto pos = std::upper_bound(list.begin(), list.end(), p, [](const Pending& a, const Pending& b) {
       return std::tie(a.call, a.order) < std::tie(b.call, b.order);
     });
     list.insert(pos, std::move(p));
+    pl.FindLastRepeat();
   }
 
   // A new example of `kind` about `key`, judged against op `subject` (iteration #n, or a load: n = 0).
@@ -675,8 +692,8 @@ class Checker {
 
   void FinishExamples() {
     std::vector<Pending> all;
-    for (auto& list : pending_) {
-      for (auto& p : list) all.push_back(std::move(p));
+    for (PendingList& pl : pending_) {
+      for (auto& p : pl.list) all.push_back(std::move(p));
     }
     std::stable_sort(all.begin(), all.end(), [](const Pending& a, const Pending& b) {
       return std::tie(a.call, a.order) < std::tie(b.call, b.order);
@@ -817,7 +834,7 @@ class Checker {
   // What one chunk (a stretch of iterations by call, or of ops for the loads) found.
   struct Part {
     CheckResult result;
-    std::array<std::vector<Pending>, kAnomalyCount> pending;
+    std::array<PendingList, kAnomalyCount> pending;
     std::array<TallyList, kAnomalyCount> tally;
   };
 
@@ -926,7 +943,7 @@ class Checker {
     part->tally = std::move(tally_);
     result_ = CheckResult{};
     result_.first_anomaly_ns = -1;
-    for (auto& list : pending_) list.clear();
+    for (PendingList& pl : pending_) pl = PendingList{};
     for (auto& t : tally_) t = TallyList{};
     missing_scanned_ = 0;
   }
@@ -950,7 +967,7 @@ class Checker {
       result_.tallies[i].occasions += r.tallies[i].occasions;
       result_.tallies[i].partial = result_.tallies[i].partial || r.tallies[i].partial;
       for (const TallyEntry& e : part.tally[i].list) TallyKeys(static_cast<Anomaly>(i), e.key, e.occasions, e.last);
-      for (Pending& p : part.pending[i]) Offer(p.call, p.order, std::move(p.example));
+      for (Pending& p : part.pending[i].list) Offer(p.call, p.order, std::move(p.example));
     }
   }
 
@@ -1551,7 +1568,7 @@ class Checker {
   std::vector<uint32_t> candidate_stamp_;
   std::vector<SweepEvent> events_;
   std::vector<uint32_t> constrained_;
-  std::array<std::vector<Pending>, kAnomalyCount> pending_;
+  std::array<PendingList, kAnomalyCount> pending_;
   std::array<TallyList, kAnomalyCount> tally_;  // per kind
   uint64_t missing_scanned_ = 0;
   uint64_t missing_budget_ = 0;  // keys ExplainMissing may scan for tallies in this chunk
