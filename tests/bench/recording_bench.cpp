@@ -2,9 +2,11 @@
 // with full history recording, against the same op streams on the same map with no
 // recording at all, for several fence windows (0 = a fenced timestamp after every op), with
 // --noise off and, at the default window, with each noise mode (its throughput cost).
-//   build/release/tests/recording_bench   (counter `ratio` = median of recorded / bare ops/s)
+//   build/release/tests/recording_bench   (counter `ratio` = median of recorded / bare ops/s;
+//   with noise also `injector_ratio` and `total_ratio`, see BM_RecordingOverhead)
 // BM_OpRingOverhead: the crash reports' op ring on against off (`ratio` = on / off ops/s).
 // BM_RecordingParts: what each part of recording costs (clock reads, record stores).
+// BM_LogWriteCost: the bare loop with a 16-byte store per op against without (the log's cache cost).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
