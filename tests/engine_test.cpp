@@ -8,7 +8,9 @@
 
 #include "backend/backend_registry.h"
 #include "check/checker.h"
+#include "core/live_progress.h"
 #include "engine/clock.h"
+#include "engine/schedule_noise.h"
 #include "engine/workload.h"
 
 namespace mapstress {
@@ -159,6 +161,31 @@ Scenario ProgressScenario() {
   iterator.role = Role::kIterator;
   s.threads = {updater, iterator};
   return s;
+}
+
+// The worker counts progress once per pass of its loop: the total still equals the ops run,
+// with batches, iterations in the mix, every op fenced, and noise at op boundaries.
+TEST_F(EngineTest, ProgressCountsEveryOp) {
+  Scenario s;
+  s.name = "progress-ops";
+  s.keys.count = 500;
+  s.keys.prefill = 250;
+  ThreadGroup g;
+  g.role = Role::kMixed;
+  g.count = 2;
+  g.ops = 10007;  // not a multiple of the 64 the counter steps by
+  g.mix = OpMix{.store = 30, .update = 10, .erase = 10, .load = 49, .iterate = 1};
+  s.threads = {g};
+  for (auto [window, noise] : {std::pair{2000, NoiseMode::kOff}, {0, NoiseMode::kOff}, {2000, NoiseMode::kHeavy}}) {
+    RunSettings settings;
+    settings.fence_window = Nanos{window};
+    settings.noise = noise;
+    LiveProgress live;
+    settings.progress = &live;
+    History h = RunTrial(s, *registry_.Find("locked"), settings, 0);
+    EXPECT_EQ(h.ops.size(), 2u * 10007) << window;
+    EXPECT_EQ(live.ops.load(), h.ops.size()) << window << " " << NoiseModeName(noise);
+  }
 }
 
 // The progress line's anomaly count leaves out ACCEPTABLE kinds ("103 anomalies" in a passing run).

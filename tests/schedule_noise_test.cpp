@@ -55,6 +55,34 @@ std::vector<int> DuePositions(NoiseMode mode, uint64_t seed) {
   return due;
 }
 
+// The worker asks once per pass and then runs up to BoundariesFree() ops unchecked
+// (PassBoundaries): noise must fall at the same ops as when it asks before every op.
+TEST(ScheduleNoise, PassingBoundariesInChunksKeepsTheDuePoints) {
+  InitClock();
+  for (NoiseMode mode : {NoiseMode::kHeavy, NoiseMode::kPct, NoiseMode::kLight}) {
+    NoiseTrial trial(mode, 7, 1, 0, 1.0, {true});
+    ScheduleNoise noise(&trial, 7, 0);
+    std::atomic<bool> stop{false};
+    std::vector<int> due;
+    Rng chunk(3);
+    for (int i = 0; i < kCalls;) {
+      if (noise.BoundaryDue()) {
+        due.push_back(i);
+        noise.AtBoundary(ReadCallTicks(), 0, stop);
+      }
+      const uint32_t free = noise.BoundariesFree();
+      ASSERT_GE(free, 1u);
+      const auto n = static_cast<uint32_t>(std::min<uint64_t>(1 + chunk.Below(64), free));  // ops this pass
+      noise.PassBoundaries(n - 1);
+      i += static_cast<int>(n);
+    }
+    std::vector<int> expected = DuePositions(mode, 7);
+    while (!expected.empty() && expected.back() >= kCalls) expected.pop_back();
+    due.erase(std::remove_if(due.begin(), due.end(), [](int i) { return i >= kCalls; }), due.end());
+    EXPECT_EQ(due, expected) << NoiseModeName(mode);
+  }
+}
+
 TEST(ScheduleNoise, SeededAndReproducible) {
   InitClock();
   std::vector<int> a = DuePositions(NoiseMode::kHeavy, 7), b = DuePositions(NoiseMode::kHeavy, 7),

@@ -126,17 +126,18 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
   };
   // Maps that run many point ops per call get the batch loop instead (batch_worker.h).
   const bool batched = !fresh_calls && shared->batch_ticks > 0;
+  uint64_t reported = 0;  // ops added to `progress` so far
   if (batched) {
     done = RunBatchLoop(BatchLoop{map, log, ring, &stream, &noise, shared, lockstep, progress, round, trial, writer_id,
                                   max_ops, visit_delay_ns},
                         &seq);
+    reported = done & ~uint64_t{63};  // it reports in steps of 64
   }
+  // Each pass of the outer loop runs up to `n` ops with no per-op check: stop, room, noise,
+  // lockstep, the op bound and the time budget are checked once per pass (a pass ends at the
+  // batch's close, an iteration, or the next noise or lockstep boundary), so the inner loop
+  // holds only the op and its record.
   while (!batched && !shared->stop.load(std::memory_order_relaxed)) {
-    if (!log->HasRoom(4)) {
-      shared->overflow.store(true, std::memory_order_relaxed);
-      shared->stop.store(true, std::memory_order_relaxed);
-      break;
-    }
     // Schedule noise and lockstep barriers happen between intervals: the open batch is
     // closed first and the next op's call is read afterwards, so no interval holds the wait.
     const bool meet = round != 0 && done % round == 0;
@@ -147,54 +148,74 @@ void Worker(const Scenario& scenario, const WorkerSpec& spec, uint64_t seed, uin
       if (due) noise.AtBoundary(origin, budget, shared->stop);
       boundary = ReadBoundaryTicks();
     }
-    PlannedOp op = stream.Next();
-    if (ring) ring->Start(op.kind, op.key);  // for crash reports: the last ops started
-    uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
-    if (op.kind == OpKind::kIterate && pending) close_batch();  // its return is this call
-    const uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
-    uint64_t ret = call;
-    RecordKind kind = kRecLoad;
-    bool flag = false;
-    switch (op.kind) {
-      case OpKind::kStore:
-        map->Store(op.key, value);
-        kind = kRecStore;
+    uint64_t n = window ? countdown : 1;  // the rest of the open batch
+    n = std::min<uint64_t>(n, noise.BoundariesFree());
+    if (round != 0) n = std::min<uint64_t>(n, round - done % round);
+    if (max_ops > 0) n = std::min(n, max_ops - done);
+    if (!log->HasRoom(2 * n + 2)) {  // a point op takes at most 2 records, an iteration 2 + entries
+      n = 1;
+      if (!log->HasRoom(4)) {
+        shared->overflow.store(true, std::memory_order_relaxed);
+        shared->stop.store(true, std::memory_order_relaxed);
         break;
-      case OpKind::kErase:
-        flag = map->Erase(op.key);
-        kind = kRecErase;
-        break;
-      case OpKind::kLoad:
-        flag = map->Load(op.key, &value);
-        if (!flag) value = 0;
-        break;
-      case OpKind::kIterate: ret = RecordIteration(map, log, &noise, visit_delay_ns, call, shared); break;
+      }
     }
-    if (op.kind == OpKind::kIterate) {
-      boundary = ret;
-    } else if (!window) {  // every op fenced
-      ret = boundary = ReadBoundaryTicks();
-      log->Point(kind, op.key, value, flag, call - origin, ret - origin);
-    } else if (--countdown != 0) {  // joins the open batch; no clock read
-      log->PendingPoint(kind, op.key, value, flag, call - origin, 0);
-      pending = true;
-      ++in_batch;
-    } else {  // the batch's last op: one fenced read is its return and the batch's
-      ret = ReadBoundaryTicks();
-      log->Point(kind, op.key, value, flag, call - origin, ret - origin);
-      end_batch(ret, in_batch + 1);
+    uint64_t k = 0;
+    while (k < n) {
+      PlannedOp op = stream.Next();
+      if (ring) ring->Start(op.kind, op.key);  // for crash reports: the last ops started
+      ++k;
+      if (op.kind == OpKind::kIterate) {
+        if (pending) close_batch();  // its return is this call
+        boundary = RecordIteration(map, log, &noise, visit_delay_ns, fresh_calls ? ReadCallTicks() : boundary, shared);
+        break;  // its records' room was counted for one op: check again
+      }
+      uint64_t value = op.kind == OpKind::kStore ? EncodeValue(trial, writer_id, seq++) : 0;
+      const uint64_t call = fresh_calls ? ReadCallTicks() : boundary;
+      RecordKind kind = kRecLoad;
+      bool flag = false;
+      switch (op.kind) {
+        case OpKind::kStore:
+          map->Store(op.key, value);
+          kind = kRecStore;
+          break;
+        case OpKind::kErase:
+          flag = map->Erase(op.key);
+          kind = kRecErase;
+          break;
+        default:
+          flag = map->Load(op.key, &value);
+          if (!flag) value = 0;
+          break;
+      }
+      if (!window) {  // every op fenced
+        boundary = ReadBoundaryTicks();
+        log->Point(kind, op.key, value, flag, call - origin, boundary - origin);
+      } else if (--countdown != 0) {  // joins the open batch; no clock read
+        log->PendingPoint(kind, op.key, value, flag, call - origin, 0);
+        pending = true;
+        ++in_batch;
+      } else {  // the batch's last op: one fenced read is its return and the batch's
+        const uint64_t ret = ReadBoundaryTicks();
+        log->Point(kind, op.key, value, flag, call - origin, ret - origin);
+        end_batch(ret, in_batch + 1);
+      }
     }
-    ++done;
-    if (progress && (done & 63) == 0) progress->ops.fetch_add(64, std::memory_order_relaxed);
+    noise.PassBoundaries(static_cast<uint32_t>(k - 1));
+    done += k;
+    if (progress && done - reported >= 64) {
+      progress->ops.fetch_add(done - reported, std::memory_order_relaxed);
+      reported = done;
+    }
     if (max_ops > 0 && done >= max_ops) break;
-    if (budget > 0 && ret - origin >= budget) break;
+    if (budget > 0 && boundary - origin >= budget) break;  // the last fenced read
     if (think_ns) SpinFor(think_ns);
   }
   if (pending) log->ClosePending(ReadReturnTicks() - origin);
   if (lockstep != nullptr) lockstep->Leave();
   if (shared->noise != nullptr) shared->noise->Finished(spec.global);
   t_yield_hook = YieldHook{};
-  if (progress) progress->ops.fetch_add(done & 63, std::memory_order_relaxed);
+  if (progress) progress->ops.fetch_add(done - reported, std::memory_order_relaxed);
   if (group.ops > 0 && shared->bounded_running.fetch_sub(1) == 1 && budget == 0) {
     shared->stop.store(true, std::memory_order_relaxed);  // the op-bounded threads are done
   }

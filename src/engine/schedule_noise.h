@@ -59,6 +59,10 @@ class ScheduleNoise {
   // At an op boundary: true when the caller must act (close its batch, call AtBoundary,
   // then take a fresh boundary timestamp).
   bool BoundaryDue() { return --boundary_countdown_ == 0; }
+  // Op boundaries the caller may pass, after this one, before the next is due (at least 1);
+  // it then tells how many it passed with `PassBoundaries` (fewer than `BoundariesFree()`).
+  uint32_t BoundariesFree() const { return boundary_countdown_; }
+  void PassBoundaries(uint32_t n) { boundary_countdown_ -= n; }
   // Spins, yields, sleeps or (pct) parks; `origin`/`stop`/`budget` bound a park.
   void AtBoundary(uint64_t origin, uint64_t budget_ticks, const std::atomic<bool>& stop);
   // Inside an iteration callback.

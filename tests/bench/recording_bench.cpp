@@ -2,26 +2,31 @@
 // with full history recording, against the same op streams on the same map with no
 // recording at all, for several fence windows (0 = a fenced timestamp after every op), with
 // --noise off and, at the default window, with each noise mode (its throughput cost).
-//   build/release/tests/recording_bench   (counter `ratio` = median of recorded / bare ops/s)
+//   build/release/tests/recording_bench   (counter `ratio` = median of recorded / bare ops/s;
+//   with noise also `injector_ratio` and `total_ratio`, see BM_RecordingOverhead)
 // BM_OpRingOverhead: the crash reports' op ring on against off (`ratio` = on / off ops/s).
 // BM_RecordingParts: what each part of recording costs (clock reads, record stores).
+// BM_LogWriteCost: the bare loop with a 16-byte store per op against without (the log's cache cost).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "backend/backend_registry.h"
 #include "engine/clock.h"
 #include "engine/engine.h"
+#include "engine/preemption_injector.h"
 #include "engine/thread_log.h"
 #include "engine/workload.h"
 
 namespace mapstress {
 namespace {
 
-constexpr uint64_t kOpsPerThread = 2'000'000;
+constexpr uint64_t kOpsPerThread = 1'000'000;
 
 Scenario OverheadScenario(uint32_t threads) {
   Scenario s;
@@ -90,88 +95,142 @@ double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint
   return static_cast<double>(last - first) * 1e-9;
 }
 
-// The same op streams on the same kind of map, no timestamps and no log.
-double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops, double* cpu_s = nullptr) {
+enum class BareLog { kNone, kPlain, kPrefetch };
+
+// The bare loop: the engine's op streams and store values on the same kind of map, no
+// timestamps and no log (`kLog`: plus one 16-byte store per op into a prefaulted buffer, plain
+// or with the log's prefetch, to time the log's cache cost alone). With noise, the engine's
+// preemption injector runs as it does for a trial. Seconds from the first thread's start to the
+// last one's end (TSC), like the engine's first call to last return; thread start and join
+// stay outside, for both.
+template <BareLog kLog = BareLog::kNone>
+double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops, double* cpu_s = nullptr,
+                   NoiseMode noise = NoiseMode::kOff) {
+  std::vector<std::unique_ptr<ThreadLog>> buffers;
+  for (uint32_t t = 0; t < threads && kLog != BareLog::kNone; ++t) {
+    buffers.push_back(std::make_unique<ThreadLog>(kOpsPerThread + 16));
+    buffers.back()->Prefault(kOpsPerThread + 16);
+  }
   auto map = Locked().create(BackendOptions{.capacity_hint = s.keys.count});
   for (uint64_t k = 0; k < s.keys.prefill; ++k) map->Store(k, PrefillValue(0, k));
   std::atomic<bool> go{false};
   std::atomic<uint32_t> ready{0};
-  std::atomic<uint64_t> sink{0};
+  std::atomic<uint64_t> sink{0}, first{UINT64_MAX}, last{0};
   std::vector<std::thread> workers;
   for (uint32_t t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       OpStream stream(s, 0, t, *s.seed, 0);
       uint64_t seq = 1, local = 0;
+      LogRecord* out = kLog == BareLog::kNone ? nullptr : const_cast<LogRecord*>(buffers[t]->begin());
       ready.fetch_add(1);
       while (!go.load(std::memory_order_acquire)) {
       }
+      const uint64_t start = ReadUnfencedTicks();
       for (uint64_t i = 0; i < kOpsPerThread; ++i) {
         PlannedOp op = stream.Next();
         uint64_t v = 0;
         switch (op.kind) {
-          case OpKind::kStore: map->Store(op.key, EncodeValue(0, t + 1, seq++)); break;
+          case OpKind::kStore: map->Store(op.key, v = EncodeValue(0, t + 1, seq++)); break;
           case OpKind::kErase: local += map->Erase(op.key); break;
           case OpKind::kLoad: local += map->Load(op.key, &v) ? v : 0; break;
           case OpKind::kIterate: break;
         }
+        if constexpr (kLog == BareLog::kPrefetch) {
+          __builtin_prefetch(reinterpret_cast<const char*>(&out[i]) + kPrefetchAhead, 1, 3);
+        }
+        if constexpr (kLog != BareLog::kNone) {
+          out[i] = LogRecord{v, static_cast<uint32_t>(op.key), static_cast<uint32_t>(op.kind)};
+        }
       }
+      const uint64_t end = ReadUnfencedTicks();
       sink.fetch_add(local);
+      uint64_t f = first.load();
+      while (start < f && !first.compare_exchange_weak(f, start)) {
+      }
+      uint64_t l = last.load();
+      while (end > l && !last.compare_exchange_weak(l, end)) {
+      }
     });
   }
+  std::optional<PreemptionInjector> injector;  // as RunTrial starts it: before the gate opens
+  injector.emplace(noise, MixHash(*s.seed ^ 0x70726565ull), threads);
   WorkerCpu cpu;
   while (ready.load() < threads) {
   }
-  auto start = std::chrono::steady_clock::now();
   go.store(true, std::memory_order_release);
   for (auto& w : workers) w.join();
   if (cpu_s) *cpu_s = cpu.Seconds();
+  injector.reset();
   benchmark::DoNotOptimize(sink.load());
   *ops += uint64_t{threads} * kOpsPerThread;
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(last.load() - first.load()) / TicksPerNano() * 1e-9;
 }
 
+struct Ratios {
+  std::vector<double> v;
+  void Set(benchmark::State& state, const std::string& name) {
+    std::sort(v.begin(), v.end());
+    state.counters[name] = v[v.size() / 2];
+    state.counters[name + "_min"] = v.front();
+    state.counters[name + "_max"] = v.back();
+  }
+};
+
 // Each iteration runs the bare loop and the engine on the same op streams, back to back
-// (alternating which goes first), so machine noise hits both alike. Counters: bare and recorded
-// ops/s over all pairs, `ratio` = the median of the pairs' recorded / bare throughput (the
-// issue's overhead ratio), with the lowest and highest pair; `cpu_ratio` (min, max) the same
-// from the worker threads' CPU time (getrusage), which other processes' preemptions on a shared
-// machine do not distort; `bytes_per_op` = history log bytes used per recorded op (memory).
-// Time = the engine's.
+// (rotating which goes first), after one untimed warm-up pair, so machine noise hits both
+// alike. Counters: bare and recorded ops/s over all pairs, `ratio` = the median of the pairs'
+// recorded / bare throughput (the overhead ratio), with the lowest and highest pair;
+// `cpu_ratio` (min, max) the same from the worker threads' CPU time (getrusage), which other
+// processes' preemptions on a shared machine do not distort; `bytes_per_op` = history log bytes
+// used per recorded op (memory). With noise, the bare loop runs under the same preemption
+// injector (so `ratio` is recording's cost under that noise), and a third run without it gives
+// `injector_ratio` (bare with / without the injector: the noise's own cost) and `total_ratio`
+// (recorded with noise / bare without: what these settings cost altogether). Time = the engine's.
 void BM_RecordingOverhead(benchmark::State& state) {
   static ClockCheck clock = InitClock();
   const auto threads = static_cast<uint32_t>(state.range(0));
   const int64_t window_ns = state.range(1);
   const auto noise = static_cast<NoiseMode>(state.range(2));
   Scenario s = OverheadScenario(threads);
-  uint64_t bare_ops = 0, engine_ops = 0, fences = 0, log_bytes = 0;
+  uint64_t bare_ops = 0, engine_ops = 0, fences = 0, log_bytes = 0, unused = 0;
   double bare_s = 0, engine_s = 0;
-  std::vector<double> ratios, cpu_ratios;
-  bool bare_first = true;
+  Ratios ratio, cpu_ratio, injector_ratio, total_ratio;
+  const int runs = noise == NoiseMode::kOff ? 2 : 3;
+  EngineSeconds(s, window_ns, noise, &unused, &unused);  // warm-up: allocator, page cache, caches
+  BareSeconds(s, threads, &unused, nullptr, noise);
+  int order = 0;
   for (auto _ : state) {
-    uint64_t b_ops = 0, e_ops = 0;
-    double b = 0, e = 0, b_cpu = 0, e_cpu = 0;
-    if (bare_first) b = BareSeconds(s, threads, &b_ops, &b_cpu);
-    e = EngineSeconds(s, window_ns, noise, &e_ops, &fences, true, &log_bytes, &e_cpu);
-    if (!bare_first) b = BareSeconds(s, threads, &b_ops, &b_cpu);
-    bare_first = !bare_first;
-    ratios.push_back((static_cast<double>(e_ops) / e) / (static_cast<double>(b_ops) / b));
-    cpu_ratios.push_back((static_cast<double>(e_ops) / e_cpu) / (static_cast<double>(b_ops) / b_cpu));
+    uint64_t b_ops = 0, e_ops = 0, q_ops = 0;
+    double b = 0, e = 0, q = 0, b_cpu = 0, e_cpu = 0;
+    for (int k = 0; k < runs; ++k) {
+      switch ((k + order) % runs) {
+        case 0: b = BareSeconds(s, threads, &b_ops, &b_cpu, noise); break;
+        case 1: e = EngineSeconds(s, window_ns, noise, &e_ops, &fences, true, &log_bytes, &e_cpu); break;
+        default: q = BareSeconds(s, threads, &q_ops); break;
+      }
+    }
+    ++order;
+    const double bare_rate = static_cast<double>(b_ops) / b, engine_rate = static_cast<double>(e_ops) / e;
+    ratio.v.push_back(engine_rate / bare_rate);
+    cpu_ratio.v.push_back((static_cast<double>(e_ops) / e_cpu) / (static_cast<double>(b_ops) / b_cpu));
+    if (runs == 3) {
+      injector_ratio.v.push_back(bare_rate / (static_cast<double>(q_ops) / q));
+      total_ratio.v.push_back(engine_rate / (static_cast<double>(q_ops) / q));
+    }
     bare_s += b;
     engine_s += e;
     bare_ops += b_ops;
     engine_ops += e_ops;
     state.SetIterationTime(e);
   }
-  std::sort(ratios.begin(), ratios.end());
   state.counters["bare_ops_per_s"] = static_cast<double>(bare_ops) / bare_s;
   state.counters["recorded_ops_per_s"] = static_cast<double>(engine_ops) / engine_s;
-  state.counters["ratio"] = ratios[ratios.size() / 2];
-  state.counters["ratio_min"] = ratios.front();
-  state.counters["ratio_max"] = ratios.back();
-  std::sort(cpu_ratios.begin(), cpu_ratios.end());
-  state.counters["cpu_ratio"] = cpu_ratios[cpu_ratios.size() / 2];
-  state.counters["cpu_ratio_min"] = cpu_ratios.front();
-  state.counters["cpu_ratio_max"] = cpu_ratios.back();
+  ratio.Set(state, "ratio");
+  cpu_ratio.Set(state, "cpu_ratio");
+  if (runs == 3) {
+    injector_ratio.Set(state, "injector_ratio");
+    total_ratio.Set(state, "total_ratio");
+  }
   state.counters["bytes_per_op"] = static_cast<double>(log_bytes) / static_cast<double>(engine_ops);
   state.counters["ops_per_fence"] = static_cast<double>(engine_ops) / static_cast<double>(fences);
 }
@@ -185,7 +244,7 @@ BENCHMARK(BM_RecordingOverhead)
     ->ArgNames({"threads", "fence_window_ns", "noise"})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
-    ->Iterations(15);
+    ->Iterations(31);
 
 // The crash reports' per-thread ring of started ops: the engine with it on against the engine
 // with it off, back to back in each iteration, alternating which goes first. `ratio` = the
@@ -271,6 +330,36 @@ void BM_RecordingParts(benchmark::State& state) {
     state.counters["bare_op_ns"] = BareSeconds(s, 1, &ops) * 1e9 / static_cast<double>(ops);
   }
 }
+
+// The log's cache cost alone: the bare loop plus a plain 16-byte store per op (`plain_ratio`)
+// and the same with the log's prefetch (`prefetch_ratio`), against the bare loop: each the
+// median throughput ratio of runs back to back, rotating the order (with min and max).
+void BM_LogWriteCost(benchmark::State& state) {
+  static ClockCheck clock = InitClock();
+  const auto threads = static_cast<uint32_t>(state.range(0));
+  Scenario s = OverheadScenario(threads);
+  Ratios plain, prefetch;
+  int order = 0;
+  for (auto _ : state) {
+    double t[3] = {0, 0, 0};
+    for (int k = 0; k < 3; ++k) {
+      uint64_t ops = 0;
+      switch (const int mode = (k + order) % 3) {
+        case 0: t[mode] = BareSeconds(s, threads, &ops); break;
+        case 1: t[mode] = BareSeconds<BareLog::kPlain>(s, threads, &ops); break;
+        default: t[mode] = BareSeconds<BareLog::kPrefetch>(s, threads, &ops); break;
+      }
+    }
+    ++order;
+    plain.v.push_back(t[0] / t[1]);
+    prefetch.v.push_back(t[0] / t[2]);
+    state.SetIterationTime(t[0]);
+  }
+  plain.Set(state, "plain_ratio");
+  prefetch.Set(state, "prefetch_ratio");
+}
+
+BENCHMARK(BM_LogWriteCost)->Arg(1)->Arg(2)->ArgNames({"threads"})->UseManualTime()->Iterations(21);
 
 BENCHMARK(BM_RecordingParts)->Unit(benchmark::kMillisecond)->Iterations(1);
 
