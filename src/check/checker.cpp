@@ -508,12 +508,61 @@ class Checker {
       from_neg_inf[range] = neg;
     });
     for (uint64_t n : from_neg_inf) spans_from_neg_inf_ += n;
-    ParallelFor(std::max<size_t>(options_.threads, 1), kBuckets, [&](size_t, size_t b) {
-      std::stable_sort(endpoints_.begin() + static_cast<ptrdiff_t>(bucket_begin[b]),
-                       endpoints_.begin() + static_cast<ptrdiff_t>(bucket_begin[b + 1]),
-                       [](const Endpoint& x, const Endpoint& y) { return x.time < y.time; });
+    const size_t threads = std::max<size_t>(options_.threads, 1);
+    std::vector<BucketSorter> sorters(std::min(threads, kBuckets));
+    ParallelFor(threads, kBuckets, [&](size_t lane, size_t b) {
+      sorters[lane].Sort(endpoints_.data() + bucket_begin[b], endpoints_.data() + bucket_begin[b + 1]);
     });
   }
+
+  // Sorts one bucket of endpoints stably by time: a counting sort on the time bits just below
+  // the bucket's own range (about one sub-bucket per endpoint, in cache), then each sub-bucket
+  // by insertion (std::stable_sort for a crowded one). Cheaper than std::stable_sort, whose
+  // merge passes cost ~4% of a check.
+  struct BucketSorter {
+    std::vector<Endpoint> scratch;
+    std::vector<uint32_t> at;
+
+    static void Insertion(Endpoint* begin, Endpoint* end) {
+      for (Endpoint* i = begin + 1; i < end; ++i) {
+        Endpoint x = *i;
+        Endpoint* j = i;
+        for (; j > begin && j[-1].time > x.time; --j) *j = j[-1];
+        *j = x;
+      }
+    }
+    static void Small(Endpoint* begin, Endpoint* end) {
+      if (end - begin <= 32) {
+        Insertion(begin, end);
+      } else {
+        std::stable_sort(begin, end, [](const Endpoint& x, const Endpoint& y) { return x.time < y.time; });
+      }
+    }
+
+    void Sort(Endpoint* begin, Endpoint* end) {
+      const size_t n = static_cast<size_t>(end - begin);
+      if (n <= 32) return Insertion(begin, end);
+      int64_t lo = begin->time, hi = begin->time;
+      for (const Endpoint* e = begin; e < end; ++e) lo = std::min(lo, e->time), hi = std::max(hi, e->time);
+      const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+      const int bits = static_cast<int>(std::bit_width(n));
+      const int shift = std::max(0, static_cast<int>(std::bit_width(range)) - bits);
+      const size_t subs = static_cast<size_t>(range >> shift) + 1;
+      auto sub = [&](const Endpoint& e) {
+        return (static_cast<uint64_t>(e.time) - static_cast<uint64_t>(lo)) >> shift;
+      };
+      at.assign(subs + 1, 0);
+      for (const Endpoint* e = begin; e < end; ++e) ++at[sub(*e) + 1];
+      for (size_t i = 0; i < subs; ++i) at[i + 1] += at[i];
+      scratch.resize(n);
+      for (const Endpoint* e = begin; e < end; ++e) scratch[at[sub(*e)]++] = *e;  // stable
+      std::copy(scratch.begin(), scratch.end(), begin);
+      // at[i] is now where sub-bucket i ends.
+      for (size_t i = 0, from = 0; i < subs; from = at[i++]) {
+        if (at[i] - from > 1) Small(begin + from, begin + at[i]);
+      }
+    }
+  };
 
   // P_k for every key; built on the first stale-or-phantom decision, which only bad
   // histories need.
