@@ -566,5 +566,44 @@ TEST(CheckerTest, TimesAtTheInt64ExtremesAreChecked) {
   EXPECT_EQ(r.iterations, 2u);
 }
 
+// Thousands of absent-span ends in one time bucket of the endpoint sort (a far-away op widens
+// the buckets), in random time order by key, most of them crowded into a few slots of time:
+// the must-see counts need them sorted by time. Slot a spans [10a, 10a + 10): writes return by
+// 10a + 4, iterations run in [10a + 5, 10a + 6], so every key is surely present or absent.
+TEST(CheckerTest, CrowdedEndpointBucketIsSortedByTime) {
+  Builder b;
+  std::mt19937_64 rng(11);
+  constexpr uint64_t kKeys = 3000;
+  constexpr int64_t kSlots = 2000;
+  std::vector<int64_t> stored(kKeys), erased(kKeys);
+  for (uint64_t k = 0; k < kKeys; ++k) {
+    const int64_t spread = k < 2000 ? 40 : kSlots;  // two thirds crowded into 40 slots
+    stored[k] = static_cast<int64_t>(rng() % spread);
+    erased[k] = stored[k] + 1 + static_cast<int64_t>(rng() % spread);
+    b.Store(10 * stored[k], 10 * stored[k] + 1 + static_cast<int64_t>(rng() % 3), k, k + 1);
+    b.Erase(10 * erased[k] + static_cast<int64_t>(rng() % 3), 10 * erased[k] + 4, k);
+  }
+  b.Load(int64_t{1} << 50, (int64_t{1} << 50) + 1, kKeys + 7, false);
+  uint64_t omitted = 0;
+  for (int64_t m = 0; m < 2 * kSlots; m += m < 80 ? 1 : 7) {
+    std::vector<Entry> seen;
+    for (uint64_t k = 0; k < kKeys; ++k) {
+      if (stored[k] <= m && erased[k] > m) seen.push_back(Entry{k, k + 1});
+    }
+    if (m == 30 && !seen.empty()) seen.pop_back(), ++omitted;
+    b.Iterate(10 * m + 5, 10 * m + 6, seen);
+  }
+  ASSERT_EQ(omitted, 1u);
+  for (size_t threads : {1, 2}) {
+    CheckOptions options;
+    options.threads = threads;
+    options.chunk_events = 64;
+    CheckResult r = Check(b.history(), options);
+    EXPECT_EQ(r.anomalies[static_cast<int>(Anomaly::kMissing)], 1u) << threads;
+    EXPECT_EQ(r.anomalous, 1u) << threads;
+    EXPECT_EQ(r.snapshot, r.iterations - 1) << threads;
+  }
+}
+
 }  // namespace
 }  // namespace mapstress

@@ -53,7 +53,7 @@ class FlatMap {
   }
 
   // Hints the CPU to fetch the slot where a lookup of `key` starts.
-  void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Hash(key) & mask_]); }
+  [[gnu::always_inline]] void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Hash(key) & mask_]); }
 
   size_t size() const { return size_; }
 
