@@ -177,7 +177,7 @@ void BM_Saved(benchmark::State& state, const std::string& dir) {
   std::sort(files.begin(), files.end());
   if (files.empty()) state.SkipWithError(("no .mshist files in " + dir).c_str());
   double read_cpu = 0, write_cpu = 0, bytes = 0, ops = 0, events = 0;
-  const std::string out = BenchPath(2) + ".saved";
+  const std::string out = (std::filesystem::temp_directory_path() / "mapstress_history_bench_saved.mshist").string();
   for (auto _ : state) {
     for (const auto& f : files) {
       History h;
