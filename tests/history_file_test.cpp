@@ -162,6 +162,37 @@ TEST(HistoryFileTest, RefusesOpsReferringToMissingEntries) {
   std::string error;
   EXPECT_FALSE(WriteHistoryFile(TempPath("bad.jsonl"), h, &error));
   EXPECT_NE(error.find("refers to entries beyond"), std::string::npos) << error;
+  EXPECT_FALSE(WriteHistoryFile(TempPath("bad.mshist"), h, &error));  // checked while encoding
+  EXPECT_EQ(error, TempPath("bad.mshist") + ": op 0 refers to entries beyond the history's 0");
+  EXPECT_FALSE(fs::exists(TempPath("bad.mshist")));
+}
+
+// A value may repeat across keys (the file requires uniqueness per key only): reading sorts the
+// claims only then, and still finds a real repeat, in both formats.
+TEST(HistoryFileTest, ValuesRepeatedAcrossKeysAreAcceptedRepeatsOfAKeyAreNot) {
+  History h;
+  h.initial = {{1, 7}};
+  for (uint64_t i = 0; i < 3; ++i) {
+    Op op;
+    op.thread = static_cast<uint32_t>(i);
+    op.key = 2 + i;
+    op.value = 7;  // the initial value of key 1, stored under keys 2, 3, 4
+    op.call = static_cast<int64_t>(10 * i);
+    op.ret = op.call + 5;
+    h.ops.push_back(op);
+  }
+  for (const char* name : {"repeat.jsonl", "repeat.mshist"}) {
+    std::string path = TempPath(name), error;
+    History back;
+    ASSERT_TRUE(WriteHistoryFile(path, h, &error)) << error;
+    EXPECT_TRUE(ReadHistoryFile(path, &back, &error)) << name << ": " << error;
+    History twice = h;
+    twice.ops[2].key = 3;  // ops 1 and 2 both store 7 under key 3: lines 3 and 4 of the JSONL
+    ASSERT_TRUE(WriteHistoryFile(path, twice, &error)) << error;
+    EXPECT_FALSE(ReadHistoryFile(path, &back, &error));
+    EXPECT_EQ(error, path + ":4: value 7 is claimed by two stores (line 3 and line 4)");
+    EXPECT_TRUE(back.ops.empty());
+  }
 }
 
 TEST(HistoryFileTest, FileNameIsSanitised) {

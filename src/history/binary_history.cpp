@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -22,16 +23,6 @@ constexpr uint8_t kEntryKey = 1, kEntryValue = 2;
 // are stored merged by call; the decoder puts them back.
 constexpr uint64_t kThreadMajor = 1;
 
-void PutVarint(std::string* out, uint64_t v) {
-  char buf[10];
-  int n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, n);
-}
 uint64_t ZigZag(uint64_t v) { return (v << 1) ^ (0 - (v >> 63)); }
 uint64_t UnZigZag(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
 
@@ -56,23 +47,16 @@ class KeyTable {
  public:
   KeyTable() : slots_(1024) {}
   KeySlot& At(uint64_t key) {
-    if (key < kFlat) {
-      if (key >= flat_.size()) GrowFlat(key);
+    if (key < flat_.size()) [[likely]]
       return flat_[key];
-    }
-    size_t mask = slots_.size() - 1;
-    for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (s.used && s.key == key) return s.slot;
-      if (!s.used) {
-        if (2 * (count_ + 1) > slots_.size()) {
-          Grow();
-          return At(key);
-        }
-        ++count_;
-        s = Slot{key, true, KeySlot{0, 0, 0}};
-        return s.slot;
-      }
+    return AtSlow(key);
+  }
+  // A hint that At(key) comes soon (decoding runs ahead of the random lookups it needs).
+  void Prefetch(uint64_t key) const {
+    if (key < flat_.size()) {
+      __builtin_prefetch(&flat_[key], 1);
+    } else if (key >= kFlat) {
+      __builtin_prefetch(&slots_[Hash(key) & (slots_.size() - 1)], 1);
     }
   }
 
@@ -84,6 +68,26 @@ class KeyTable {
     KeySlot slot;
   };
   static size_t Hash(uint64_t k) { return static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> 20); }
+  [[gnu::noinline]] KeySlot& AtSlow(uint64_t key) {
+    if (key < kFlat) {
+      GrowFlat(key);
+      return flat_[key];
+    }
+    size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.used && s.key == key) return s.slot;
+      if (!s.used) {
+        if (2 * (count_ + 1) > slots_.size()) {
+          Grow();
+          return AtSlow(key);
+        }
+        ++count_;
+        s = Slot{key, true, KeySlot{0, 0, 0}};
+        return s.slot;
+      }
+    }
+  }
   void GrowFlat(uint64_t key) {
     size_t old = flat_.size();
     flat_.resize(static_cast<size_t>(std::min<uint64_t>(kFlat, std::max<uint64_t>(key + 1, 2 * old))));
@@ -94,7 +98,7 @@ class KeyTable {
     old.swap(slots_);
     count_ = 0;
     for (const Slot& s : old) {
-      if (s.used) At(s.key) = s.slot;
+      if (s.used) AtSlow(s.key) = s.slot;
     }
   }
   std::vector<KeySlot> flat_;
@@ -147,60 +151,113 @@ bool ThreadMajor(const std::vector<Op>& ops, std::vector<Block>* blocks) {
   return true;
 }
 
-// The ops of sorted blocks merged by call (a heap of the blocks' heads).
-std::vector<uint32_t> MergeByCall(const std::vector<Op>& ops, const std::vector<Block>& blocks) {
-  std::vector<uint32_t> order;
-  order.reserve(ops.size());
-  std::vector<std::pair<size_t, size_t>> heads;  // (next, end)
-  for (const Block& b : blocks) heads.emplace_back(b.begin, b.end);
-  auto later = [&](size_t x, size_t y) { return ops[heads[x].first].call > ops[heads[y].first].call; };
-  std::vector<size_t> heap;
-  for (size_t i = 0; i < heads.size(); ++i) heap.push_back(i);
-  std::make_heap(heap.begin(), heap.end(), later);
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), later);
-    const size_t b = heap.back();
-    order.push_back(static_cast<uint32_t>(heads[b].first++));
-    if (heads[b].first == heads[b].second) {
-      heap.pop_back();
-    } else {
-      std::push_heap(heap.begin(), heap.end(), later);
-    }
+// The ops of sorted blocks, one at a time in order of call: a heap of the blocks' heads; the
+// earliest block yields all its ops up to the next block's head in one run (fence batches).
+class CallOrder {
+ public:
+  CallOrder(const std::vector<Op>& ops, const std::vector<Block>& blocks) : ops_(ops) {
+    for (const Block& b : blocks) heads_.emplace_back(b.begin, b.end);
+    for (size_t i = 0; i < heads_.size(); ++i) heap_.push_back(i);
+    std::make_heap(heap_.begin(), heap_.end(), Later{this});
   }
-  return order;
+  // The next op's index, while ops remain.
+  size_t Next() {
+    if (next_ == end_ || ops_[next_].call > until_) Switch();
+    return next_++;
+  }
+
+ private:
+  struct Later {
+    const CallOrder* order;
+    bool operator()(size_t x, size_t y) const {
+      return order->ops_[order->heads_[x].first].call > order->ops_[order->heads_[y].first].call;
+    }
+  };
+  void Switch() {
+    if (block_ != kNone) {
+      heads_[block_].first = next_;
+      if (next_ != end_) {
+        heap_.push_back(block_);
+        std::push_heap(heap_.begin(), heap_.end(), Later{this});
+      }
+    }
+    std::pop_heap(heap_.begin(), heap_.end(), Later{this});
+    block_ = heap_.back();
+    heap_.pop_back();
+    next_ = heads_[block_].first;
+    end_ = heads_[block_].second;
+    until_ = heap_.empty() ? INT64_MAX : ops_[heads_[heap_.front()].first].call;
+  }
+  static constexpr size_t kNone = SIZE_MAX;
+  const std::vector<Op>& ops_;
+  std::vector<std::pair<size_t, size_t>> heads_;  // (next, end) of each block
+  std::vector<size_t> heap_;                      // blocks with ops left, but the running one
+  size_t block_ = kNone, next_ = 0, end_ = 0;
+  int64_t until_ = 0;
+};
+
+char* PutVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
 }
 
 }  // namespace
 
-void EncodeBinaryOps(const History& h, std::string* out) {
+bool EncodeBinaryOps(const History& h, std::string* out, size_t* bad_op) {
   std::vector<Block> blocks;
   const bool merged = h.ops.size() < UINT32_MAX && ThreadMajor(h.ops, &blocks);
-  std::vector<uint32_t> order;
-  if (merged) {  // by call, so values and times are predicted across threads
-    order = MergeByCall(h.ops, blocks);
-  } else {
-    order.resize(h.ops.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  }
-  PutVarint(out, merged ? kThreadMajor : 0);
+  if (!merged) blocks.assign(1, Block{0, 0, h.ops.size(), 0});  // one run in the history's order
+  CallOrder order(h.ops, blocks);
+  // Written through a raw cursor into `out`, grown (room) before each record and entry.
+  const size_t base = out->size();
+  out->resize(base + 64 + blocks.size() * 30 + h.ops.size() * 4 + h.entries.size() * 2);
+  char* p = out->data() + base;
+  char* end = out->data() + out->size();
+  auto room = [&](size_t n) {
+    if (static_cast<size_t>(end - p) >= n) return;
+    const size_t used = static_cast<size_t>(p - out->data());
+    out->resize(std::max(out->size() * 2, used + n));
+    p = out->data() + used;
+    end = out->data() + out->size();
+  };
+  p = PutVarint(p, merged ? kThreadMajor : 0);
   if (merged) {
-    PutVarint(out, blocks.size());
+    p = PutVarint(p, blocks.size());
     for (const Block& b : blocks) {
-      PutVarint(out, b.thread);
-      PutVarint(out, b.end - b.begin);
-      PutVarint(out, b.entries);
+      p = PutVarint(p, b.thread);
+      p = PutVarint(p, b.end - b.begin);
+      p = PutVarint(p, b.entries);
     }
   }
-  PutVarint(out, h.ops.size());
-  PutVarint(out, h.entries.size());  // an upper bound: the reader reserves it
-  out->reserve(out->size() + h.ops.size() * 4 + h.entries.size() * 2);
+  p = PutVarint(p, h.ops.size());
+  p = PutVarint(p, h.entries.size());  // an upper bound: the reader reserves it
   PreviousIteration previous;
   KeyTable keys;
   for (const Entry& e : h.initial) keys.At(e.key).value = e.value;
   Threads threads;
   uint32_t thread = 0;
-  for (uint32_t index : order) {
+  constexpr size_t kAhead = 8;         // ops and entries whose key slot is prefetched ahead
+  std::array<size_t, kAhead> ahead{};  // the next ops' indices, by position mod kAhead
+  const size_t count = h.ops.size();
+  for (size_t n = 0; n < std::min(count, kAhead); ++n) ahead[n] = order.Next();
+  for (size_t n = 0; n < count; ++n) {
+    const size_t index = ahead[n % kAhead];
+    if (n + kAhead < count) {
+      ahead[n % kAhead] = order.Next();
+      const Op& next = h.ops[ahead[n % kAhead]];
+      if (next.kind != OpKind::kIterate) keys.Prefetch(next.key);
+    }
     const Op& op = h.ops[index];
+    if (op.kind == OpKind::kIterate &&
+        (op.first_entry > h.entries.size() || op.entry_count > h.entries.size() - op.first_entry)) {
+      out->resize(base);
+      *bad_op = index;
+      return false;
+    }
     ThreadState& ts = threads.At(op.thread);
     const auto call = static_cast<uint64_t>(op.call), ret = static_cast<uint64_t>(op.ret);
     const CallMode call_mode = call == ts.call  ? kCallSameAsPrevious
@@ -219,20 +276,22 @@ void EncodeBinaryOps(const History& h, std::string* out) {
     const bool flag = op.kind != OpKind::kIterate && op.kind != OpKind::kStore && op.found;
     uint8_t tag = static_cast<uint8_t>(static_cast<uint8_t>(op.kind) | (flag ? 4 : 0) | (op.thread != thread ? 8 : 0) |
                                        (call_mode << 4) | (new_ret ? 64 : 0) | (value_xor != 0 ? 128 : 0));
-    out->push_back(static_cast<char>(tag));
-    if (op.thread != thread) PutVarint(out, op.thread);
+    room(64);
+    *p++ = static_cast<char>(tag);
+    if (op.thread != thread) p = PutVarint(p, op.thread);
     thread = op.thread;
-    if (call_mode == kCallExplicit) PutVarint(out, ZigZag(call - ts.ret));
-    if (new_ret) PutVarint(out, ZigZag(ret - call));
+    if (call_mode == kCallExplicit) p = PutVarint(p, ZigZag(call - ts.ret));
+    if (new_ret) p = PutVarint(p, ZigZag(ret - call));
     ts.call = call;
     ts.ret = ret;
     if (op.kind == OpKind::kIterate) {
-      PutVarint(out, op.entry_count);
+      p = PutVarint(p, op.entry_count);
       const uint32_t number = previous.number + 1;
       const Entry* predicted = h.entries.data() + previous.first;
       uint64_t cursor = 0;
       const Entry* e = h.entries.data() + op.first_entry;
       for (uint32_t i = 0; i < op.entry_count; ++i, ++e) {
+        if (i + kAhead < op.entry_count) keys.Prefetch(e[kAhead].key);
         KeySlot& s = keys.At(e->key);
         const bool hit = cursor < previous.count && predicted[cursor].key == e->key;
         if (hit) {
@@ -241,19 +300,22 @@ void EncodeBinaryOps(const History& h, std::string* out) {
           cursor = uint64_t{s.position} + 1;  // back in step after keys that are gone
         }
         const uint64_t x = e->value ^ s.value;
-        out->push_back(static_cast<char>((hit ? 0 : kEntryKey) | (x != 0 ? kEntryValue : 0)));
-        if (!hit) PutVarint(out, e->key);
-        if (x != 0) PutVarint(out, x);
+        room(24);
+        *p++ = static_cast<char>((hit ? 0 : kEntryKey) | (x != 0 ? kEntryValue : 0));
+        if (!hit) p = PutVarint(p, e->key);
+        if (x != 0) p = PutVarint(p, x);
         s = KeySlot{e->value, number, i};
       }
       previous = PreviousIteration{op.first_entry, op.entry_count, number};
       continue;
     }
-    PutVarint(out, op.key);
-    if (value_xor != 0) PutVarint(out, value_xor);
+    p = PutVarint(p, op.key);
+    if (value_xor != 0) p = PutVarint(p, value_xor);
     if (op.kind == OpKind::kStore) keys.At(op.key).value = op.value;
     if (slot != nullptr) slot->value = op.value;
   }
+  out->resize(static_cast<size_t>(p - out->data()));
+  return true;
 }
 
 namespace {
@@ -267,6 +329,16 @@ class Reader {
     return true;
   }
   bool Varint(uint64_t* v) {
+    if (p_ != end_ && static_cast<uint8_t>(*p_) < 0x80) [[likely]] {  // most varints are one byte
+      *v = static_cast<uint8_t>(*p_++);
+      return true;
+    }
+    return VarintSlow(v);
+  }
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
+
+ private:
+  bool VarintSlow(uint64_t* v) {
     uint64_t r = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ == end_) return false;
@@ -280,9 +352,6 @@ class Reader {
     }
     return false;
   }
-  size_t left() const { return static_cast<size_t>(end_ - p_); }
-
- private:
   const char* p_;
   const char* end_;
 };
@@ -301,6 +370,45 @@ void AdviseHugePages(void* begin, size_t bytes) {
 #endif
 }
 
+const char* const kCut = "truncated binary history (the data ends inside a record)";
+
+// Decodes one iteration's `count` entries into out[0, count): each key is the previous
+// iteration's (`prev`, `prev_count` entries, number `prev_number`, 0: none) at the cursor or
+// explicit, each value the key's current value or XOR-ed with it. The slots of the keys
+// predicted a few entries ahead are prefetched, so the lookups do not wait for memory one by one.
+bool DecodeEntries(Reader* in, uint64_t count, const Entry* prev, uint64_t prev_count, uint32_t prev_number,
+                   KeyTable* keys, Entry* out, std::string* message) {
+  constexpr uint64_t kAhead = 16;
+  const uint32_t number = prev_number + 1;
+  uint64_t cursor = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    if (cursor + kAhead < prev_count) keys->Prefetch(prev[cursor + kAhead].key);
+    uint8_t b = 0;
+    if (!in->Byte(&b)) return (*message = kCut, false);
+    if (b > (kEntryKey | kEntryValue)) {
+      return (*message = fmt::format("bad entry byte {:#04x} in entry {}", b, i + 1), false);
+    }
+    uint64_t key = 0;
+    if (b & kEntryKey) {
+      if (!in->Varint(&key)) return (*message = kCut, false);
+    } else {
+      if (cursor >= prev_count) {
+        return (*message = fmt::format("entry {} is predicted past the last iteration", i + 1), false);
+      }
+      key = prev[cursor++].key;
+    }
+    KeySlot& s = keys->At(key);
+    if ((b & kEntryKey) && prev_number != 0 && s.iteration == prev_number) {
+      cursor = uint64_t{s.position} + 1;  // back in step after keys that are gone
+    }
+    uint64_t x = 0;
+    if ((b & kEntryValue) && !in->Varint(&x)) return (*message = kCut, false);
+    s = KeySlot{s.value ^ x, number, static_cast<uint32_t>(i)};
+    out[i] = Entry{key, s.value};
+  }
+  return true;
+}
+
 }  // namespace
 
 bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, uint64_t* record) {
@@ -310,7 +418,6 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
     *message = std::move(text);
     return false;
   };
-  const char* const kCut = "truncated binary history (the data ends inside a record)";
   uint64_t flags = 0, count = 0;
   if (!in.Varint(&flags)) return fail(kCut);
   if (flags & ~kThreadMajor) return fail(fmt::format("unknown binary stream flags {:#x}", flags));
@@ -362,12 +469,12 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
   for (const Entry& e : h->initial) keys.At(e.key).value = e.value;
   Threads threads;
   uint32_t thread = 0;
+  ThreadState* ts = &threads.At(thread);
   for (uint64_t n = 0; n < count; ++n) {
     *record = n + 1;
     uint8_t tag = 0;
     if (!in.Byte(&tag)) return fail(kCut);
-    Op op;
-    op.kind = static_cast<OpKind>(tag & 3);
+    const auto kind = static_cast<OpKind>(tag & 3);
     const auto call_mode = static_cast<CallMode>((tag >> 4) & 3);
     if (call_mode > kCallExplicit) return fail(fmt::format("bad record tag {:#04x}", tag));
     if (tag & 8) {
@@ -375,26 +482,25 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
       if (!in.Varint(&t)) return fail(kCut);
       if (t > UINT32_MAX) return fail(fmt::format("thread {} is out of range", t));
       thread = static_cast<uint32_t>(t);
+      ts = &threads.At(thread);
     }
-    op.thread = thread;
-    ThreadState& ts = threads.At(thread);
-    uint64_t call = call_mode == kCallSameAsPrevious ? ts.call : ts.ret;
-    uint64_t ret = ts.ret;
+    uint64_t call = call_mode == kCallSameAsPrevious ? ts->call : ts->ret;
+    uint64_t ret = ts->ret;
     uint64_t v = 0;
     if (call_mode == kCallExplicit) {
       if (!in.Varint(&v)) return fail(kCut);
-      call = ts.ret + UnZigZag(v);
+      call = ts->ret + UnZigZag(v);
     }
     if ((tag & 64) || call_mode != kCallSameAsPrevious) {
       if (!(tag & 64)) return fail(fmt::format("bad record tag {:#04x}", tag));
       if (!in.Varint(&v)) return fail(kCut);
       ret = call + UnZigZag(v);
     }
-    op.call = static_cast<int64_t>(call);
-    op.ret = static_cast<int64_t>(ret);
-    if (op.ret < op.call) return fail(fmt::format("return {} is before call {}", op.ret, op.call));
-    ts.call = call;
-    ts.ret = ret;
+    if (static_cast<int64_t>(ret) < static_cast<int64_t>(call)) {
+      return fail(fmt::format("return {} is before call {}", static_cast<int64_t>(ret), static_cast<int64_t>(call)));
+    }
+    ts->call = call;
+    ts->ret = ret;
     if (merged && thread != block_thread) {
       auto it = block_of.find(thread);
       if (it == block_of.end()) return fail(fmt::format("thread {} is not in the stream's thread list", thread));
@@ -402,69 +508,57 @@ bool DecodeBinaryOps(std::string_view data, History* h, std::string* message, ui
       block = &slots[it->second];
     }
     if (merged && (*block)[0] == (*block)[1]) return fail(fmt::format("more ops of thread {} than listed", thread));
-    Op& dst = merged ? h->ops[ops_before + (*block)[0]++] : h->ops.emplace_back();
-    if (op.kind == OpKind::kIterate) {
+    Op op;
+    op.kind = kind;
+    op.thread = thread;
+    op.call = static_cast<int64_t>(call);
+    op.ret = static_cast<int64_t>(ret);
+    if (kind == OpKind::kIterate) {
       if (tag & (4 | 128)) return fail(fmt::format("bad record tag {:#04x}", tag));
       uint64_t entries = 0;
       if (!in.Varint(&entries)) return fail(kCut);
       if (entries > in.left() || entries > UINT32_MAX) return fail(kCut);  // at least one byte each
-      if (merged && entries > (*block)[3] - (*block)[2]) {
-        return fail(fmt::format("more entries of thread {} than listed", thread));
+      if (merged) {
+        if (entries > (*block)[3] - (*block)[2])
+          return fail(fmt::format("more entries of thread {} than listed", thread));
+        op.first_entry = entries_before + (*block)[2];
+        (*block)[2] += entries;
+      } else {
+        op.first_entry = h->entries.size();
+        h->entries.resize(op.first_entry + entries);
       }
-      op.first_entry = merged ? entries_before + (*block)[2] : h->entries.size();
-      if (merged) (*block)[2] += entries;
-      Entry* out = merged ? h->entries.data() + op.first_entry : nullptr;
       op.entry_count = static_cast<uint32_t>(entries);
-      const uint32_t number = previous.number + 1;
-      uint64_t cursor = 0;
-      for (uint64_t i = 0; i < entries; ++i) {
-        uint8_t b = 0;
-        if (!in.Byte(&b)) return fail(kCut);
-        if (b > 3) return fail(fmt::format("bad entry byte {:#04x} in entry {}", b, i + 1));
-        uint64_t key = 0;
-        if (b & kEntryKey) {
-          if (!in.Varint(&key)) return fail(kCut);
-        } else {
-          if (cursor >= previous.count)
-            return fail(fmt::format("entry {} is predicted past the last iteration", i + 1));
-          key = h->entries[previous.first + cursor++].key;
-        }
-        KeySlot& s = keys.At(key);
-        if ((b & kEntryKey) && previous.number != 0 && s.iteration == previous.number) {
-          cursor = uint64_t{s.position} + 1;
-        }
-        uint64_t x = 0;
-        if ((b & kEntryValue) && !in.Varint(&x)) return fail(kCut);
-        s = KeySlot{s.value ^ x, number, static_cast<uint32_t>(i)};
-        if (merged) {
-          *out++ = Entry{key, s.value};
-        } else {
-          h->entries.push_back(Entry{key, s.value});
-        }
+      const Entry* prev = h->entries.data() + previous.first;
+      if (!DecodeEntries(&in, entries, prev, previous.count, previous.number, &keys, h->entries.data() + op.first_entry,
+                         message)) {
+        return false;
       }
-      previous = PreviousIteration{op.first_entry, entries, number};
-      dst = op;
-      continue;
-    }
-    if (!in.Varint(&op.key)) return fail(kCut);
-    uint64_t x = 0;
-    if ((tag & 128) && !in.Varint(&x)) return fail(kCut);
-    if (op.kind == OpKind::kStore) {
-      if (tag & 4) return fail(fmt::format("bad record tag {:#04x}", tag));
-      op.value = (ts.store + 1) ^ x;
-      ts.store = op.value;
-      keys.At(op.key).value = op.value;
+      previous = PreviousIteration{op.first_entry, entries, previous.number + 1};
     } else {
-      op.found = (tag & 4) != 0;
-      if (op.kind == OpKind::kLoad && op.found) {
-        KeySlot& s = keys.At(op.key);
-        op.value = s.value ^ x;
-        s.value = op.value;
-      } else if (tag & 128) {
-        return fail(fmt::format("bad record tag {:#04x}", tag));
+      if (!in.Varint(&op.key)) return fail(kCut);
+      uint64_t x = 0;
+      if ((tag & 128) && !in.Varint(&x)) return fail(kCut);
+      if (kind == OpKind::kStore) {
+        if (tag & 4) return fail(fmt::format("bad record tag {:#04x}", tag));
+        op.value = (ts->store + 1) ^ x;
+        ts->store = op.value;
+        keys.At(op.key).value = op.value;
+      } else {
+        op.found = (tag & 4) != 0;
+        if (kind == OpKind::kLoad && op.found) {
+          KeySlot& s = keys.At(op.key);
+          op.value = s.value ^ x;
+          s.value = op.value;
+        } else if (tag & 128) {
+          return fail(fmt::format("bad record tag {:#04x}", tag));
+        }
       }
     }
-    dst = op;
+    if (merged) {
+      h->ops[ops_before + (*block)[0]++] = op;
+    } else {
+      h->ops.push_back(op);
+    }
   }
   *record = count + 1;
   if (in.left() != 0) return fail(fmt::format("{} bytes after the last record", in.left()));

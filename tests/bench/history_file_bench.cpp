@@ -1,11 +1,17 @@
 // History file speed: writing, reading (format 0 JSONL, 1 JSONL gzip, 2 binary .mshist) and checking
 // a synthetic history of ~11M events (3M point ops + 8M iteration entries of 160 iterations over
 // ~50k keys). Report bytes_per_second (uncompressed JSONL), items_per_second (events), and for
-// writes the file's bytes_per_op and bytes_per_event.
-//   build/release/tests/history_file_bench
+// writes the file's bytes_per_op and bytes_per_event. Binary reads repeat 5 times (median), each
+// paired with a reference: allocating and touching fresh memory of the read History's size
+// (read/fresh_memory). --histories=DIR adds BM_Saved: every *.mshist in DIR (for example
+// `mapstress run --save-history DIR`) read and written back, with the rates and bytes per op.
+//   build/release/tests/history_file_bench [--histories=DIR]
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <unordered_map>
@@ -115,19 +121,86 @@ void BM_Write(benchmark::State& state) {
   state.counters["bytes_per_event"] = file / static_cast<double>(Events(h));
 }
 
+// CPU seconds (user + system) of the whole process.
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// What producing a History of this shape costs at the least: fresh memory for its ops and entries,
+// every page touched. Returns the CPU seconds taken.
+double TouchFreshMemory(size_t ops, size_t entries) {
+  const double start = ProcessCpuSeconds();
+  std::vector<Op> o(ops);
+  std::vector<Entry> e(entries);
+  benchmark::DoNotOptimize(o.data());
+  benchmark::DoNotOptimize(e.data());
+  return ProcessCpuSeconds() - start;
+}
+
 void BM_Read(benchmark::State& state) {
   const auto format = static_cast<int>(state.range(0));
   uint64_t bytes = PlainBytes();
   std::string error;
   if (!WriteHistoryFile(BenchPath(format), SyntheticHistory(), &error)) state.SkipWithError(error.c_str());
   uint64_t events = 0;
+  double read_cpu = 0, fresh_cpu = 0;
   for (auto _ : state) {
-    History h;
-    if (!ReadHistoryFile(BenchPath(format), &h, &error)) state.SkipWithError(error.c_str());
-    events = Events(h);
+    const double start = ProcessCpuSeconds();
+    {
+      History h;
+      if (!ReadHistoryFile(BenchPath(format), &h, &error)) state.SkipWithError(error.c_str());
+      events = Events(h);
+    }
+    read_cpu += ProcessCpuSeconds() - start;
+    state.PauseTiming();
+    fresh_cpu += TouchFreshMemory(SyntheticHistory().ops.size(), SyntheticHistory().entries.size());
+    state.ResumeTiming();
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes * state.iterations()));
   state.SetItemsProcessed(static_cast<int64_t>(events * state.iterations()));
+  state.counters["read_cpu_s"] = read_cpu;
+  state.counters["fresh_memory_cpu_s"] = fresh_cpu;
+  state.counters["read/fresh_memory"] = fresh_cpu > 0 ? read_cpu / fresh_cpu : 0;
+}
+
+// Every *.mshist of `dir`, read and written back (to a temporary file): process CPU time per
+// phase, summed over the files.
+void BM_Saved(benchmark::State& state, const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
+    if (f.path().extension() == ".mshist") files.push_back(f.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) state.SkipWithError(("no .mshist files in " + dir).c_str());
+  double read_cpu = 0, write_cpu = 0, bytes = 0, ops = 0, events = 0;
+  const std::string out = (std::filesystem::temp_directory_path() / "mapstress_history_bench_saved.mshist").string();
+  for (auto _ : state) {
+    for (const auto& f : files) {
+      History h;
+      std::string error;
+      double start = ProcessCpuSeconds();
+      if (!ReadHistoryFile(f.string(), &h, &error)) state.SkipWithError(error.c_str());
+      read_cpu += ProcessCpuSeconds() - start;
+      start = ProcessCpuSeconds();
+      if (!WriteHistoryFile(out, h, &error)) state.SkipWithError(error.c_str());
+      write_cpu += ProcessCpuSeconds() - start;
+      bytes += static_cast<double>(std::filesystem::file_size(f));
+      ops += static_cast<double>(h.ops.size());
+      events += static_cast<double>(Events(h));
+    }
+  }
+  std::filesystem::remove(out, ec);
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+  state.counters["files"] = static_cast<double>(files.size());
+  state.counters["bytes_per_op"] = ops > 0 ? bytes / ops : 0;
+  state.counters["bytes_per_event"] = events > 0 ? bytes / events : 0;
+  state.counters["read_events_per_s"] = read_cpu > 0 ? events / read_cpu : 0;
+  state.counters["write_events_per_s"] = write_cpu > 0 ? events / write_cpu : 0;
+  state.counters["write_ops_per_s"] = write_cpu > 0 ? ops / write_cpu : 0;
 }
 
 void BM_CheckLoaded(benchmark::State& state) {
@@ -147,10 +220,30 @@ void BM_CheckLoaded(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Write)->Arg(0)->Arg(1)->Arg(2)->ArgName("format")->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_Read)->Arg(0)->Arg(1)->Arg(2)->ArgName("format")->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_Read)->Arg(0)->Arg(1)->ArgName("format")->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_Read)->Arg(2)->ArgName("format")->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(5);
 BENCHMARK(BM_CheckLoaded)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace mapstress
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  constexpr std::string_view kHistories = "--histories=";
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with(kHistories)) {
+      benchmark::RegisterBenchmark("BM_Saved", mapstress::BM_Saved, std::string(arg.substr(kHistories.size())))
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(1);
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
