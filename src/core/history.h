@@ -51,6 +51,11 @@ struct History {
   std::map<std::string, std::string> grading;
 
   std::string ThreadName(uint32_t thread) const;  // "writer-1" or "thread 7"
+  // Whether `op` is an iteration whose entries reach past `entries` (a malformed history).
+  bool RefersPastEntries(const Op& op) const {
+    return op.kind == OpKind::kIterate &&
+           (op.first_entry > entries.size() || op.entry_count > entries.size() - op.first_entry);
+  }
 };
 
 }  // namespace mapstress

@@ -252,8 +252,7 @@ bool EncodeBinaryOps(const History& h, std::string* out, size_t* bad_op) {
       if (next.kind != OpKind::kIterate) keys.Prefetch(next.key);
     }
     const Op& op = h.ops[index];
-    if (op.kind == OpKind::kIterate &&
-        (op.first_entry > h.entries.size() || op.entry_count > h.entries.size() - op.first_entry)) {
+    if (h.RefersPastEntries(op)) {
       out->resize(base);
       *bad_op = index;
       return false;

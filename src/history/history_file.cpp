@@ -457,11 +457,7 @@ bool WriteHistoryFile(const std::string& path, const History& history, HistoryFi
     if (!EncodeBinaryOps(history, &buffer, &bad)) return bad_op(bad);
   } else {
     for (size_t i = 0; i < history.ops.size(); ++i) {
-      const Op& op = history.ops[i];
-      if (op.kind == OpKind::kIterate &&
-          (op.first_entry > history.entries.size() || op.entry_count > history.entries.size() - op.first_entry)) {
-        return bad_op(i);
-      }
+      if (history.RefersPastEntries(history.ops[i])) return bad_op(i);
     }
   }
   AtomicFile file;
