@@ -642,7 +642,7 @@ class Checker {
     std::vector<Pending> list;
     std::unordered_map<uint64_t, uint32_t> keys;      // example key -> kept examples naming it
     std::unordered_map<uint64_t, uint32_t> subjects;  // order >> 20 -> kept examples about it
-    ptrdiff_t last_repeat = -1;
+    ptrdiff_t last_repeat = -1;                       // kept up to date once the list is full (only then read)
 
     // Whether no kept example shares the key (unless kAnyKey) or the iteration/load.
     bool Novel(uint64_t key, uint64_t order) const {
@@ -689,7 +689,7 @@ class Checker {
       return std::tie(a.call, a.order) < std::tie(b.call, b.order);
     });
     list.insert(pos, std::move(p));
-    pl.FindLastRepeat();
+    if (list.size() >= options_.max_examples) pl.FindLastRepeat();  // read only once full
   }
 
   // A new example of `kind` about `key`, judged against op `subject` (iteration #n, or a load: n = 0).
