@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "check/checker.h"
 #include "core/text_width.h"
 #include "report/terminal.h"
 #include "report_fixtures.h"
@@ -52,6 +53,34 @@ TEST(TimelineTest, StaleReadInAscii) {
   EXPECT_NE(text.find("load->170"), std::string::npos) << text;
   EXPECT_NE(text.find("store 171"), std::string::npos) << text;
   EXPECT_NE(text.find("reader-1"), std::string::npos) << text;
+}
+
+// Keys 0 and 1 are each absent only briefly, never together, and the iteration visits neither:
+// not_snapshot, explained by a key the iteration did not visit.
+TEST(TimelineTest, NotSnapshotLabelClaimsNoVisit) {
+  History h;
+  h.thread_names = {"toggler-1", "iterator-1"};
+  h.initial = {Entry{0, 1}, Entry{1, 2}};
+  auto write = [&](OpKind kind, int64_t call, uint64_t key, uint64_t value) {
+    Op op;
+    op.kind = kind, op.call = call, op.ret = call + 10, op.key = key, op.value = value, op.found = true;
+    h.ops.push_back(op);
+  };
+  write(OpKind::kErase, 100, 0, 0);
+  write(OpKind::kStore, 120, 0, 3);
+  write(OpKind::kErase, 200, 1, 0);
+  write(OpKind::kStore, 220, 1, 4);
+  Op it;
+  it.kind = OpKind::kIterate, it.thread = 1, it.call = 50, it.ret = 300;
+  h.ops.push_back(it);
+  CheckResult r = Check(h, CheckOptions{});
+  ASSERT_EQ(r.Count(Anomaly::kNotSnapshot), 1u);
+  ASSERT_EQ(r.examples.size(), 1u);
+  const Example& ex = r.examples[0];
+  ASSERT_NE(ex.explanation.find("visited neither key"), std::string::npos) << ex.explanation;
+  std::string text = RenderTimeline(ex, TimelineStyle{200, true, false});
+  EXPECT_NE(text.find("iterate"), std::string::npos) << text;
+  EXPECT_EQ(text.find("visited key"), std::string::npos) << text;
 }
 
 TEST(TimelineTest, NothingForTextOnlyExamples) {

@@ -117,7 +117,8 @@ std::string RenderTimeline(const Example& ex, const TimelineStyle& style) {
     std::vector<Row>& rows = lanes[op.thread];
     size_t a = col(op.call), b = std::max(a, col(op.ret));
     std::string label = OpLabel(op);
-    if (op.role == WitnessRole::kSubject && op.op == OpKind::kIterate) {
+    // A not_snapshot example's key may be visited or not (the explanation says which).
+    if (op.role == WitnessRole::kSubject && op.op == OpKind::kIterate && ex.kind != Anomaly::kNotSnapshot) {
       label += ex.kind == Anomaly::kMissing ? fmt::format(" (did not visit key {})", ex.key)
                                             : fmt::format(" (visited key {})", ex.key);
     }
@@ -233,6 +234,7 @@ std::string RenderTimeline(const Example& ex, const TimelineStyle& style) {
                                        g.either, g.absent),
                            width) +
            reset + "\n";
+    out += dim + TruncateToWidth("         from all of the key's writes, not only those drawn above", width) + reset + "\n";
   }
   return out;
 }
