@@ -156,5 +156,41 @@ TEST_F(CrashHistoryCaseTest, ACrashedCaseHandsOverItsHistoryUpToTheCrash) {
   for (int k = 0; k < kAnomalyCount; ++k) EXPECT_EQ(check.anomalies[k], 0u) << AnomalyName(Anomaly(k));
 }
 
+// faulty-hang is a correct locked map until every op after its 2000th store blocks: the case is
+// killed as hung, and the history up to the kill (the stack signal's dump) is handed over the
+// same way, truncated and clean.
+TEST_F(CrashHistoryCaseTest, AHungCaseHandsOverItsHistoryUpToTheKill) {
+#if defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the stack handler's log dump is not run under ThreadSanitizer";
+#endif
+  Scenario s;
+  s.name = "hang";
+  s.keys.count = 100;
+  s.duration = 300ms;
+  ThreadGroup w;
+  w.role = Role::kWriter;
+  w.count = 2;
+  w.think = 20us;
+  ThreadGroup it;  // the map counts iterations among its 2000 ops: most of them are stores here
+  it.role = Role::kIterator;
+  it.think = 200us;
+  s.threads = {w, it};
+  std::vector<History> saved;
+  RunSettings settings;
+  settings.hang_grace = 200ms;
+  settings.on_history = [&](const History& h) { saved.push_back(h); };
+  CaseReport r = RunCase(s, *registry_.Find("faulty-hang"), settings, clock_);
+  ASSERT_EQ(r.outcome, Outcome::kHung);
+  ASSERT_EQ(saved.size(), 1u);
+  const History& h = saved[0];
+  EXPECT_TRUE(h.truncated);
+  EXPECT_EQ(h.backend, "faulty-hang");
+  EXPECT_GT(Count(h, OpKind::kStore), 1000u);  // most of the 2000 stores before the hang
+  EXPECT_LE(Count(h, OpKind::kStore), 2000u);
+  EXPECT_GT(Count(h, OpKind::kIterate), 0u);
+  CheckResult check = Check(h);
+  for (int k = 0; k < kAnomalyCount; ++k) EXPECT_EQ(check.anomalies[k], 0u) << AnomalyName(Anomaly(k));
+}
+
 }  // namespace
 }  // namespace mapstress

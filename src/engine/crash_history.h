@@ -1,8 +1,8 @@
-// The history recorded up to a crash (--save-history on an isolated case). In the child, the
-// crash handler writes each worker's raw log to a file prepared before the fork
-// (async-signal-safe); in the parent, that dump becomes a History marked truncated, cut so that
-// it holds only what the timestamps still prove: no op that was in flight or half-recorded at
-// the crash can be missing from it.
+// The history recorded up to a crash or a hang (--save-history on an isolated case). In the
+// child, the crash handler (or, for a hang, the stack signal's handler) writes each worker's raw
+// log to a file prepared before the fork (async-signal-safe); in the parent, that dump becomes a
+// History marked truncated, cut so that it holds only what the timestamps still prove: no op
+// that was in flight or half-recorded at the dump can be missing from it.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +26,7 @@ void InstallCrashHistory(int fd);
 void PublishThreadLogs(const ThreadLog* const* logs, uint32_t count, uint32_t trial);
 void WithdrawThreadLogs();
 
-// In the crash handler (async-signal-safe): dumps the published logs. Needs the rings: how many
+// In the crash or stack handler (async-signal-safe): dumps the published logs. Needs the rings: how many
 // ops each worker started says how many of its records are complete.
 void WriteThreadLogs(const OpRing* rings, uint32_t ring_count);
 

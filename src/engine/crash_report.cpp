@@ -138,15 +138,19 @@ void OnCrashSignal(int sig, siginfo_t*, void*) {
   raise(sig);  // delivered when the handler returns (it is blocked here): dies as it would have
 }
 
+// The first thread to get the stack signal writes the rings, passes the signal on to every
+// worker, writes its stack, then the logs (--save-history) and the "end" line RequestStacks
+// waits for; the others write their stacks.
 void OnStackSignal(int sig, siginfo_t*, void*) {
   const int self = SelfIndex();
-  if (!g_crash.stacks_requested.exchange(true)) {
+  const bool first = !g_crash.stacks_requested.exchange(true);
+  OpRing* rings = g_crash.rings.load();
+  const uint32_t n = rings ? g_crash.count.load() : 0;
+  if (first) {
     Line line;
     line.Text("hang");
     line.Write(g_crash.fd);
     WriteRings();
-    OpRing* rings = g_crash.rings.load();
-    const uint32_t n = rings ? g_crash.count.load() : 0;
     const pid_t pid = getpid();
     for (uint32_t i = 0; i < n; ++i) {
       const int32_t tid = rings[i].tid.load(std::memory_order_relaxed);
@@ -154,6 +158,12 @@ void OnStackSignal(int sig, siginfo_t*, void*) {
     }
   }
   WriteFrames("stack", self);
+  if (first) {
+    WriteThreadLogs(rings, n);
+    Line end;
+    end.Text("end");
+    end.Write(g_crash.fd);
+  }
 }
 
 std::string OpText(uint64_t slot) {
@@ -222,11 +232,16 @@ void RequestStacks(pid_t pid, int fd, std::chrono::milliseconds wait) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   off_t last = -1;
   int quiet = 0;
-  while (std::chrono::steady_clock::now() < deadline && quiet < 3) {
+  bool ended = false;  // the first handler wrote its "end" line (after the logs)
+  while (std::chrono::steady_clock::now() < deadline && !(ended && quiet >= 3)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     struct stat st {};
     if (fstat(fd, &st) != 0) return;
     quiet = st.st_size > 0 && st.st_size == last ? quiet + 1 : 0;
+    if (st.st_size != last && !ended) {
+      std::string text(static_cast<size_t>(st.st_size), '\0');
+      ended = pread(fd, text.data(), text.size(), 0) == st.st_size && text.find("\nend\n") != std::string::npos;
+    }
     last = st.st_size;
   }
 }

@@ -29,14 +29,16 @@ void PublishOpRings(OpRing* rings, uint32_t count, const std::vector<std::string
 void WithdrawOpRings();
 
 // In the parent, for a hung child (before killing it): signals it to dump every thread's
-// stack and waits until the dump stops growing (at most `wait`).
-void RequestStacks(pid_t pid, int fd, std::chrono::milliseconds wait = std::chrono::milliseconds(1000));
+// stack (and, with --save-history, its logs: crash_history.h), and waits until the dump holds
+// its "end" line and stops growing (at most `wait`).
+void RequestStacks(pid_t pid, int fd, std::chrono::milliseconds wait = std::chrono::milliseconds(5000));
 
 // In the parent, after the child ended: parses the dump in `fd` into report->crash.
 void ReadCrashDump(int fd, CaseReport* report);
 
 // The dump's text format, parsed (exposed for tests): lines "names N a b ...", "crash SIG T",
-// "frames T hex...", "ops T STARTED hex...", "stack T hex..."; T is a thread index or -1.
+// "frames T hex...", "ops T STARTED hex...", "stack T hex...", "hang", "end"; T is a thread
+// index or -1.
 CrashDetails ParseCrashDump(const std::string& text);
 
 }  // namespace mapstress

@@ -485,7 +485,7 @@ CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const R
   }
   if (backend.always_isolate || settings.isolate || !reason.empty()) {
     report.isolated = true;
-    // With --save-history, a crash's child dumps its logs; the history up to the crash is saved here.
+    // With --save-history, a crashed or hung child dumps its logs; the history up to then is saved here.
     const int crash_history = settings.on_history ? CreateCrashHistoryFile() : -1;
     report = RunIsolated(
         report, EffectiveDuration(scenario, settings), settings.hang_grace,
@@ -496,7 +496,7 @@ CaseReport RunCase(const Scenario& scenario, const BackendInfo& backend, const R
         settings.interrupted);
     History upto_crash;
     auto header = [&](uint32_t trial) { return TrialHeader(scenario, backend, settings, trial); };
-    if (report.outcome == Outcome::kCrashed &&
+    if ((report.outcome == Outcome::kCrashed || report.outcome == Outcome::kHung) &&
         ReadCrashHistory(crash_history, header, 1.0 / TicksPerNano(), &upto_crash)) {
       upto_crash.grading = ProfileToNames(report.grading);
       settings.on_history(upto_crash);
