@@ -114,6 +114,46 @@ TEST(CrashHistoryTest, TrustsOnlyClosedBatchesAndFinishedWorkersDoNotMoveTheCut)
 class CrashHistoryCaseTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { clock_ = InitClock(); }
+
+  // Two writers (20 us think) and an iterator (`iterator_think`) on 100 keys, run on `backend`;
+  // expects the outcome and one saved history, and returns it.
+  History RunAndSave(const char* backend, Outcome expected, Nanos duration, Nanos iterator_think) {
+    Scenario s;
+    s.name = backend;
+    s.keys.count = 100;
+    s.duration = duration;
+    ThreadGroup w;
+    w.role = Role::kWriter;
+    w.count = 2;
+    w.think = 20us;
+    ThreadGroup it;
+    it.role = Role::kIterator;
+    it.think = iterator_think;
+    s.threads = {w, it};
+    std::vector<History> saved;
+    RunSettings settings;
+    settings.hang_grace = 200ms;
+    settings.on_history = [&](const History& h) { saved.push_back(h); };
+    CaseReport r = RunCase(s, *registry_.Find(backend), settings, clock_);
+    EXPECT_EQ(r.outcome, expected);
+    EXPECT_EQ(saved.size(), 1u);
+    return saved.empty() ? History{} : saved[0];
+  }
+
+  // Truncated, from trial 0 of `backend` with its grading, most of the 2000 stores the map
+  // allowed, iterations too, and clean.
+  static void ExpectCleanUpTo2000Stores(const History& h, const char* backend) {
+    EXPECT_TRUE(h.truncated);
+    EXPECT_EQ(h.backend, backend);
+    EXPECT_EQ(h.trial, 0u);
+    EXPECT_FALSE(h.grading.empty());
+    EXPECT_GT(Count(h, OpKind::kStore), 1000u);
+    EXPECT_LE(Count(h, OpKind::kStore), 2000u);
+    EXPECT_GT(Count(h, OpKind::kIterate), 0u);
+    CheckResult check = Check(h);
+    for (int k = 0; k < kAnomalyCount; ++k) EXPECT_EQ(check.anomalies[k], 0u) << AnomalyName(Anomaly(k));
+  }
+
   static ClockCheck clock_;
   BackendRegistry registry_ = BackendRegistry::BuiltIn();
 };
@@ -127,69 +167,21 @@ TEST_F(CrashHistoryCaseTest, ACrashedCaseHandsOverItsHistoryUpToTheCrash) {
   // every worker's log, does not finish within the hang grace there (the case reads `hung`).
   GTEST_SKIP() << "the crash handler's log dump is not run under ThreadSanitizer";
 #endif
-  Scenario s;
-  s.name = "crash";
-  s.keys.count = 100;
-  s.duration = 5s;  // the crash ends the trial long before
-  ThreadGroup w;
-  w.role = Role::kWriter;
-  w.count = 2;
-  w.think = 20us;
-  ThreadGroup it;
-  it.role = Role::kIterator;
-  s.threads = {w, it};
-  std::vector<History> saved;
-  RunSettings settings;
-  settings.on_history = [&](const History& h) { saved.push_back(h); };
-  CaseReport r = RunCase(s, *registry_.Find("faulty-crash"), settings, clock_);
-  ASSERT_EQ(r.outcome, Outcome::kCrashed);
-  ASSERT_EQ(saved.size(), 1u);
-  const History& h = saved[0];
-  EXPECT_TRUE(h.truncated);
-  EXPECT_EQ(h.backend, "faulty-crash");
-  EXPECT_EQ(h.trial, 0u);
-  EXPECT_FALSE(h.grading.empty());
-  EXPECT_GT(Count(h, OpKind::kStore), 1000u);  // most of the 2000 stores before the crash
-  EXPECT_LT(Count(h, OpKind::kStore), 2000u);
-  EXPECT_GT(Count(h, OpKind::kIterate), 0u);
-  CheckResult check = Check(h);
-  for (int k = 0; k < kAnomalyCount; ++k) EXPECT_EQ(check.anomalies[k], 0u) << AnomalyName(Anomaly(k));
+  // The crash ends the trial long before its 5 s.
+  History h = RunAndSave("faulty-crash", Outcome::kCrashed, 5s, Nanos{0});
+  ExpectCleanUpTo2000Stores(h, "faulty-crash");
+  EXPECT_LT(Count(h, OpKind::kStore), 2000u);  // the 2000th crashed
 }
 
-// faulty-hang is a correct locked map until every op after its 2000th store blocks: the case is
-// killed as hung, and the history up to the kill (the stack signal's dump) is handed over the
-// same way, truncated and clean.
+// faulty-hang is a correct locked map until every op after its 2000th blocks: the case is killed
+// as hung, and the history up to the kill (the stack signal's dump) is handed over the same way.
 TEST_F(CrashHistoryCaseTest, AHungCaseHandsOverItsHistoryUpToTheKill) {
 #if defined(__SANITIZE_THREAD__)
   GTEST_SKIP() << "the stack handler's log dump is not run under ThreadSanitizer";
 #endif
-  Scenario s;
-  s.name = "hang";
-  s.keys.count = 100;
-  s.duration = 300ms;
-  ThreadGroup w;
-  w.role = Role::kWriter;
-  w.count = 2;
-  w.think = 20us;
-  ThreadGroup it;  // the map counts iterations among its 2000 ops: most of them are stores here
-  it.role = Role::kIterator;
-  it.think = 200us;
-  s.threads = {w, it};
-  std::vector<History> saved;
-  RunSettings settings;
-  settings.hang_grace = 200ms;
-  settings.on_history = [&](const History& h) { saved.push_back(h); };
-  CaseReport r = RunCase(s, *registry_.Find("faulty-hang"), settings, clock_);
-  ASSERT_EQ(r.outcome, Outcome::kHung);
-  ASSERT_EQ(saved.size(), 1u);
-  const History& h = saved[0];
-  EXPECT_TRUE(h.truncated);
-  EXPECT_EQ(h.backend, "faulty-hang");
-  EXPECT_GT(Count(h, OpKind::kStore), 1000u);  // most of the 2000 stores before the hang
-  EXPECT_LE(Count(h, OpKind::kStore), 2000u);
-  EXPECT_GT(Count(h, OpKind::kIterate), 0u);
-  CheckResult check = Check(h);
-  for (int k = 0; k < kAnomalyCount; ++k) EXPECT_EQ(check.anomalies[k], 0u) << AnomalyName(Anomaly(k));
+  // The map counts iterations among its 2000 ops: with the iterator slowed, most are stores.
+  History h = RunAndSave("faulty-hang", Outcome::kHung, 2s, 200us);  // hangs after ~20 ms
+  ExpectCleanUpTo2000Stores(h, "faulty-hang");
 }
 
 }  // namespace
