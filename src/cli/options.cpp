@@ -250,8 +250,8 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "format; `mapstress export --to jsonl` turns one into JSON Lines) after the trial. "
                   "[MODE:]DIR or MODE alone (folder ./mapstress-histories); MODE: all (default) keeps every case's, "
                   "failures only failing cases', interesting failing cases' and those with INTERESTING outcomes. "
-                  "A crashed or hung case's history up to the crash or the kill is saved too, marked truncated. The run ends with a "
-                  "note of what was kept, its size and where");
+                  "A crashed or hung case's history up to the crash or the kill is saved too, marked truncated. The "
+                  "run ends with a note of what was kept, its size and where");
   run->add_option("--trace-dir", o->trace_dir,
                   "Write a chrome trace (see `export --to chrome-trace`) of each trial with a FORBIDDEN anomaly to "
                   "DIR/<scenario>__<backend>__trial<N>.trace.json; the run checks each trial a second time for it");

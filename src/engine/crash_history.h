@@ -26,8 +26,8 @@ void InstallCrashHistory(int fd);
 void PublishThreadLogs(const ThreadLog* const* logs, uint32_t count, uint32_t trial);
 void WithdrawThreadLogs();
 
-// In the crash or stack handler (async-signal-safe): dumps the published logs. Needs the rings: how many
-// ops each worker started says how many of its records are complete.
+// In the crash or stack handler (async-signal-safe): dumps the published logs. Needs the rings:
+// how many ops each worker started says how many of its records are complete.
 void WriteThreadLogs(const OpRing* rings, uint32_t ring_count);
 
 // One worker's log as the handler found it. `finished`: the worker had left its loop (its log

@@ -234,7 +234,8 @@ std::string RenderTimeline(const Example& ex, const TimelineStyle& style) {
                                        g.either, g.absent),
                            width) +
            reset + "\n";
-    out += dim + TruncateToWidth("         from all of the key's writes, not only those drawn above", width) + reset + "\n";
+    out += dim + TruncateToWidth("         from all of the key's writes, not only those drawn above", width) + reset +
+           "\n";
   }
   return out;
 }
