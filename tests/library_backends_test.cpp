@@ -103,6 +103,9 @@ TEST_P(LibraryBackend, ConcurrentSmoke) {
   const bool single_writer = name == "ck-hs";
   const bool erases = name != "tbb-unordered";  // unsafe_erase is serial-only
   const bool dups_allowed = info->Profile().Of(Anomaly::kDuplicate) != Grade::kForbidden;
+  // Where the contract grades `missing` below FORBIDDEN (the libcds maps: src/backend/LIBRARIES.md),
+  // a stable key may be missed; cds-feldman missed one in 3 of 1,500 runs beside 3 busy loops.
+  const bool misses_allowed = info->Profile().Of(Anomaly::kMissing) != Grade::kForbidden;
   const int writers = single_writer ? 1 : 2;
   constexpr uint64_t kStable = 200;
   constexpr uint64_t kPerWriter = 300;
@@ -152,7 +155,7 @@ TEST_P(LibraryBackend, ConcurrentSmoke) {
           bad |= v != k * 10 + 7;
         }
       }
-      for (int count : seen) bad |= count == 0 || (count > 1 && !dups_allowed);
+      for (int count : seen) bad |= (count == 0 && !misses_allowed) || (count > 1 && !dups_allowed);
       bad_iterations.fetch_add(bad);
       iterations.fetch_add(1);
     } while (writers_left.load() > 0);
