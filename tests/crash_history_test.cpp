@@ -116,8 +116,9 @@ class CrashHistoryCaseTest : public ::testing::Test {
   static void SetUpTestSuite() { clock_ = InitClock(); }
 
   // Two writers (20 us think) and an iterator (`iterator_think`) on 100 keys, run on `backend`;
-  // expects the outcome and one saved history, and returns it.
-  History RunAndSave(const char* backend, Outcome expected, Nanos duration, Nanos iterator_think) {
+  // returns the outcome, and the saved histories in `saved`.
+  Outcome RunAndSave(const char* backend, Nanos duration, Nanos iterator_think, Nanos hang_grace,
+                     std::vector<History>* saved) {
     Scenario s;
     s.name = backend;
     s.keys.count = 100;
@@ -130,14 +131,10 @@ class CrashHistoryCaseTest : public ::testing::Test {
     it.role = Role::kIterator;
     it.think = iterator_think;
     s.threads = {w, it};
-    std::vector<History> saved;
     RunSettings settings;
-    settings.hang_grace = 200ms;
-    settings.on_history = [&](const History& h) { saved.push_back(h); };
-    CaseReport r = RunCase(s, *registry_.Find(backend), settings, clock_);
-    EXPECT_EQ(r.outcome, expected);
-    EXPECT_EQ(saved.size(), 1u);
-    return saved.empty() ? History{} : saved[0];
+    settings.hang_grace = hang_grace;
+    settings.on_history = [&](const History& h) { saved->push_back(h); };
+    return RunCase(s, *registry_.Find(backend), settings, clock_).outcome;
   }
 
   // Truncated, from trial 0 of `backend` with its grading, most of the 2000 stores the map
@@ -167,8 +164,11 @@ TEST_F(CrashHistoryCaseTest, ACrashedCaseHandsOverItsHistoryUpToTheCrash) {
   // every worker's log, does not finish within the hang grace there (the case reads `hung`).
   GTEST_SKIP() << "the crash handler's log dump is not run under ThreadSanitizer";
 #endif
+  std::vector<History> saved;
   // The crash ends the trial long before its 5 s.
-  History h = RunAndSave("faulty-crash", Outcome::kCrashed, 5s, Nanos{0});
+  ASSERT_EQ(RunAndSave("faulty-crash", 5s, Nanos{0}, RunSettings{}.hang_grace, &saved), Outcome::kCrashed);
+  ASSERT_EQ(saved.size(), 1u);
+  const History& h = saved[0];
   ExpectCleanUpTo2000Stores(h, "faulty-crash");
   EXPECT_LT(Count(h, OpKind::kStore), 2000u);  // the 2000th crashed
 }
@@ -180,8 +180,10 @@ TEST_F(CrashHistoryCaseTest, AHungCaseHandsOverItsHistoryUpToTheKill) {
   GTEST_SKIP() << "the stack handler's log dump is not run under ThreadSanitizer";
 #endif
   // The map counts iterations among its 2000 ops: with the iterator slowed, most are stores.
-  History h = RunAndSave("faulty-hang", Outcome::kHung, 2s, 200us);  // hangs after ~20 ms
-  ExpectCleanUpTo2000Stores(h, "faulty-hang");
+  std::vector<History> saved;
+  ASSERT_EQ(RunAndSave("faulty-hang", 2s, 200us, 200ms, &saved), Outcome::kHung);  // hangs after ~20 ms
+  ASSERT_EQ(saved.size(), 1u);
+  ExpectCleanUpTo2000Stores(saved[0], "faulty-hang");
 }
 
 }  // namespace

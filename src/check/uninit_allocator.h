@@ -13,6 +13,14 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define MAPSTRESS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MAPSTRESS_ASAN 1
+#endif
+#endif
+
 namespace mapstress {
 
 // Arrays of at least kMinBytes come straight from mmap, 2 MiB-aligned and advised as huge
@@ -21,13 +29,6 @@ namespace mapstress {
 // Not under AddressSanitizer, which then keeps watching them on the heap.
 namespace huge_pages {
 
-#if defined(__SANITIZE_ADDRESS__)
-#define MAPSTRESS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MAPSTRESS_ASAN 1
-#endif
-#endif
 #ifdef MAPSTRESS_ASAN
 inline constexpr bool kEnabled = false;
 #else
