@@ -4,6 +4,12 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "backend/backend_registry.h"
 #include "core/case_report_json.h"
@@ -88,6 +94,28 @@ TEST(CrashReportTest, CrashDetailsRoundTripThroughJson) {
   j["crash"]["threads"] = 3;
   EXPECT_FALSE(CaseReportFromJson(j, &back, &error));
   EXPECT_NE(error.find("crash.threads"), std::string::npos) << error;
+}
+
+// A hang's stacks are written by every thread's handler at once: none may overwrite another.
+TEST(CrashReportTest, LinesWrittenAtOnceByManyThreadsAllArrive) {
+  static constexpr int kThreads = 4, kLines = 200, kBytes = 800;
+  for (int round = 0; round < 20; ++round) {
+    const int fd = CreateCrashFile();
+    ASSERT_GE(fd, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([fd, t] {
+        std::string line(kBytes - 1, static_cast<char>('a' + t));
+        line += '\n';
+        for (int i = 0; i < kLines; ++i) EXPECT_EQ(write(fd, line.data(), line.size()), kBytes);
+      });
+    }
+    for (auto& th : threads) th.join();
+    struct stat st {};
+    ASSERT_EQ(fstat(fd, &st), 0);
+    EXPECT_EQ(st.st_size, off_t{kThreads} * kLines * kBytes) << "round " << round;
+    close(fd);
+  }
 }
 
 class CrashCaseTest : public ::testing::Test {

@@ -1,6 +1,7 @@
 #include "engine/crash_report.h"
 
 #include <execinfo.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -196,7 +197,13 @@ std::vector<std::string> Symbolize(std::istringstream& in) {
 
 }  // namespace
 
-int CreateCrashFile() { return memfd_create("mapstress-crash", MFD_CLOEXEC); }
+// O_APPEND: several threads' handlers write at once, and a memfd has no atomic file position
+// (each write() could land at the same offset and overwrite another's line); appends are atomic.
+int CreateCrashFile() {
+  const int fd = memfd_create("mapstress-crash", MFD_CLOEXEC);
+  if (fd >= 0) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND);
+  return fd;
+}
 
 void InstallCrashHandlers(int fd) {
   if (fd < 0) return;

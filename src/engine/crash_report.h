@@ -15,7 +15,8 @@
 
 namespace mapstress {
 
-// An anonymous file the child writes its dump to (memfd), or -1.
+// An anonymous file the child writes its dump to (memfd, append-only: the lines that several
+// threads' handlers write at once all arrive whole), or -1.
 int CreateCrashFile();
 
 // In the child, right after fork: SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT write a dump to
