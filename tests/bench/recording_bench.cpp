@@ -6,12 +6,15 @@
 //   with noise also `injector_ratio` and `total_ratio`, see BM_RecordingOverhead)
 // BM_OpRingOverhead: the crash reports' op ring on against off (`ratio` = on / off ops/s).
 // BM_RecordingParts: what each part of recording costs (clock reads, record stores).
-// BM_LogWriteCost: the bare loop with a 16-byte store per op against without (the log's cache cost).
+// BM_LogWriteCost: the bare loop with a 16-byte store per op (plain, prefetched, into an L1 ring,
+//   non-temporal, non-temporal whole lines) against without (the log's cache cost).
 #include <benchmark/benchmark.h>
+#include <immintrin.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <thread>
@@ -95,11 +98,14 @@ double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint
   return static_cast<double>(last - first) * 1e-9;
 }
 
-enum class BareLog { kNone, kPlain, kPrefetch };
+// kRing: the same store into a 4 KiB ring that stays in L1 (the store without fresh memory);
+// kStream: a non-temporal store (bypasses the caches); kLines: records staged in one cache line
+// and written out as a whole line of non-temporal stores every 4 ops.
+enum class BareLog { kNone, kPlain, kPrefetch, kRing, kStream, kLines };
 
 // The bare loop: the engine's op streams and store values on the same kind of map, no
-// timestamps and no log (`kLog`: plus one 16-byte store per op into a prefaulted buffer, plain
-// or with the log's prefetch, to time the log's cache cost alone). With noise, the engine's
+// timestamps and no log (`kLog`: plus one 16-byte store per op into a prefaulted buffer, one
+// of the ways BareLog lists, to time the log's cache cost alone). With noise, the engine's
 // preemption injector runs as it does for a trial. Seconds from the first thread's start to the
 // last one's end (TSC), like the engine's first call to last return; thread start and join
 // stay outside, for both.
@@ -121,6 +127,7 @@ double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops, double* c
     workers.emplace_back([&, t] {
       OpStream stream(s, 0, t, *s.seed, 0);
       uint64_t seq = 1, local = 0;
+      [[maybe_unused]] alignas(64) LogRecord stage[4];  // kLines
       LogRecord* out = kLog == BareLog::kNone ? nullptr : const_cast<LogRecord*>(buffers[t]->begin());
       ready.fetch_add(1);
       while (!go.load(std::memory_order_acquire)) {
@@ -138,8 +145,23 @@ double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops, double* c
         if constexpr (kLog == BareLog::kPrefetch) {
           __builtin_prefetch(reinterpret_cast<const char*>(&out[i]) + kPrefetchAhead, 1, 3);
         }
-        if constexpr (kLog != BareLog::kNone) {
-          out[i] = LogRecord{v, static_cast<uint32_t>(op.key), static_cast<uint32_t>(op.kind)};
+        const LogRecord rec{v, static_cast<uint32_t>(op.key), static_cast<uint32_t>(op.kind)};
+        if constexpr (kLog == BareLog::kPlain || kLog == BareLog::kPrefetch) out[i] = rec;
+        if constexpr (kLog == BareLog::kRing) out[i % 256] = rec;
+        if constexpr (kLog == BareLog::kLines) {
+          stage[i % 4] = rec;
+          if (i % 4 == 3) {
+            for (int q = 0; q < 4; ++q) {
+              __m128i bits;
+              std::memcpy(&bits, &stage[q], sizeof bits);
+              _mm_stream_si128(reinterpret_cast<__m128i*>(&out[i - 3 + q]), bits);
+            }
+          }
+        }
+        if constexpr (kLog == BareLog::kStream) {
+          __m128i bits;
+          std::memcpy(&bits, &rec, sizeof bits);
+          _mm_stream_si128(reinterpret_cast<__m128i*>(&out[i]), bits);
         }
       }
       const uint64_t end = ReadUnfencedTicks();
@@ -331,32 +353,37 @@ void BM_RecordingParts(benchmark::State& state) {
   }
 }
 
-// The log's cache cost alone: the bare loop plus a plain 16-byte store per op (`plain_ratio`)
-// and the same with the log's prefetch (`prefetch_ratio`), against the bare loop: each the
-// median throughput ratio of runs back to back, rotating the order (with min and max).
+// The log's cache cost alone: the bare loop plus a 16-byte store per op, each way BareLog lists
+// (`plain_ratio`, `prefetch_ratio`, `ring_ratio`, `stream_ratio`, `lines_ratio`), against the
+// bare loop: each the median throughput ratio of runs back to back, rotating the order (with
+// min and max).
 void BM_LogWriteCost(benchmark::State& state) {
   static ClockCheck clock = InitClock();
   const auto threads = static_cast<uint32_t>(state.range(0));
   Scenario s = OverheadScenario(threads);
-  Ratios plain, prefetch;
+  static constexpr const char* kNames[] = {"plain_ratio", "prefetch_ratio", "ring_ratio", "stream_ratio",
+                                           "lines_ratio"};
+  static constexpr int kModes = 6;  // the bare loop, then kNames' ways
+  Ratios ratios[kModes - 1];
   int order = 0;
   for (auto _ : state) {
-    double t[3] = {0, 0, 0};
-    for (int k = 0; k < 3; ++k) {
+    double t[kModes] = {};
+    for (int k = 0; k < kModes; ++k) {
       uint64_t ops = 0;
-      switch (const int mode = (k + order) % 3) {
+      switch (const int mode = (k + order) % kModes) {
         case 0: t[mode] = BareSeconds(s, threads, &ops); break;
         case 1: t[mode] = BareSeconds<BareLog::kPlain>(s, threads, &ops); break;
-        default: t[mode] = BareSeconds<BareLog::kPrefetch>(s, threads, &ops); break;
+        case 2: t[mode] = BareSeconds<BareLog::kPrefetch>(s, threads, &ops); break;
+        case 3: t[mode] = BareSeconds<BareLog::kRing>(s, threads, &ops); break;
+        case 4: t[mode] = BareSeconds<BareLog::kStream>(s, threads, &ops); break;
+        default: t[mode] = BareSeconds<BareLog::kLines>(s, threads, &ops); break;
       }
     }
     ++order;
-    plain.v.push_back(t[0] / t[1]);
-    prefetch.v.push_back(t[0] / t[2]);
+    for (int m = 1; m < kModes; ++m) ratios[m - 1].v.push_back(t[0] / t[m]);
     state.SetIterationTime(t[0]);
   }
-  plain.Set(state, "plain_ratio");
-  prefetch.Set(state, "prefetch_ratio");
+  for (int m = 1; m < kModes; ++m) ratios[m - 1].Set(state, kNames[m - 1]);
 }
 
 BENCHMARK(BM_LogWriteCost)->Arg(1)->Arg(2)->ArgNames({"threads"})->UseManualTime()->Iterations(21);
