@@ -187,6 +187,7 @@ class Checker {
     }
     real_keys_ = static_cast<uint32_t>(keys_.size());
     prefill_.resize(real_keys_, kNone);
+    key_map_.Freeze();  // no key is added after this
   }
 
   // Whether the ops are indexed and placed in slices on the lanes (same result, see Slice).
@@ -254,6 +255,7 @@ class Checker {
         }
         if (op.kind == OpKind::kIterate) sl.iterations.push_back(static_cast<uint32_t>(o));
       }
+      sl.local.Freeze();
     });
     for (Slice& sl : slices_) {
       *t_min = std::min(*t_min, sl.t_min);
