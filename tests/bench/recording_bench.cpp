@@ -103,6 +103,13 @@ double EngineSeconds(const Scenario& s, int64_t window_ns, NoiseMode noise, uint
 // and written out as a whole line of non-temporal stores every 4 ops.
 enum class BareLog { kNone, kPlain, kPrefetch, kRing, kStream, kLines };
 
+// One record written with a non-temporal store (past the caches).
+void StreamRecord(LogRecord* to, const LogRecord& record) {
+  __m128i bits;
+  std::memcpy(&bits, &record, sizeof bits);
+  _mm_stream_si128(reinterpret_cast<__m128i*>(to), bits);
+}
+
 // The bare loop: the engine's op streams and store values on the same kind of map, no
 // timestamps and no log (`kLog`: plus one 16-byte store per op into a prefaulted buffer, one
 // of the ways BareLog lists, to time the log's cache cost alone). With noise, the engine's
@@ -151,18 +158,10 @@ double BareSeconds(const Scenario& s, uint32_t threads, uint64_t* ops, double* c
         if constexpr (kLog == BareLog::kLines) {
           stage[i % 4] = rec;
           if (i % 4 == 3) {
-            for (int q = 0; q < 4; ++q) {
-              __m128i bits;
-              std::memcpy(&bits, &stage[q], sizeof bits);
-              _mm_stream_si128(reinterpret_cast<__m128i*>(&out[i - 3 + q]), bits);
-            }
+            for (int q = 0; q < 4; ++q) StreamRecord(&out[i - 3 + q], stage[q]);
           }
         }
-        if constexpr (kLog == BareLog::kStream) {
-          __m128i bits;
-          std::memcpy(&bits, &rec, sizeof bits);
-          _mm_stream_si128(reinterpret_cast<__m128i*>(&out[i]), bits);
-        }
+        if constexpr (kLog == BareLog::kStream) StreamRecord(&out[i], rec);
       }
       const uint64_t end = ReadUnfencedTicks();
       sink.fetch_add(local);
