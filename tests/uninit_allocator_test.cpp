@@ -30,7 +30,7 @@ TEST(UninitAllocator, GrowthKeepsElementsAcrossHeapAndHugeBlocks) {
   EXPECT_EQ(copy, v);
   v.clear();
   v.shrink_to_fit();
-  v.resize(kBig);  // a fresh block after the old one was unmapped
+  v.resize(kBig);  // a block again after the old one was given back
   std::iota(v.begin(), v.end(), uint64_t{0});
   EXPECT_EQ(std::accumulate(v.begin(), v.end(), uint64_t{0}), kBig * (kBig - 1) / 2);
 }

@@ -1,9 +1,7 @@
 // A std::allocator whose containers leave elements uninitialized on resize(n), for the
 // checker's big arrays that are filled completely right after they are sized; big ones are
-// backed by transparent huge pages.
+// huge_pages blocks (a block kept from an earlier check holds that check's old contents).
 #pragma once
-
-#include <sys/mman.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -13,50 +11,9 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define MAPSTRESS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MAPSTRESS_ASAN 1
-#endif
-#endif
+#include "check/huge_pages.h"
 
 namespace mapstress {
-
-// Arrays of at least kMinBytes come straight from mmap, 2 MiB-aligned and advised as huge
-// pages (Linux's default THP mode, "madvise", gives none unless asked): the checker's random
-// reads into its write array then miss the TLB far less, and first touch faults once per 2 MiB.
-// Not under AddressSanitizer, which then keeps watching them on the heap.
-namespace huge_pages {
-
-#ifdef MAPSTRESS_ASAN
-inline constexpr bool kEnabled = false;
-#else
-inline constexpr bool kEnabled = true;
-#endif
-
-constexpr size_t kHuge = size_t{2} << 20;
-constexpr size_t kMinBytes = size_t{8} << 20;
-
-inline size_t Rounded(size_t bytes) { return (bytes + kHuge - 1) & ~(kHuge - 1); }
-
-// A kHuge-aligned block of Rounded(bytes); throws std::bad_alloc when mmap fails.
-inline void* Map(size_t bytes) {
-  const size_t size = Rounded(bytes);
-  void* raw = mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) throw std::bad_alloc();
-  const auto begin = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t aligned = (begin + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = begin + size + kHuge;
-  if (aligned > begin) munmap(raw, aligned - begin);
-  if (end > aligned + size) munmap(reinterpret_cast<void*>(aligned + size), end - (aligned + size));
-  madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);
-  return reinterpret_cast<void*>(aligned);
-}
-
-inline void Unmap(void* p, size_t bytes) { munmap(p, Rounded(bytes)); }
-
-}  // namespace huge_pages
 
 // Fresh memory costs the kernel's page zeroing on first touch (the larger part of allocating
 // it); value-initializing a big array on top of that would write every byte twice. Only for
