@@ -1,9 +1,12 @@
 // huge_pages: given-back blocks are kept and handed out again (best fit, the tail beyond the
-// request unmapped), blocks too small for a request are dropped, and checks that reuse kept
-// blocks, which hold an earlier check's contents, give the same results as fresh ones.
+// request unmapped; for a larger request the largest kept block's pages move to the start of a
+// fresh one), a forked child keeps none, and checks that reuse kept blocks, which hold an
+// earlier check's contents, give the same results as fresh ones.
 #include "check/huge_pages.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <string>
@@ -35,10 +38,44 @@ TEST_F(HugePagesTest, AGivenBackBlockIsHandedOutAgainWithItsTailUnmapped) {
   EXPECT_EQ(b[3 * kHuge - 1], 1);
   huge_pages::Unmap(b, 3 * kHuge);
   EXPECT_EQ(huge_pages::KeptBytes(), 3 * kHuge);
-  char* c = static_cast<char*>(huge_pages::Map(4 * kHuge));  // larger than any kept block
-  EXPECT_EQ(huge_pages::KeptBytes(), 0u) << "the 3-page block was too small and is dropped";
-  c[4 * kHuge - 1] = 2;
-  huge_pages::Unmap(c, 4 * kHuge);
+}
+
+TEST_F(HugePagesTest, ALargerRequestStartsWithTheLargestKeptBlocksPages) {
+  char* small = static_cast<char*>(huge_pages::Map(kHuge));
+  char* mid = static_cast<char*>(huge_pages::Map(3 * kHuge));
+  std::memset(mid, 0x5a, 3 * kHuge);
+  huge_pages::Unmap(small, kHuge);
+  huge_pages::Unmap(mid, 3 * kHuge);
+  const uint64_t reused = huge_pages::ReusedBytes();
+  char* big = static_cast<char*>(huge_pages::Map(5 * kHuge));  // larger than any kept block
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(big) % kHuge, 0u);
+  EXPECT_EQ(huge_pages::ReusedBytes() - reused, 3 * kHuge) << "the 3-page block's pages were not moved";
+  EXPECT_EQ(huge_pages::KeptBytes(), 0u) << "the other kept block is dropped";
+  // The moved pages (unless the kernel took them after MADV_FREE: then zeroes), then fresh ones.
+  EXPECT_TRUE(big[0] == 0x5a || big[0] == 0);
+  EXPECT_TRUE(big[3 * kHuge - 1] == 0x5a || big[3 * kHuge - 1] == 0);
+  EXPECT_EQ(big[3 * kHuge], 0);
+  std::memset(big, 1, 5 * kHuge);
+  EXPECT_EQ(big[5 * kHuge - 1], 1);
+  huge_pages::Unmap(big, 5 * kHuge);
+  EXPECT_EQ(huge_pages::KeptBytes(), 5 * kHuge);
+}
+
+TEST_F(HugePagesTest, AForkedChildStartsWithNoKeptBlocks) {
+  huge_pages::Unmap(huge_pages::Map(2 * kHuge), 2 * kHuge);
+  ASSERT_EQ(huge_pages::KeptBytes(), 2 * kHuge);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const bool none = huge_pages::KeptBytes() == 0;
+    void* p = huge_pages::Map(kHuge);  // the lock is usable in the child
+    static_cast<char*>(p)[0] = 1;
+    _exit(none ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child saw kept blocks";
+  EXPECT_EQ(huge_pages::KeptBytes(), 2 * kHuge) << "the parent keeps its own";
 }
 
 TEST_F(HugePagesTest, TheSmallestBlockThatFitsIsTaken) {

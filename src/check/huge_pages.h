@@ -1,5 +1,6 @@
 // Big blocks for the checker's arrays: 2 MiB-aligned, advised as transparent huge pages, and
-// kept for the next check of the process after they are given back (`run` checks every trial).
+// kept after they are given back for the next check of the process (`run` checks every
+// trial), whose writes then skip the first-touch page zeroing.
 #pragma once
 
 #include <cstddef>
@@ -29,9 +30,10 @@ constexpr size_t kMinBytes = size_t{8} << 20;  // smaller arrays come from the h
 
 inline size_t Rounded(size_t bytes) { return (bytes + kHuge - 1) & ~(kHuge - 1); }
 
-// A kHuge-aligned block of Rounded(bytes), its contents undefined: a kept block when one is
-// large enough (its tail beyond Rounded(bytes) unmapped), else a fresh mapping. Throws
-// std::bad_alloc when mmap fails. Thread-safe.
+// A kHuge-aligned block of Rounded(bytes), its contents undefined: the smallest kept block
+// that is large enough (its tail beyond Rounded(bytes) unmapped), else a fresh mapping that
+// starts with the largest kept block's pages (moved there by mremap; the other kept blocks are
+// unmapped). Throws std::bad_alloc when mmap fails. Thread-safe.
 void* Map(size_t bytes);
 
 // Gives a block from Map back. It is kept, its pages marked free (MADV_FREE: the kernel takes
