@@ -100,7 +100,13 @@ void* Map(size_t bytes) {
     return found.begin;
   }
   // Too small: its pages move, page tables and all, to the start of a fresh block.
-  void* block = MapFresh(size);
+  void* block = nullptr;
+  try {
+    block = MapFresh(size);
+  } catch (const std::bad_alloc&) {
+    munmap(found.begin, found.size);
+    throw;
+  }
   if (mremap(found.begin, found.size, found.size, MREMAP_MAYMOVE | MREMAP_FIXED, block) == MAP_FAILED) {
     munmap(found.begin, found.size);
   } else {
@@ -115,18 +121,21 @@ void Unmap(void* block, size_t bytes) {
     munmap(block, size);
     return;
   }
+  // Never throws (an allocator's deallocate): without room in the list the block is unmapped.
   Kept& kept = TheKept();
-  std::vector<Block> evicted;
-  {
-    std::lock_guard<std::mutex> lock(kept.mu);
+  std::lock_guard<std::mutex> lock(kept.mu);
+  try {
     kept.blocks.push_back({block, size});
-    kept.bytes += size;
-    size_t drop = 0;
-    while (kept.bytes > kMaxKeptBytes) kept.bytes -= kept.blocks[drop++].size;
-    evicted.assign(kept.blocks.begin(), kept.blocks.begin() + static_cast<ptrdiff_t>(drop));
-    kept.blocks.erase(kept.blocks.begin(), kept.blocks.begin() + static_cast<ptrdiff_t>(drop));
+  } catch (const std::bad_alloc&) {
+    munmap(block, size);
+    return;
   }
-  for (const Block& b : evicted) munmap(b.begin, b.size);
+  kept.bytes += size;
+  while (kept.bytes > kMaxKeptBytes) {
+    munmap(kept.blocks.front().begin, kept.blocks.front().size);
+    kept.bytes -= kept.blocks.front().size;
+    kept.blocks.erase(kept.blocks.begin());
+  }
 }
 
 void ReleaseKept() {

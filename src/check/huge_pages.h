@@ -39,6 +39,7 @@ void* Map(size_t bytes);
 // Gives a block from Map back. It is kept, its pages marked free (MADV_FREE: the kernel takes
 // them when it needs memory, and a later write to one it did not take skips the first-touch
 // zeroing), up to kMaxKeptBytes in all; beyond that the oldest kept blocks are unmapped.
+// Never throws.
 void Unmap(void* block, size_t bytes);
 
 constexpr size_t kMaxKeptBytes = size_t{8} << 30;
