@@ -26,7 +26,17 @@ PY
 shrink_case() {  # name backend kind reproduce(yes|no) scenario-json
   local name=$1 backend=$2 kind=$3
   echo "$5" >"$name.json"
-  expect_exit 1 "$MS" shrink "$name.json" --backend "$backend" --runs 3 --min-failing 1 --budget 20s -o "$name.min.json"
+  local args=(shrink "$name.json" --backend "$backend" --runs 3 --min-failing 1 --budget 20s -o "$name.min.json")
+  if [ "$4" = no ]; then
+    # A rare race: on a loaded machine its minimal scenario may fail in 0 of the 3 confirming
+    # runs, and shrink then says so and exits 3 (README), having shrunk all the same.
+    "$MS" "${args[@]}" >"$WORK/out" 2>"$WORK/err"
+    local got=$?
+    [ $got -eq 1 ] || { [ $got -eq 3 ] && grep -qF "the failure is rare at this size" "$WORK/out"; } ||
+      { cat "$WORK/out" "$WORK/err" >&2; fail "exit $got, wanted 1 (or 3, rare): $MS ${args[*]}"; }
+  else
+    expect_exit 1 "$MS" "${args[@]}"
+  fi
   cp "$WORK/out" "$name.out"
   expect_contains "$name.out" "failure to keep: $kind"
   expect_contains "$name.out" "step 1"
