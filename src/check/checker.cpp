@@ -412,11 +412,24 @@ class Checker {
   }
 
   // Sorts one key's writes (after its initial state) by (call, op), which is usually already
-  // their order. Returns whether it moved any.
+  // their order. Returns whether it moved any. A thread-major history gives each key one
+  // sorted run per writing thread: a few runs are merged in turn (linear each), more sorted.
   static bool SortByCall(Write* begin, Write* end) {
     auto less = [](const Write& a, const Write& b) { return std::tie(a.call, a.op) < std::tie(b.call, b.op); };
-    if (end - begin <= 2 || std::is_sorted(begin + 1, end, less)) return false;
-    std::sort(begin + 1, end, less);
+    if (end - begin <= 2) return false;
+    constexpr int kMaxRuns = 8;
+    Write* run_ends[kMaxRuns];
+    int runs = 0;
+    for (Write* from = begin + 1; from < end && runs <= kMaxRuns; ++runs) {
+      from = std::is_sorted_until(from, end, less);
+      if (runs < kMaxRuns) run_ends[runs] = from;
+    }
+    if (runs == 1) return false;
+    if (runs > kMaxRuns) {
+      std::sort(begin + 1, end, less);
+      return true;
+    }
+    for (int r = 1; r < runs; ++r) std::inplace_merge(begin + 1, run_ends[r - 1], run_ends[r], less);
     return true;
   }
 
