@@ -291,7 +291,7 @@ class Checker {
         const uint64_t wi = sl.count[sl.local.Find(op.key)]++;
         uint32_t handle = kNone;
         if (store) {
-          handle = value_index_.Claim(op.value, next++);
+          handle = value_index_.Claim(op.value, 0, next++);  // runs: no key needed
           if (handle != kNone) value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
         }
         writes_[wi] = Write{op.call, op.ret, static_cast<uint32_t>(o) | (store ? kStoreBit : 0), handle};
@@ -303,21 +303,22 @@ class Checker {
   void BuildWrites() {
     // Counting sort of writes by key; slot 0 of each key is its initial state. Stores are
     // claimed in the value index on the way, so the first store seen owns a value (prefill
-    // values first, then ops order); until the key is finished, a store's `key` field holds
-    // its value-index handle (kNone if another store owns the value).
+    // values first, then ops order; another key's first store of it is kept apart, see
+    // ValueIndex); until the key is finished, a store's `key` field holds its value-index
+    // handle (kNone if an earlier store of the same key claimed the value).
     for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
     writes_.resize(offsets_[real_keys_]);
     value_index_.Decide();
     uint32_t ordinal = 0;
-    auto claim = [&](uint64_t value, uint64_t wi) {
-      uint32_t handle = value_index_.Claim(value, ordinal++);
+    auto claim = [&](uint64_t value, uint32_t k, uint64_t wi) {
+      uint32_t handle = value_index_.Claim(value, k, ordinal++);
       if (handle != kNone) value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
       return handle;
     };
     std::vector<uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (uint32_t k = 0; k < real_keys_; ++k) {
       bool prefilled = prefill_[k] != kNone;
-      uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value, fill[k]) : kNone;
+      uint32_t slot = prefilled ? claim(h_.initial[prefill_[k]].value, k, fill[k]) : kNone;
       writes_[fill[k]++] = Write{kNegInf, kNegInf, kInitialOp | (prefilled ? kStoreBit : 0), slot};
     }
     if (!slices_.empty() && value_index_.UsesRuns()) {
@@ -349,7 +350,7 @@ class Checker {
       uint32_t tag = static_cast<uint32_t>(i) | (store ? kStoreBit : 0);
       // `until` holds ret for now.
       uint64_t wi = fill[k]++;
-      writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, wi) : kNone};
+      writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, k, wi) : kNone};
     }
   }
 
@@ -1194,6 +1195,11 @@ class Checker {
         wi = st.hit ? value_index_.Find(entry.value) : st.wi;
         const Write* w = wi != kNone ? &writes_[wi] : nullptr;
         known = k != kNone && w != nullptr && w->key == k;
+        if (!known && k != kNone && w != nullptr && value_index_.HasOthers()) {  // owned by another key
+          wi = value_index_.FindOther(k, entry.value);
+          w = wi != kNone ? &writes_[wi] : nullptr;
+          known = w != nullptr;
+        }
         if (known) {
           w_call = w->call;
           w_until = w->until;
@@ -1547,8 +1553,13 @@ class Checker {
         if (j >= 2 * kStep) {
           const size_t i = found[j - 2 * kStep];
           const Op& op = ops[i];
-          const uint32_t wi = stage[j - 2 * kStep];
+          uint32_t wi = stage[j - 2 * kStep];
           const Write* w = wi != kNone ? &writes_[wi] : nullptr;
+          if (w != nullptr && keys_[w->key] != op.key && value_index_.HasOthers()) {  // owned by another key
+            const uint32_t k = key_map_.Find(op.key);
+            wi = k < real_keys_ ? value_index_.FindOther(k, op.value) : kNone;
+            if (wi != kNone) w = &writes_[wi];
+          }
           if (w != nullptr && keys_[w->key] == op.key && w->call <= op.ret && w->until >= op.call) continue;
           Anomaly kind = w == nullptr || keys_[w->key] != op.key ? Anomaly::kUnknownValue : Anomaly::kStaleRead;
           LoadAnomaly(kind, i, kind == Anomaly::kStaleRead ? wi : kNone);

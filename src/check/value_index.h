@@ -25,11 +25,14 @@ namespace mapstress {
 //   there are few runs (or when forced, for tests).
 // - Hash: open addressing with linear probing (power-of-two capacity, at most 2/3 full) from
 //   value to write, for arbitrary values and for histories that store a value twice (the
-//   first store claims it).
+//   first store claims it). A history file needs its values unique per key only, so a value
+//   may also be stored under several keys: the first claims the value, and each other key's
+//   first store of it is kept in a side table by (key, value) (FindOther).
 //
 // Protocol: Add() every value in ownership order; Decide(); then, in the same order,
-// Claim(value, ordinal) each value, giving a handle (kNone: the value is already owned),
-// and SetWrite(handle, write) (again whenever that write moves); then Find().
+// Claim(value, key, ordinal) each value, giving a handle (kNone: the key already owns the
+// value), and SetWrite(handle, write) (again whenever that write moves); then Find(), and
+// FindOther() where Find's write belongs to another key and HasOthers().
 class ValueIndex {
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -81,6 +84,9 @@ class ValueIndex {
 
   // Picks the layout and allocates it.
   void Decide() {
+    others_.clear();
+    other_slots_.clear();
+    other_mask_ = 0;
     bool runs = layout_ != ValueLayout::kHash && !too_many_runs_ && values_ < kNone;
     if (runs) {
       std::sort(runs_.begin(), runs_.end(), [](const Run& a, const Run& b) { return a.first < b.first; });
@@ -97,32 +103,48 @@ class ValueIndex {
       std::vector<Run>().swap(runs_);
       size_t want = 16;
       while (want * 2 < values_ * 3) want *= 2;
-      slots_.assign(want, Slot{0, kNone});
+      slots_.assign(want, Slot{0, kNone, 0});
       mask_ = want - 1;
     }
   }
 
   bool UsesRuns() const { return use_runs_; }
 
-  // A handle for filling in the value's write, or kNone if an earlier value claimed it.
-  uint32_t Claim(uint64_t value, uint32_t ordinal) {
-    if (use_runs_) return ordinal;  // values are distinct
+  // A handle for filling in the write of `value` stored under the (dense) `key`, or kNone if
+  // an earlier store of the same key claimed it. Runs: values are distinct, the key is unused.
+  uint32_t Claim(uint64_t value, uint32_t key, uint32_t ordinal) {
+    if (use_runs_) return ordinal;
     for (size_t i = Hash(value) & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (s.write == kNone) {
-        s.value = value;
-        s.write = 0;  // claimed; SetWrite fills it in
+        s = Slot{value, 0, key};  // claimed; SetWrite fills the write in
         return static_cast<uint32_t>(i);
       }
-      if (s.value == value) return kNone;
+      if (s.value == value) return s.key == key ? kNone : ClaimOther(value, key);
     }
   }
 
   void SetWrite(uint32_t handle, uint32_t write) {
     if (use_runs_) {
       writes_[handle] = write;
-    } else {
+    } else if (handle < slots_.size()) {
       slots_[handle].write = write;
+    } else {
+      others_[handle - slots_.size()].write = write;
+    }
+  }
+
+  // Whether some value was stored under more than one key (hash layout only).
+  bool HasOthers() const { return !others_.empty(); }
+
+  // The write of `value` stored under `key` when the value's owner (Find) is another key's
+  // store, or kNone.
+  uint32_t FindOther(uint32_t key, uint64_t value) const {
+    if (others_.empty()) return kNone;
+    for (size_t i = OtherHash(value, key) & other_mask_;; i = (i + 1) & other_mask_) {
+      uint32_t j = other_slots_[i];
+      if (j == kNone) return kNone;
+      if (others_[j].value == value && others_[j].key == key) return others_[j].write;
     }
   }
 
@@ -164,7 +186,35 @@ class ValueIndex {
   struct Slot {
     uint64_t value;
     uint32_t write;  // kNone: empty
+    uint32_t key;    // of the store that owns the value
   };
+
+  // Claims (key, value) in the side table; its handles follow the slots' (slots_.size() + j).
+  uint32_t ClaimOther(uint64_t value, uint32_t key) {
+    if ((others_.size() + 1) * 2 > other_slots_.size()) {
+      other_slots_.assign(std::max<size_t>(16, other_slots_.size() * 2), kNone);
+      other_mask_ = other_slots_.size() - 1;
+      for (uint32_t j = 0; j < others_.size(); ++j) PlaceOther(j);
+    }
+    for (size_t i = OtherHash(value, key) & other_mask_;; i = (i + 1) & other_mask_) {
+      uint32_t j = other_slots_[i];
+      if (j == kNone) break;
+      if (others_[j].value == value && others_[j].key == key) return kNone;
+    }
+    others_.push_back(Slot{value, 0, key});
+    PlaceOther(static_cast<uint32_t>(others_.size() - 1));
+    return static_cast<uint32_t>(slots_.size() + others_.size() - 1);
+  }
+
+  void PlaceOther(uint32_t j) {
+    size_t i = OtherHash(others_[j].value, others_[j].key) & other_mask_;
+    while (other_slots_[i] != kNone) i = (i + 1) & other_mask_;
+    other_slots_[i] = j;
+  }
+
+  static size_t OtherHash(uint64_t value, uint32_t key) {
+    return Hash(value ^ (uint64_t{key} * 0x9e3779b97f4a7c15ULL));
+  }
 
   uint32_t Ordinal(uint64_t value) const {
     size_t i = std::upper_bound(firsts_.begin(), firsts_.end(), value) - firsts_.begin();
@@ -192,6 +242,9 @@ class ValueIndex {
   UninitVector<uint32_t> writes_;  // runs: ordinal -> write
   std::vector<Slot> slots_;        // hash
   size_t mask_ = 0;
+  std::vector<Slot> others_;           // hash: (key, value) claims of values another key owns
+  std::vector<uint32_t> other_slots_;  // open addressing over others_ (kNone: empty)
+  size_t other_mask_ = 0;
 };
 
 }  // namespace mapstress
