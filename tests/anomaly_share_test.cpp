@@ -22,6 +22,20 @@ TEST(AnomalyShareTest, StaleReadIsAShareOfLoads) {
   EXPECT_DOUBLE_EQ(ShareOf(c, Anomaly::kStaleRead).Fraction(), 4.0 / 4000);
 }
 
+TEST(AnomalyShareTest, WrongEraseResultsAreAShareOfErases) {
+  CheckResult c = fixtures::FixtureFailingCase().check;  // 4 stale loads of 4,000
+  const int i = static_cast<int>(Anomaly::kStaleRead);
+  c.erases = 900;
+  c.erases_with[i] = 2;
+  c.anomalies[i] += 2;
+  EXPECT_EQ(CountAndShareText(ShareOf(c, Anomaly::kStaleRead)),
+            "6 stale_read, in 4 of 4,000 loads (0.1%) and 2 of 900 erases (0.2%)");
+  EXPECT_DOUBLE_EQ(ShareOf(c, Anomaly::kStaleRead).Fraction(), 6.0 / 4900);
+  c.anomalies[i] -= c.loads_with[i];
+  c.loads_with[i] = 0;  // only erases
+  EXPECT_EQ(CountAndShareText(ShareOf(c, Anomaly::kStaleRead)), "2 stale_read, in 2 of 900 erases (0.2%)");
+}
+
 TEST(AnomalyShareTest, NeverMoreThanAll) {
   // The old text divided occurrences by iterations ("phantom 72101 126493.0%"); a share cannot pass 100%.
   CheckResult c;

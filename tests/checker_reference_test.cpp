@@ -34,11 +34,12 @@ class Reference {
     for (uint64_t k : keys) {
       std::vector<W>& ws = writes_[k];
       auto init = std::find_if(h.initial.begin(), h.initial.end(), [&](const Entry& e) { return e.key == k; });
-      ws.push_back(W{kMinusInf, kMinusInf, init != h.initial.end(), init != h.initial.end() ? init->value : 0, 0});
+      ws.push_back(
+          W{kMinusInf, kMinusInf, init != h.initial.end(), init != h.initial.end() ? init->value : 0, 0, nullptr});
       for (const Op& op : h.ops) {
         if (op.key != k) continue;
-        if (op.kind == OpKind::kStore) ws.push_back(W{op.call, op.ret, true, op.value, 0});
-        if (op.kind == OpKind::kErase) ws.push_back(W{op.call, op.ret, false, 0, 0});
+        if (op.kind == OpKind::kStore) ws.push_back(W{op.call, op.ret, true, op.value, 0, &op});
+        if (op.kind == OpKind::kErase) ws.push_back(W{op.call, op.ret, false, 0, 0, &op});
       }
       for (W& w : ws) {  // S(w): the earliest return of a write called after w returned
         w.until = kPlusInf;
@@ -55,6 +56,7 @@ class Reference {
     for (const Op& op : h_.ops) {
       if (op.kind == OpKind::kIterate) Iteration(op, &r);
       if (op.kind == OpKind::kLoad) Load(op, &r);
+      if (op.kind == OpKind::kErase) Erase(op, &r);
     }
     return r;
   }
@@ -65,6 +67,7 @@ class Reference {
     bool store;
     uint64_t value;
     int64_t until;  // S(w): possible during [call, until]
+    const Op* op;   // null: the initial state
   };
 
   static bool Meets(const W& w, int64_t c, int64_t r) { return w.call <= r && w.until >= c; }
@@ -179,6 +182,19 @@ class Reference {
     ++r->loads_with[static_cast<int>(kind)];
   }
 
+  // An erase's result is a read of presence: removed needs a store, nothing removed another
+  // absent-write (not the erase itself), possible during the erase.
+  void Erase(const Op& op, CheckResult* r) const {
+    ++r->erases;
+    const auto& ws = *Writes(op.key);
+    const bool ok = std::any_of(ws.begin(), ws.end(), [&](const W& w) {
+      return w.op != &op && w.store == op.found && Meets(w, op.call, op.ret);
+    });
+    if (ok) return;
+    ++r->anomalies[static_cast<int>(Anomaly::kStaleRead)];
+    ++r->erases_with[static_cast<int>(Anomaly::kStaleRead)];
+  }
+
   const History& h_;
   std::map<uint64_t, std::vector<W>> writes_;
 };
@@ -286,6 +302,8 @@ History RanHistory(uint32_t seed) {
     if (op.kind == OpKind::kLoad) {
       op.found = !op.found || rand(2);
       op.value = 1 + rand(next + 1);
+    } else if (op.kind == OpKind::kErase) {
+      op.found = !op.found;
     } else if (op.kind == OpKind::kIterate && op.entry_count > 0) {
       Entry& en = h.entries[op.first_entry + rand(op.entry_count)];
       switch (rand(4)) {
@@ -308,7 +326,8 @@ History RanHistory(uint32_t seed) {
 
 std::string Counts(const CheckResult& r) {
   std::string s = "iterations=" + std::to_string(r.iterations) + " snapshot=" + std::to_string(r.snapshot) +
-                  " weak=" + std::to_string(r.weak) + " loads=" + std::to_string(r.loads);
+                  " weak=" + std::to_string(r.weak) + " loads=" + std::to_string(r.loads) +
+                  " erases=" + std::to_string(r.erases);
   for (int i = 0; i < kAnomalyCount; ++i) {
     s += " " + std::string(AnomalyName(static_cast<Anomaly>(i))) + "=" + std::to_string(r.anomalies[i]);
   }

@@ -215,12 +215,65 @@ TEST(CheckerTest, ValueOfAnotherKeyIsUnknownValue) {
 }
 
 TEST(CheckerTest, FailedEraseIsStillAWrite) {
-  // A failed erase makes "absent" possible from its call: not missing if unvisited.
-  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {}).Check()), 0u);
+  // A failed erase makes "absent" possible from its call: not missing if unvisited (its own
+  // result, nothing removed after the store returned, is a stale_read).
+  CheckResult r = Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {}).Check();
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kStaleRead), 0u);
   // ... and it supersedes the store: visiting the store's value is a phantom.
-  CheckResult r = Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {{7, 1}}).Check();
+  r = Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, false).Iterate(30, 40, {{7, 1}}).Check();
   EXPECT_EQ(r.Count(Anomaly::kPhantom), 1u);
-  EXPECT_EQ(OthersThan(r, Anomaly::kPhantom), 0u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);
+  EXPECT_EQ(Total(r), 2u);
+}
+
+// An erase's result is a point read of presence, judged like a load, each erase on its own.
+// An erase that never returned (a crash cut it: src/engine/crash_history.cpp) has no result to judge.
+TEST(CheckerTest, EraseWithoutAReturnIsNotJudged) {
+  const int64_t kEnd = std::numeric_limits<int64_t>::max();
+  CheckResult r = Builder().Erase(10, kEnd, 7, true).Erase(10, 40, 8, true).Check();
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);  // key 8's, never stored
+  EXPECT_EQ(r.erases, 2u);
+}
+
+TEST(CheckerTest, EraseResultMustBeExplainable) {
+  // Right: removed after a completed store; nothing removed from a key never stored.
+  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(25, 26, 7, true).Check()), 0u);
+  EXPECT_EQ(Total(Builder().Erase(25, 26, 7, false).Check()), 0u);
+  // Concurrent with the store, either result is possible.
+  EXPECT_EQ(Total(Builder().Store(10, 30, 7, 1).Erase(20, 25, 7, false).Check()), 0u);
+  EXPECT_EQ(Total(Builder().Store(10, 30, 7, 1).Erase(20, 25, 7, true).Check()), 0u);
+  // Touching intervals are concurrent too.
+  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(20, 25, 7, false).Check()), 0u);
+  // A concurrent erase explains nothing removed; an earlier one that returned first does too.
+  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(25, 40, 7, true).Erase(30, 35, 7, false).Check()), 0u);
+  // Wrong: removed from a key that was never there, and again after it was removed.
+  CheckResult r = Builder().Erase(25, 26, 7, true).Check(5);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);
+  EXPECT_EQ(r.erases, 1u);
+  EXPECT_EQ(r.erases_with[static_cast<int>(Anomaly::kStaleRead)], 1u);
+  EXPECT_EQ(r.loads_with[static_cast<int>(Anomaly::kStaleRead)], 0u);
+  const Example* ex = FindExample(r, Anomaly::kStaleRead);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("reported removing the key, but no store of key 7 could be in effect during it: "
+                                 "key 7 was neither prefilled nor stored by then"),
+            std::string::npos)
+      << ex->explanation;
+  r = Builder().Store(10, 20, 7, 1).Erase(25, 30, 7, true).Erase(35, 40, 7, true).Check(5);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);
+  ex = FindExample(r, Anomaly::kStaleRead);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("superseded by"), std::string::npos) << ex->explanation;
+  // Wrong: nothing removed while a completed store was in effect (prefilled, here).
+  r = Builder().Prefill(7, 1).Erase(25, 26, 7, false).Check(5);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);
+  ex = FindExample(r, Anomaly::kStaleRead);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("reported nothing removed, but the key was present throughout it: prefilled with "
+                                 "value 1; no other erase of 7 could take effect before this one returned"),
+            std::string::npos)
+      << ex->explanation;
+  ASSERT_GE(ex->witnesses.size(), 2u);  // the erase and the prefill
 }
 
 TEST(CheckerTest, ErasedKeyVisitedIsPhantom) {

@@ -78,6 +78,8 @@ inline void ExpectSameCounts(const CheckResult& a, const CheckResult& b, const s
   EXPECT_EQ(a.weak, b.weak) << what;
   EXPECT_EQ(a.anomalous, b.anomalous) << what;
   EXPECT_EQ(a.loads, b.loads) << what;
+  EXPECT_EQ(a.erases, b.erases) << what;
+  EXPECT_EQ(a.erases_with, b.erases_with) << what;
   EXPECT_EQ(a.anomalies, b.anomalies) << what;
   EXPECT_EQ(a.iterations_with, b.iterations_with) << what;
   EXPECT_EQ(a.loads_with, b.loads_with) << what;

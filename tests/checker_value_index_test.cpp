@@ -205,6 +205,7 @@ TEST(CheckerValueIndexTest, ValueStoredUnderTwoKeysIsEachKeysOwn) {
   // Key 2 erased before a second iteration that still sees 7 under key 2, and a load of key 1
   // (never erased) is fine while a load of key 2 after the erase is stale.
   h.ops.push_back(op(OpKind::kErase, 2, 0, 90, 100));
+  h.ops.back().found = true;  // it removed key 2
   Op late = op(OpKind::kIterate, 0, 0, 110, 120);
   late.first_entry = 3;
   late.entry_count = 2;

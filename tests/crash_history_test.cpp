@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "backend/backend_registry.h"
 #include "check/checker.h"
 #include "engine/clock.h"
@@ -85,6 +87,29 @@ TEST(CrashHistoryTest, KeepsWritesBegunAndReadsReturnedBeforeTheCut) {
   EXPECT_EQ(Count(h, OpKind::kStore), 1u);  // began at 10 < 45; the others began later
   EXPECT_EQ(Count(h, OpKind::kIterate), 2u);
   EXPECT_EQ(Check(h).anomalies[static_cast<int>(Anomaly::kMissing)], 0u);
+  for (const Op& op : h.ops) {  // the slow store was still running at T: it ends after everything
+    if (op.kind == OpKind::kStore) {
+      EXPECT_EQ(op.ret, std::numeric_limits<int64_t>::max());
+    }
+  }
+}
+
+// An erase still running at the cut may have removed a value stored by an op that began after
+// the cut (not kept): its "removed" must not be judged. One that returned before the cut is.
+TEST(CrashHistoryTest, EraseResultsStillRunningAtTheCutAreNotJudged) {
+  const uint64_t a = EncodeValue(0, 1, 1);
+  ThreadLog eraser(16), writer(16);
+  eraser.Point(kRecErase, 5, 0, true, 10, 60);   // removes the value stored at [50, 55]
+  eraser.Point(kRecErase, 6, 0, true, 61, 62);   // after T: not kept
+  writer.Point(kRecErase, 7, 0, true, 20, 30);   // key 7 never stored: wrong, and before T
+  writer.Point(kRecStore, 9, a, false, 35, 45);  // T = 45
+  writer.Point(kRecStore, 5, a + 1, false, 50, 55);
+  History h = HistoryUpToCrash(Header(), {Unfinished(0, eraser, 2), Unfinished(1, writer, 2)}, 1.0);
+  EXPECT_EQ(Count(h, OpKind::kErase), 2u);
+  CheckResult r = Check(h);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);  // key 7's only
+  ASSERT_EQ(r.examples.size(), 1u);
+  EXPECT_EQ(r.examples[0].key, 7u);
 }
 
 // Only ops within op_limit count, and a fence batch still open at the limit is dropped (its ops

@@ -64,6 +64,18 @@ TEST(DrillDownTest, KeyShowsMissesOfKeysPresentThroughout) {
   EXPECT_TRUE(Has(text, "iteration 2 (line 4 iterator-1) [50, 60]: value 300 -> ok")) << text;
 }
 
+TEST(DrillDownTest, KeyJudgesEachEraseResult) {
+  History h = Sample();
+  h.ops.push_back(Point(OpKind::kErase, 0, 1, 0, 90, 95, true));    // removes 200: ok
+  h.ops.push_back(Point(OpKind::kErase, 0, 1, 0, 100, 105, true));  // nothing left to remove
+  h.ops.push_back(Point(OpKind::kErase, 0, 2, 0, 90, 95, false));   // key 2 holds 300 throughout
+  std::string text = DescribeKey(h, 1);
+  EXPECT_TRUE(Has(text, "line 6 writer-1 erase [90, 95]: removed -> ok: may be present")) << text;
+  EXPECT_TRUE(Has(text, "line 7 writer-1 erase [100, 105]: removed -> WRONG: no store may be in effect")) << text;
+  text = DescribeKey(h, 2);
+  EXPECT_TRUE(Has(text, "line 8 writer-1 erase [90, 95]: nothing removed -> WRONG: must be present")) << text;
+}
+
 TEST(DrillDownTest, IterationGivesTheCheckersVerdictAndEachKey) {
   bool found = false;
   std::string text = DescribeIteration(Sample(), 1, &found);

@@ -50,7 +50,7 @@ TEST(FaultyBackends, AllAreTestingOnlyAndOutOfTheDefaultSet) {
     EXPECT_NE(b.guarantee, Guarantee::kNone) << b.name;
     EXPECT_NE(Create(b.name), nullptr) << b.name;
   }
-  EXPECT_EQ(faulty, 11);
+  EXPECT_EQ(faulty, 12);
   EXPECT_TRUE(registry.Find("faulty-crash")->always_isolate);
   EXPECT_TRUE(registry.Find("faulty-hang")->always_isolate);
   EXPECT_EQ(registry.Find("faulty-crash")->guarantee, Guarantee::kSnapshot);
@@ -130,6 +130,18 @@ TEST(FaultyBackends, TornValueReturnsAValueNeverStored) {
   }
   EXPECT_EQ(visited, 64u);
   EXPECT_EQ(never_stored, 8);  // every 8th entry
+}
+
+TEST(FaultyBackends, EraseResultClaimsEveryEighthAbsentRemoval) {
+  auto map = Create("faulty-erase-result");
+  map->Store(1, 10);
+  EXPECT_TRUE(map->Erase(1));  // a real removal is reported as one
+  int claimed = 0;
+  for (int i = 0; i < 64; ++i) claimed += map->Erase(2);
+  EXPECT_EQ(claimed, 8);
+  uint64_t value = 0;
+  EXPECT_FALSE(map->Load(1, &value));  // nothing else is wrong
+  EXPECT_TRUE(Visit(*map).empty());
 }
 
 // The visitor runs between buckets without the lock, so it can force resizes mid-iteration.

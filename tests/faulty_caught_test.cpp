@@ -88,6 +88,12 @@ TEST_F(FaultyCaught, TornValueIsUnknownValue) {
   ExpectCaught(Run(s, "faulty-torn-value"), Anomaly::kUnknownValue);
 }
 
+TEST_F(FaultyCaught, WrongEraseResultIsStaleRead) {
+  Scenario s = Base("erase", 1000, 200);  // most erases find nothing to remove
+  s.threads = {Group(Role::kDeleter, 2), Group(Role::kIterator, 1)};
+  ExpectCaught(Run(s, "faulty-erase-result"), Anomaly::kStaleRead);
+}
+
 // Every role at once, short trials, many seeds: no FORBIDDEN anomaly for correct backends,
 // and every iteration of the snapshot backends is a snapshot.
 TEST_F(FaultyCaught, CorrectBackendsAreCleanOverManySeeds) {

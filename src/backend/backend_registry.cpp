@@ -50,6 +50,7 @@ const Factory kBuiltIns[] = {
     FaultyOldVersionBackend,
     FaultyDoubleVisitBackend,
     FaultyTornValueBackend,
+    FaultyEraseResultBackend,
     FaultyCrashBackend,
     FaultyHangBackend,
     FaultyTornStoreBackend,

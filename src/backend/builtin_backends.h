@@ -32,6 +32,7 @@ BackendInfo FaultyLingeringEraseBackend();  // shows erased entries for a while 
 BackendInfo FaultyOldVersionBackend();      // returns a value from an older version -> stale_value
 BackendInfo FaultyDoubleVisitBackend();     // visits a key twice -> duplicate
 BackendInfo FaultyTornValueBackend();       // tears a value -> unknown_value
+BackendInfo FaultyEraseResultBackend();     // erase of an absent key reports a removal -> stale_read
 BackendInfo FaultyCrashBackend();           // SIGSEGV during a run -> crashed
 BackendInfo FaultyHangBackend();            // never returns from an op -> hung
 

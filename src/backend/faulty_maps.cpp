@@ -120,6 +120,25 @@ class DoubleVisitMap final : public MutexRecordMap<PlainRecord> {
   }
 };
 
+// faulty-erase-result: every 8th erase of an absent key reports that it removed the key.
+class EraseResultMap final : public MutexRecordMap<PlainRecord> {
+ public:
+  bool Erase(uint64_t key) override {
+    std::lock_guard lock(mu_);
+    if (map_.erase(key) > 0) return true;
+    return ++absent_erases_ % 8 == 0;  // THE BUG: a removal that did not happen
+  }
+  void Iterate(const Visitor& visit) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [k, r] : map_) {
+      if (visit(k, r.value)) return;
+    }
+  }
+
+ private:
+  uint64_t absent_erases_ = 0;  // guarded by mu_
+};
+
 // faulty-torn-value: every 8th entry is yielded with a torn value: the current value's high
 // half with the previous value's low half, or, when that equals a real value, the current
 // value with bit 62 flipped.
@@ -239,6 +258,14 @@ BackendInfo FaultyTornValueBackend() {
                                 "every 8th visited value mixes halves of the current and previous values, or has a bit "
                                 "flipped (unknown_value)");
   info.create = [](const BackendOptions&) { return std::make_unique<TornValueMap>(); };
+  return info;
+}
+
+BackendInfo FaultyEraseResultBackend() {
+  BackendInfo info = FaultyInfo(
+      "faulty-erase-result", "testing only: every 8th erase of an absent key reports a removal", Guarantee::kSnapshot,
+      "every 8th erase of an absent key returns true as if it had removed it (stale_read)");
+  info.create = [](const BackendOptions&) { return std::make_unique<EraseResultMap>(); };
   return info;
 }
 

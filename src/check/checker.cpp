@@ -37,7 +37,7 @@ struct Write {
   int64_t call;
   int64_t until;
   uint32_t op;   // op index | kStoreBit, or kInitialOp | kStoreBit-if-prefilled
-  uint32_t key;  // dense key index
+  uint32_t key;  // dense key index (while placing: a store's value handle, an erase's removed result)
 };
 
 struct Span {
@@ -69,9 +69,10 @@ struct Index {
   std::vector<Span> present;         // P_k, per key via present_off; built on first need
   std::vector<uint64_t> absent_off, present_off;
   std::once_flag present_once;
-  UninitVector<Endpoint> endpoints;  // finite ends of every A_k span, by time
-  uint64_t spans_from_neg_inf = 0;   // A_k spans starting at -infinity
-  std::vector<uint64_t> hi_before;   // endpoints' span ends before each block of kSweepBlock
+  UninitVector<Endpoint> endpoints;    // finite ends of every A_k span, by time
+  uint64_t spans_from_neg_inf = 0;     // A_k spans starting at -infinity
+  std::vector<uint64_t> hi_before;     // endpoints' span ends before each block of kSweepBlock
+  std::vector<uint32_t> wrong_erases;  // op indices of erases whose result no write explains, ascending
 };
 constexpr size_t kSweepBlock = 4096;
 
@@ -294,7 +295,8 @@ class Checker {
           handle = value_index_.Claim(op.value, 0, next++);  // runs: no key needed
           if (handle != kNone) value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
         }
-        writes_[wi] = Write{op.call, op.ret, static_cast<uint32_t>(o) | (store ? kStoreBit : 0), handle};
+        writes_[wi] = Write{op.call, op.ret, static_cast<uint32_t>(o) | (store ? kStoreBit : 0),
+                            store ? handle : uint32_t{op.found}};
       }
     });
     std::vector<Slice>().swap(slices_);
@@ -305,7 +307,8 @@ class Checker {
     // claimed in the value index on the way, so the first store seen owns a value (prefill
     // values first, then ops order; another key's first store of it is kept apart, see
     // ValueIndex); until the key is finished, a store's `key` field holds its value-index
-    // handle (kNone if an earlier store of the same key claimed the value).
+    // handle (kNone if an earlier store of the same key claimed the value), an erase's its
+    // removed result (1 or 0).
     for (uint32_t k = 0; k < real_keys_; ++k) offsets_[k + 1] += offsets_[k];
     writes_.resize(offsets_[real_keys_]);
     value_index_.Decide();
@@ -325,12 +328,29 @@ class Checker {
       PlaceSlices(fill, ordinal);
     } else {
       std::vector<Slice>().swap(slices_);
-      PlaceOps(fill, claim);
+      if (value_index_.UsesRuns()) {  // every value stored once: its handle is its ordinal
+        auto claim_run = [&](uint64_t, uint32_t, uint64_t wi) {
+          const uint32_t handle = ordinal++;
+          value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
+          return handle;
+        };
+        PlaceOps(fill, claim_run);
+      } else {
+        PlaceOps(fill, claim);
+      }
     }
     std::vector<uint64_t>().swap(fill);
 
-    // Per key: sort by call, then S(w) = min ret of writes called after w returned.
-    ForKeyRanges([&](uint32_t key_from, uint32_t key_to) { FinishWrites(key_from, key_to); });
+    // Per key: sort by call, then S(w) = min ret of writes called after w returned, and judge
+    // the erases' results.
+    const std::vector<uint32_t> bounds = KeyRanges();
+    std::vector<std::vector<uint32_t>> wrong(bounds.size() - 1);
+    ForKeyRanges(bounds, [&](size_t range, uint32_t key_from, uint32_t key_to) {
+      FinishWrites(key_from, key_to, &wrong[range]);
+    });
+    ix_.wrong_erases.clear();
+    for (const auto& w : wrong) ix_.wrong_erases.insert(ix_.wrong_erases.end(), w.begin(), w.end());
+    std::sort(ix_.wrong_erases.begin(), ix_.wrong_erases.end());
   }
 
   template <class Claim>
@@ -350,7 +370,7 @@ class Checker {
       uint32_t tag = static_cast<uint32_t>(i) | (store ? kStoreBit : 0);
       // `until` holds ret for now.
       uint64_t wi = fill[k]++;
-      writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, k, wi) : kNone};
+      writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, k, wi) : uint32_t{op.found}};
     }
   }
 
@@ -379,20 +399,39 @@ class Checker {
     ForKeyRanges(KeyRanges(), [&](size_t, uint32_t from, uint32_t to) { fn(from, to); });
   }
 
-  void FinishWrites(uint32_t key_from, uint32_t key_to) {
+  // An erase's result is a point read of presence: `removed` needs some store, and not removed
+  // some absent-write other than the erase itself, possible during the erase (c(w) <= its
+  // return, S(w) >= its call). Those called before it are covered by the running maxima of S;
+  // any called during it (after it in call order, called by its return) explains it outright.
+  void FinishWrites(uint32_t key_from, uint32_t key_to, std::vector<uint32_t>* wrong_erases) {
     std::vector<int64_t> suffix_min;
+    struct NextWrites {
+      uint32_t store, absent;  // positions of the next store and absent-write after an erase
+    };
+    std::vector<NextWrites> next;  // per erase, the last erase first
     for (uint32_t k = key_from; k < key_to; ++k) {
       Write* begin = writes_.data() + offsets_[k];
       Write* end = writes_.data() + offsets_[k + 1];
       size_t n = end - begin;
       if (SortByCall(begin, end)) {  // the writes moved: tell the value index where to
         for (size_t i = 0; i < n; ++i) {
-          if (begin[i].key != kNone) value_index_.SetWrite(begin[i].key, static_cast<uint32_t>(offsets_[k] + i));
+          if (IsStore(begin[i]) && begin[i].key != kNone) {
+            value_index_.SetWrite(begin[i].key, static_cast<uint32_t>(offsets_[k] + i));
+          }
         }
       }
       suffix_min.resize(n + 1);
       suffix_min[n] = kPosInf;
-      for (size_t i = n; i-- > 0;) suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
+      next.clear();
+      auto next_store = static_cast<uint32_t>(n), next_absent = static_cast<uint32_t>(n);
+      for (size_t i = n; i-- > 0;) {
+        suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
+        if (i > 0 && !IsStore(begin[i])) next.push_back(NextWrites{next_store, next_absent});
+        (IsStore(begin[i]) ? next_store : next_absent) = static_cast<uint32_t>(i);
+      }
+      // The largest S(w) of the stores and of the absent-writes before i, where there are any.
+      int64_t store_until = kNegInf, absent_until = kNegInf;
+      bool stores_before = false, absents_before = false;
       for (size_t i = 0; i < n; ++i) {
         // First j >= 1 with call > ret; j > i since calls up to i are <= call(i) <= ret(i).
         // Galloping from i + 1: the superseding write is usually close.
@@ -406,8 +445,23 @@ class Checker {
         hi = std::min(hi, n);
         size_t j =
             std::upper_bound(begin + lo, begin + hi, ret, [](int64_t t, const Write& w) { return t < w.call; }) - begin;
+        if (i > 0 && !IsStore(begin[i])) {
+          const NextWrites nx = next.back();
+          next.pop_back();
+          const int64_t c = begin[i].call;
+          const bool ok =
+              begin[i].key != 0
+                  ? (stores_before && store_until >= c) || (nx.store < n && begin[nx.store].call <= ret)
+                  : (absents_before && absent_until >= c) || (nx.absent < n && begin[nx.absent].call <= ret);
+          if (!ok && ret != kPosInf) wrong_erases->push_back(OpIndex(begin[i]));  // kPosInf: no result yet
+        }
         begin[i].until = suffix_min[j];
         begin[i].key = k;
+        const bool store = IsStore(begin[i]);  // without branches: stores and erases interleave
+        store_until = std::max(store_until, store ? begin[i].until : kNegInf);
+        absent_until = std::max(absent_until, store ? kNegInf : begin[i].until);
+        stores_before |= store;
+        absents_before |= !store;
       }
     }
   }
@@ -1021,6 +1075,7 @@ class Checker {
     result_.weak += r.weak;
     result_.anomalous += r.anomalous;
     result_.loads += r.loads;
+    result_.erases += r.erases;
     result_.key_wrong += r.key_wrong;
     result_.key_total += r.key_total;
     result_.events += r.events;
@@ -1029,6 +1084,7 @@ class Checker {
       result_.anomalies[i] += r.anomalies[i];
       result_.iterations_with[i] += r.iterations_with[i];
       result_.loads_with[i] += r.loads_with[i];
+      result_.erases_with[i] += r.erases_with[i];
       result_.tallies[i].occasions += r.tallies[i].occasions;
       result_.tallies[i].partial = result_.tallies[i].partial || r.tallies[i].partial;
       for (const TallyEntry& e : part.tally[i].list) TallyKeys(static_cast<Anomaly>(i), e.key, e.occasions, e.last);
@@ -1534,15 +1590,17 @@ class Checker {
     std::vector<uint32_t> found(kBlock + 1), absent(kBlock + 1), stage(kBlock);
     for (size_t base = from; base < n_ops; base += kBlock) {
       const size_t end = std::min(n_ops, base + kBlock);
-      size_t nf = 0, na = 0;
+      size_t nf = 0, na = 0, ne = 0;
       for (size_t i = base; i < end; ++i) {
         const bool load = ops[i].kind == OpKind::kLoad;
         found[nf] = static_cast<uint32_t>(i);
         absent[na] = static_cast<uint32_t>(i);
         nf += load & ops[i].found;
         na += load & !ops[i].found;
+        ne += ops[i].kind == OpKind::kErase;
       }
       result_.loads += nf + na;
+      result_.erases += ne;
       for (size_t j = 0; j < nf + 2 * kStep; ++j) {
         if (j < nf) value_index_.Prefetch(ops[found[j]].value);
         if (j >= kStep && j - kStep < nf) {
@@ -1562,7 +1620,7 @@ class Checker {
           }
           if (w != nullptr && keys_[w->key] == op.key && w->call <= op.ret && w->until >= op.call) continue;
           Anomaly kind = w == nullptr || keys_[w->key] != op.key ? Anomaly::kUnknownValue : Anomaly::kStaleRead;
-          LoadAnomaly(kind, i, kind == Anomaly::kStaleRead ? wi : kNone);
+          PointAnomaly(kind, i, kind == Anomaly::kStaleRead ? wi : kNone);
         }
       }
       for (size_t j = 0; j < na + 3 * kStep; ++j) {
@@ -1581,24 +1639,74 @@ class Checker {
           const Op& op = ops[i];
           const uint32_t k = stage[j - 3 * kStep];
           if (k == kNone || k >= real_keys_ || AbsentMeetsNear(k, op.call, op.ret)) continue;
-          LoadAnomaly(Anomaly::kStaleRead, i, kNone);
+          PointAnomaly(Anomaly::kStaleRead, i, kNone);
         }
       }
     }
+    // Erases whose result no write explains (found while the writes were finished).
+    const auto& wrong = ix_.wrong_erases;
+    for (auto e = std::lower_bound(wrong.begin(), wrong.end(), from); e != wrong.end() && *e < to; ++e) {
+      PointAnomaly(Anomaly::kStaleRead, *e, kNone);
+    }
+  }
+
+  // Why erase i's result cannot be right: what could be in effect during it, besides itself.
+  Example EraseExample(size_t i) const {
+    const Op& op = h_.ops[i];
+    Example ex = NewExample(Anomaly::kStaleRead, op.key, static_cast<uint32_t>(i), 0);
+    const uint32_t k = key_map_.Find(op.key);
+    std::string label =
+        fmt::format("erase of key {} by {} {}", op.key, h_.ThreadName(op.thread), Window(op.call, op.ret));
+    // The latest-called store by the erase's return, and the latest end of an absence before it.
+    const Write* store = nullptr;
+    int64_t absent_until = kNegInf;
+    for (uint64_t w = offsets_[k]; w < offsets_[k + 1] && writes_[w].call <= op.ret; ++w) {
+      if (IsStore(writes_[w])) {
+        store = &writes_[w];
+      } else if (OpIndex(writes_[w]) != i && writes_[w].call <= op.call) {
+        absent_until = std::max(absent_until, writes_[w].until);
+      }
+    }
+    if (op.found) {
+      ex.explanation = fmt::format(
+          "{} reported removing the key, but no store of key {} could be in effect during it: {}", label, op.key,
+          store ? WriteStory(*store, &ex.ops) : fmt::format("key {} was neither prefilled nor stored by then", op.key));
+    } else {
+      std::string story;
+      if (store && store->until >= op.call) {
+        ex.ops.push_back(WriteWitness(*store, WitnessRole::kWrite));
+        story = OpIndex(*store) == kInitialOp
+                    ? fmt::format("prefilled with value {}", h_.initial[prefill_[k]].value)
+                    : fmt::format("stored by {} (value {}, returned {})", h_.ThreadName(h_.ops[OpIndex(*store)].thread),
+                                  h_.ops[OpIndex(*store)].value, Time(h_.ops[OpIndex(*store)].ret));
+        story += "; ";
+      }
+      if (absent_until != kNegInf) {
+        story += fmt::format("it could no longer be absent after {} (a store returned then); ", Time(absent_until));
+      }
+      story += fmt::format("no other erase of {} could take effect before this one returned", op.key);
+      ex.explanation =
+          fmt::format("{} reported nothing removed, but the key was present throughout it: {}", label, story);
+    }
+    return ex;
   }
 
   void NoteFirstAnomaly(int64_t ret) {
     if (result_.first_anomaly_ns < 0 || ret < result_.first_anomaly_ns) result_.first_anomaly_ns = ret;
   }
 
-  void LoadAnomaly(Anomaly kind, size_t i, uint32_t wi) {
+  // A load's or an erase's result that no write explains (op i; wi: the write a found load saw).
+  void PointAnomaly(Anomaly kind, size_t i, uint32_t wi) {
+    const bool erase = h_.ops[i].kind == OpKind::kErase;
     ++result_.anomalies[static_cast<int>(kind)];
     NoteFirstAnomaly(h_.ops[i].ret);
-    ++result_.loads_with[static_cast<int>(kind)];
+    ++(erase ? result_.erases_with : result_.loads_with)[static_cast<int>(kind)];
     ++result_.tallies[static_cast<int>(kind)].occasions;
     TallyKey(kind, h_.ops[i].key, i);
     uint64_t order = uint64_t{static_cast<uint32_t>(i)} << 20;
-    if (Wants(kind, h_.ops[i].key, order)) Offer(h_.ops[i].call, order, LoadExample(kind, i, wi));
+    if (Wants(kind, h_.ops[i].key, order)) {
+      Offer(h_.ops[i].call, order, erase ? EraseExample(i) : LoadExample(kind, i, wi));
+    }
   }
 
   Example LoadExample(Anomaly kind, size_t i, uint32_t wi) const {

@@ -120,6 +120,24 @@ std::string DescribeKey(const History& h, uint64_t key) {
                                                                           : "not found (WRONG: must be present)"));
   }
   if (!loads.empty()) out += "  loads:\n" + loads;
+  std::string erases;  // each erase's result: a read of presence, not explained by the erase itself
+  for (size_t i = 0; i < h.ops.size(); ++i) {
+    const Op& op = h.ops[i];
+    if (op.kind != OpKind::kErase || op.key != key) continue;
+    if (op.ret == kPosInf) {
+      erases += fmt::format("    {} erase {}: not judged (no return: the history was cut)\n", OpPlace(h, i),
+                            Window(op.call, op.ret));
+      continue;
+    }
+    const bool ok = std::any_of(windows.begin(), windows.end(), [&](const WriteWindow& w) {
+      return w.op != static_cast<int64_t>(i) && w.store == op.found && w.call <= op.ret && w.until >= op.call;
+    });
+    erases += fmt::format("    {} erase {}: {} -> {}\n", OpPlace(h, i), Window(op.call, op.ret),
+                          op.found ? "removed" : "nothing removed",
+                          ok ? (op.found ? "ok: may be present" : "ok: may be absent")
+                             : (op.found ? "WRONG: no store may be in effect" : "WRONG: must be present"));
+  }
+  if (!erases.empty()) out += "  erase results:\n" + erases;
   std::string iterations;
   size_t number = 0;
   for (size_t i : Iterations(h)) {

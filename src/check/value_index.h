@@ -190,7 +190,7 @@ class ValueIndex {
   };
 
   // Claims (key, value) in the side table; its handles follow the slots' (slots_.size() + j).
-  uint32_t ClaimOther(uint64_t value, uint32_t key) {
+  [[gnu::noinline]] uint32_t ClaimOther(uint64_t value, uint32_t key) {  // rare: out of the placing loop
     if ((others_.size() + 1) * 2 > other_slots_.size()) {
       other_slots_.assign(std::max<size_t>(16, other_slots_.size() * 2), kNone);
       other_mask_ = other_slots_.size() - 1;

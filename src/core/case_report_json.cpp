@@ -332,18 +332,21 @@ json CheckResultToJson(const CheckResult& check) {
                 {"weak", check.weak},
                 {"anomalous", check.anomalous}}},
               {"loads", check.loads},
+              {"erases", check.erases},
               {"anomalies", std::move(anomalies)},
               {"key_counts", {{"wrong", check.key_wrong}, {"total", check.key_total}}},
               {"events", check.events},
               {"examples", std::move(examples)}};
   if (check.shares_known) {
-    json iterations_with = json::object(), loads_with = json::object();
+    json iterations_with = json::object(), loads_with = json::object(), erases_with = json::object();
     for (int i = 0; i < kAnomalyCount; ++i) {
       iterations_with[AnomalyName(static_cast<Anomaly>(i))] = check.iterations_with[i];
       loads_with[AnomalyName(static_cast<Anomaly>(i))] = check.loads_with[i];
+      erases_with[AnomalyName(static_cast<Anomaly>(i))] = check.erases_with[i];
     }
     out["iterations_with"] = std::move(iterations_with);
     out["loads_with"] = std::move(loads_with);
+    out["erases_with"] = std::move(erases_with);
   }
   if (!spread.empty()) out["spread"] = std::move(spread);  // only kinds that occurred
   return out;
@@ -361,6 +364,7 @@ bool CheckResultFromJson(const json& j, CheckResult* check, std::string* error) 
     if (!r.ok()) return false;
   }
   top.U64("loads", &out.loads);
+  top.U64("erases", &out.erases, /*required=*/false);  // absent in reports before erase results were checked
   if (const json* a = top.Get("anomalies")) {
     FieldReader r(*a, "anomalies", error);
     for (int i = 0; i < kAnomalyCount; ++i) r.U64(AnomalyName(static_cast<Anomaly>(i)), &out.anomalies[i]);
@@ -378,6 +382,11 @@ bool CheckResultFromJson(const json& j, CheckResult* check, std::string* error) 
       rl.U64(AnomalyName(static_cast<Anomaly>(i)), &out.loads_with[i]);
     }
     if (!ri.ok() || !rl.ok()) return false;
+    if (const json* erases_with = top.Get("erases_with", /*required=*/false)) {
+      FieldReader re(*erases_with, "erases_with", error);
+      for (int i = 0; i < kAnomalyCount; ++i) re.U64(AnomalyName(static_cast<Anomaly>(i)), &out.erases_with[i]);
+      if (!re.ok()) return false;
+    }
   }
   if (const json* k = top.Get("key_counts")) {
     FieldReader r(*k, "key_counts", error);
@@ -465,10 +474,12 @@ json CaseReportToJson(const CaseReport& report) {
   json check = CheckResultToJson(report.check);
   j["iterations"] = check["iterations"];
   j["loads"] = check["loads"];
+  j["erases"] = check["erases"];
   j["anomalies"] = check["anomalies"];
   if (check.contains("iterations_with")) {
     j["iterations_with"] = check["iterations_with"];
     j["loads_with"] = check["loads_with"];
+    j["erases_with"] = check["erases_with"];
   }
   json grading = json::object();
   for (int i = 0; i < kGradedKindCount; ++i) {

@@ -39,10 +39,12 @@ void CheckResult::Merge(const CheckResult& other, size_t max_examples) {
   weak += other.weak;
   anomalous += other.anomalous;
   loads += other.loads;
+  erases += other.erases;
   for (int i = 0; i < kAnomalyCount; ++i) {
     anomalies[i] += other.anomalies[i];
     iterations_with[i] += other.iterations_with[i];
     loads_with[i] += other.loads_with[i];
+    erases_with[i] += other.erases_with[i];
     tallies[i].Merge(other.tallies[i]);
   }
   shares_known = shares_known && other.shares_known;

@@ -34,11 +34,14 @@ struct CheckResult {
   uint64_t weak = 0;                                // only not_snapshot
   uint64_t anomalous = 0;                           // at least one other anomaly
   uint64_t loads = 0;                               // checked point loads
+  uint64_t erases = 0;                              // checked erase results (removed or not)
   std::array<uint64_t, kAnomalyCount> anomalies{};  // count per kind
-  // Per kind: iterations with at least one such anomaly, and loads that were one (stale_read,
-  // unknown_value). False `shares_known`: read from a report written before these existed.
+  // Per kind: iterations with at least one such anomaly, and loads and erases that were one
+  // (loads: stale_read, unknown_value; erases: stale_read). False `shares_known`: read from a
+  // report written before the iteration and load shares existed.
   std::array<uint64_t, kAnomalyCount> iterations_with{};
   std::array<uint64_t, kAnomalyCount> loads_with{};
+  std::array<uint64_t, kAnomalyCount> erases_with{};
   bool shares_known = true;
   uint64_t key_wrong = 0;  // missing + phantom + duplicate + stale_value + unknown_value entries
   uint64_t key_total = 0;  // entries produced + entries that should have been (missing)

@@ -10,6 +10,11 @@ constexpr const char* kRoleNames[kWitnessRoleCount] = {"subject", "write", "supe
 
 const char* WitnessRoleName(WitnessRole role) { return kRoleNames[static_cast<int>(role)]; }
 
+const char* SubjectNoun(const Example& example) {
+  const OpKind kind = example.ops.empty() ? OpKind::kLoad : example.ops[0].op;
+  return kind == OpKind::kIterate ? "iteration" : kind == OpKind::kErase ? "erase" : "load";
+}
+
 bool ParseWitnessRole(const std::string& text, WitnessRole* out) {
   for (int i = 0; i < kWitnessRoleCount; ++i) {
     if (text == kRoleNames[i]) {

@@ -75,6 +75,8 @@ struct Example {
   bool operator==(const Example&) const = default;
 };
 
+// What the example's subject (its first op) is: "iteration", "erase" or "load".
+const char* SubjectNoun(const Example& example);
 // "writer-1 store key=17 value=170 call=1000 return=1180": grep-able in the history file.
 std::string WitnessText(const WitnessOp& op);
 // "1000" or "the start" / "the end".

@@ -154,6 +154,9 @@ History HistoryUpToCrash(History header, const std::vector<CrashLog>& logs, doub
   for (const Op& op : all.ops) {
     if (IsWrite(op.kind) ? op.call >= cut : op.ret >= cut) continue;
     Op kept = op;
+    // A write still running at T ends "after everything": no kept read ends after T, so no
+    // verdict moves, and an erase's result, which an unrecorded write may explain, is not judged.
+    if (kept.ret >= cut) kept.ret = std::numeric_limits<int64_t>::max();
     if (op.kind == OpKind::kIterate) {
       kept.first_entry = out.entries.size();
       out.entries.insert(out.entries.end(), all.entries.begin() + static_cast<std::ptrdiff_t>(op.first_entry),

@@ -25,8 +25,8 @@ std::string Piece(uint64_t part, uint64_t whole, bool known, const char* unit_on
 
 double AnomalyShare::Fraction() const {
   bool by_loads = !in_iterations || (iterations_with == 0 && loads_with > 0);
-  uint64_t part = by_loads ? loads_with : iterations_with;
-  uint64_t whole = by_loads ? loads : iterations;
+  uint64_t part = by_loads ? loads_with + erases_with : iterations_with;
+  uint64_t whole = by_loads ? loads + erases : iterations;
   return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
@@ -37,12 +37,14 @@ AnomalyShare ShareOf(const CheckResult& check, Anomaly kind) {
   s.count = check.anomalies[i];
   s.iterations = check.iterations;
   s.loads = check.loads;
+  s.erases = check.erases;
   s.in_iterations = kind != Anomaly::kStaleRead;
   s.in_loads = kind == Anomaly::kStaleRead || kind == Anomaly::kUnknownValue;
   s.known = check.shares_known;
   if (check.shares_known) {
     s.iterations_with = check.iterations_with[i];
     s.loads_with = check.loads_with[i];
+    s.erases_with = check.erases_with[i];
   } else if (kind == Anomaly::kStaleRead) {
     s.loads_with = s.count;  // one per load: exact without the per-kind counts
     s.known = true;
@@ -57,7 +59,12 @@ std::string ShareText(const AnomalyShare& s) {
   std::string iterations = Piece(s.iterations_with, s.iterations, s.known, "iteration", "iterations");
   std::string loads = Piece(s.loads_with, s.loads, s.known, "load", "loads");
   if (!s.in_loads) return iterations;
-  if (!s.in_iterations) return loads;
+  if (!s.in_iterations) {
+    // stale_read: loads, and erases where any erase's result was wrong.
+    if (!s.known || s.erases_with == 0) return loads;
+    std::string erases = Piece(s.erases_with, s.erases, s.known, "erase", "erases");
+    return s.loads_with == 0 ? erases : loads + " and " + erases.substr(3);
+  }
   // unknown_value: iterations and loads can both have it; name the ones that did.
   if (s.known && s.loads_with == 0) return iterations;
   if (s.known && s.iterations_with == 0) return loads;

@@ -80,9 +80,11 @@ constexpr const char* kCompactNote =
 
 // Once above the cases: how to read every timeline.
 constexpr const char* kTimelineLegend =
-    "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#fde9a8\"></span>the iteration's (or "
-    "load's) window</span><span><span class=\"sw\" style=\"background:#7a4fc9;opacity:.4\"></span>the subject "
-    "(iterate or load)</span><span><span class=\"sw\" style=\"background:#2f6fdf\"></span>store</span><span><span "
+    "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#fde9a8\"></span>the iteration's, "
+    "load's or erase's window</span><span><span class=\"sw\" style=\"background:#7a4fc9;opacity:.4\"></span>the "
+    "subject "
+    "(iterate, load or erase)</span><span><span class=\"sw\" "
+    "style=\"background:#2f6fdf\"></span>store</span><span><span "
     "class=\"sw\" style=\"background:#e07b00\"></span>erase</span><span><span class=\"sw\" "
     "style=\"background:#1a9c5a\"></span>load</span><span>key row: <span class=\"sw st-present\"></span>only "
     "present</span><span><span class=\"sw st-either\"></span>present or absent</span><span><span class=\"sw "

@@ -155,8 +155,8 @@ std::string RenderSvgTimeline(const Example& ex) {
   svg += fmt::format(
       "<rect class=\"window\" x=\"{:.1f}\" y=\"24\" width=\"{:.1f}\" height=\"{:.0f}\"><title>the {}'s window: "
       "{} to {}</title></rect>\n",
-      wx0, wx1 - wx0, height - 24, ex.ops[0].op == OpKind::kIterate ? "iteration" : "load",
-      TimeText(ex.window.lo, ex.view.lo), TimeText(ex.window.hi, ex.view.lo));
+      wx0, wx1 - wx0, height - 24, SubjectNoun(ex), TimeText(ex.window.lo, ex.view.lo),
+      TimeText(ex.window.hi, ex.view.lo));
   // Axis with ticks at the view's and the window's ends; its origin on the history's clock at the left.
   svg += fmt::format("<g class=\"axis\"><text class=\"origin\" x=\"8\" y=\"20\">ns after {}</text>", ex.view.lo);
   std::string path = fmt::format("M{} 30H{}", kLabelW, kLabelW + kPlotW);

@@ -223,8 +223,7 @@ std::string RenderTimeline(const Example& ex, const TimelineStyle& style) {
   std::string from =
       ex.window.lo == ex.view.lo ? "0" : "+" + FormatNanos(static_cast<double>(ex.window.lo - ex.view.lo));
   out += dim +
-         TruncateToWidth(fmt::format("{} the {}'s window, {} to +{}", g.mark,
-                                     ex.ops[0].op == OpKind::kIterate ? "iteration" : "load", from,
+         TruncateToWidth(fmt::format("{} the {}'s window, {} to +{}", g.mark, SubjectNoun(ex), from,
                                      FormatNanos(static_cast<double>(ex.window.hi - ex.view.lo))),
                          width) +
          reset + "\n";
@@ -245,19 +244,25 @@ std::string SpreadLine(const CaseReport& r, Anomaly kind) {
   uint64_t count = r.check.Count(kind);
   if (count == 0) return "";
   bool loads = kind == Anomaly::kStaleRead;
-  std::string where = loads ? "loads" : kind == Anomaly::kUnknownValue ? "iterations and loads" : "iterations";
-  uint64_t total = loads                            ? r.check.loads
+  // stale_read's occasions are loads, and erases when some erase's result was wrong.
+  bool erases = loads && r.check.erases_with[static_cast<int>(kind)] > 0;
+  std::string where = erases                           ? "loads and erases"
+                      : loads                          ? "loads"
+                      : kind == Anomaly::kUnknownValue ? "iterations and loads"
+                                                       : "iterations";
+  uint64_t total = loads                            ? r.check.loads + (erases ? r.check.erases : 0)
                    : kind == Anomaly::kUnknownValue ? r.check.iterations + r.check.loads
                                                     : r.check.iterations;
-  if (t.occasions == 0) return fmt::format("{}: {} in total", AnomalyName(kind), count);  // schema 1
-  std::string line = fmt::format("{}: in {} of {} {}", AnomalyName(kind), t.occasions, total, where);
+  if (t.occasions == 0) return fmt::format("{}: {} in total", AnomalyName(kind), FormatThousands(count));  // schema 1
+  std::string line =
+      fmt::format("{}: in {} of {} {}", AnomalyName(kind), FormatThousands(t.occasions), FormatThousands(total), where);
   if (t.distinct_keys == 0) return line;
   std::string at_least = t.partial ? "at least " : "";
   if (t.distinct_keys == 1 && !t.partial) {
     return line + fmt::format(", always key {}", t.top_key);
   }
-  return line + fmt::format(", {}{} distinct keys; key {} in {} of them", at_least, t.distinct_keys, t.top_key,
-                            t.top_key_occasions);
+  return line + fmt::format(", {}{} distinct keys; key {} in {} of them", at_least, FormatThousands(t.distinct_keys),
+                            t.top_key, FormatThousands(t.top_key_occasions));
 }
 
 std::string RenderFailureEvidence(const CaseReport& r, const TimelineStyle& style) {

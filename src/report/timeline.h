@@ -1,5 +1,5 @@
 // A per-key timeline of one example's proof, drawn as text: one row per thread that touched
-// the key, each op an interval labelled with its value, the iteration's (or load's) window
+// the key, each op an interval labelled with its value, the iteration's (or load's or erase's) window
 // marked on every row, and a row that shows when the key could be present.
 #pragma once
 
