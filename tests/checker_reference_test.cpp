@@ -185,6 +185,7 @@ class Reference {
   // An erase's result is a read of presence: removed needs a store, nothing removed another
   // absent-write (not the erase itself), possible during the erase.
   void Erase(const Op& op, CheckResult* r) const {
+    if (op.ret == kPlusInf) return;  // no return: no result to judge
     ++r->erases;
     const auto& ws = *Writes(op.key);
     const bool ok = std::any_of(ws.begin(), ws.end(), [&](const W& w) {
@@ -319,6 +320,10 @@ History RanHistory(uint32_t seed) {
   if (const uint64_t end = rand(8); end < 2) {
     const int64_t base = end == 0 ? kMinusInf : kPlusInf - 100;
     for (Op& op : h.ops) op.call += base, op.ret += base;
+  }
+  // Now and then an erase without a return (a crash cut it): it still writes, but has no result.
+  for (Op& op : h.ops) {
+    if (op.kind == OpKind::kErase && rand(16) == 0) op.ret = kPlusInf;
   }
   std::shuffle(h.ops.begin(), h.ops.end(), rng);
   return h;

@@ -1597,7 +1597,7 @@ class Checker {
         absent[na] = static_cast<uint32_t>(i);
         nf += load & ops[i].found;
         na += load & !ops[i].found;
-        ne += ops[i].kind == OpKind::kErase;
+        ne += (ops[i].kind == OpKind::kErase) & (ops[i].ret != kPosInf);  // an erase with no return has no result
       }
       result_.loads += nf + na;
       result_.erases += ne;

@@ -34,7 +34,7 @@ struct CheckResult {
   uint64_t weak = 0;                                // only not_snapshot
   uint64_t anomalous = 0;                           // at least one other anomaly
   uint64_t loads = 0;                               // checked point loads
-  uint64_t erases = 0;                              // checked erase results (removed or not)
+  uint64_t erases = 0;                              // checked erase results (those with a return)
   std::array<uint64_t, kAnomalyCount> anomalies{};  // count per kind
   // Per kind: iterations with at least one such anomaly, and loads and erases that were one
   // (loads: stale_read, unknown_value; erases: stale_read). False `shares_known`: read from a
