@@ -25,7 +25,9 @@ TEST(AnomalyShareTest, StaleReadIsAShareOfLoads) {
 TEST(AnomalyShareTest, WrongEraseResultsAreAShareOfErases) {
   CheckResult c = fixtures::FixtureFailingCase().check;  // 4 stale loads of 4,000
   const int i = static_cast<int>(Anomaly::kStaleRead);
-  c.erases = 900;
+  c.erases = 900;  // none wrong yet: the share is still of loads alone
+  EXPECT_DOUBLE_EQ(ShareOf(c, Anomaly::kStaleRead).Fraction(), 4.0 / 4000);
+  EXPECT_EQ(CountAndShareText(ShareOf(c, Anomaly::kStaleRead)), "4 stale_read, in 4 of 4,000 loads (0.1%)");
   c.erases_with[i] = 2;
   c.anomalies[i] += 2;
   EXPECT_EQ(CountAndShareText(ShareOf(c, Anomaly::kStaleRead)),

@@ -25,8 +25,10 @@ std::string Piece(uint64_t part, uint64_t whole, bool known, const char* unit_on
 
 double AnomalyShare::Fraction() const {
   bool by_loads = !in_iterations || (iterations_with == 0 && loads_with > 0);
-  uint64_t part = by_loads ? loads_with + erases_with : iterations_with;
-  uint64_t whole = by_loads ? loads + erases : iterations;
+  // Erases count only once one was wrong (stale_read), as ShareText says.
+  bool with_erases = by_loads && erases_with > 0;
+  uint64_t part = by_loads ? loads_with + (with_erases ? erases_with : 0) : iterations_with;
+  uint64_t whole = by_loads ? loads + (with_erases ? erases : 0) : iterations;
   return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
