@@ -903,6 +903,14 @@ class Checker {
     return out.empty() ? "never" : out;
   }
 
+  // Store w of key k, as the one in effect: "prefilled with value 7" or "stored by writer-1 (value
+  // 7, returned <time>)".
+  std::string InEffectStory(uint32_t k, const Write& w) const {
+    if (OpIndex(w) == kInitialOp) return fmt::format("prefilled with value {}", h_.initial[prefill_[k]].value);
+    const Op& op = h_.ops[OpIndex(w)];
+    return fmt::format("stored by {} (value {}, returned {})", h_.ThreadName(op.thread), op.value, Time(op.ret));
+  }
+
   // Why key k must be present throughout [c, r]: the gap of A_k around the window.
   std::string MustSeeStory(uint32_t k, int64_t c, int64_t r, const char* during,
                            std::vector<WitnessOp>* witnesses) const {
@@ -920,12 +928,7 @@ class Checker {
       const Write& w = writes_[i];
       if (IsStore(w) && w.call <= r && w.until >= c) {
         witnesses->push_back(WriteWitness(w, WitnessRole::kWrite));
-        if (OpIndex(w) == kInitialOp) {
-          story = fmt::format("prefilled with value {}", h_.initial[prefill_[k]].value);
-        } else {
-          const Op& op = h_.ops[OpIndex(w)];
-          story = fmt::format("stored by {} (value {}, returned {})", h_.ThreadName(op.thread), op.value, Time(op.ret));
-        }
+        story = InEffectStory(k, w);
         break;
       }
     }
@@ -1675,11 +1678,7 @@ class Checker {
       std::string story;
       if (store && store->until >= op.call) {
         ex.ops.push_back(WriteWitness(*store, WitnessRole::kWrite));
-        story = OpIndex(*store) == kInitialOp
-                    ? fmt::format("prefilled with value {}", h_.initial[prefill_[k]].value)
-                    : fmt::format("stored by {} (value {}, returned {})", h_.ThreadName(h_.ops[OpIndex(*store)].thread),
-                                  h_.ops[OpIndex(*store)].value, Time(h_.ops[OpIndex(*store)].ret));
-        story += "; ";
+        story = InEffectStory(k, *store) + "; ";
       }
       if (absent_until != kNegInf) {
         story += fmt::format("it could no longer be absent after {} (a store returned then); ", Time(absent_until));
