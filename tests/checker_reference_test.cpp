@@ -183,14 +183,36 @@ class Reference {
   }
 
   // An erase's result is a read of presence: removed needs a store, nothing removed another
-  // absent-write (not the erase itself), possible during the erase.
+  // absent-write (not the erase itself), possible during the erase. A removal also needs a
+  // store that can come between it and the removal before it in call order (P), in either order,
+  // and if only one can, another for the first of them.
   void Erase(const Op& op, CheckResult* r) const {
     if (op.ret == kPlusInf) return;  // no return: no result to judge
     ++r->erases;
     const auto& ws = *Writes(op.key);
-    const bool ok = std::any_of(ws.begin(), ws.end(), [&](const W& w) {
-      return w.op != &op && w.store == op.found && Meets(w, op.call, op.ret);
-    });
+    bool ok = std::any_of(ws.begin(), ws.end(),
+                          [&](const W& w) { return w.op != &op && w.store == op.found && Meets(w, op.call, op.ret); });
+    const W* p = nullptr;  // (call, ops order) just before the erase's, among removals
+    auto order = [](const W& w) { return std::make_pair(w.call, w.op); };
+    for (const W& w : ws) {
+      if (w.op == nullptr || w.store || !w.op->found || w.ret == kPlusInf) continue;
+      if (order(w) < std::make_pair(op.call, &op) && (p == nullptr || order(*p) < order(w))) p = &w;
+    }
+    if (op.found && p != nullptr) {
+      std::vector<const W*> between;  // stores that can come between the two
+      for (const W& s : ws) {
+        if (s.op != nullptr && s.store &&
+            ((s.ret >= p->call && s.call <= op.ret) || (s.ret >= op.call && s.call <= p->ret))) {
+          between.push_back(&s);
+        }
+      }
+      // With one, the first removal needs another store (or the prefill) still possible at or
+      // after P's call, called by R's call.
+      const bool other = std::any_of(ws.begin(), ws.end(), [&](const W& x) {
+        return x.store && x.call <= op.call && x.until >= p->call && (between.empty() || &x != between[0]);
+      });
+      ok = ok && (between.size() >= 2 || (between.size() == 1 && other));
+    }
     if (ok) return;
     ++r->anomalies[static_cast<int>(Anomaly::kStaleRead)];
     ++r->erases_with[static_cast<int>(Anomaly::kStaleRead)];

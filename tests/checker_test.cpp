@@ -276,6 +276,59 @@ TEST(CheckerTest, EraseResultMustBeExplainable) {
   ASSERT_GE(ex->witnesses.size(), 2u);  // the erase and the prefill
 }
 
+// Two removals need a store between them in whichever order they took effect.
+TEST(CheckerTest, TwoRemovalsNeedAStoreBetweenThem) {
+  // Each alone is explained by the store, but the store returned before either was called.
+  CheckResult r = Builder().Store(10, 20, 7, 1).Erase(30, 50, 7, true).Erase(35, 45, 7, true).Check(5);
+  EXPECT_EQ(r.erases, 2u);
+  EXPECT_EQ(r.erases_with[static_cast<int>(Anomaly::kStaleRead)], 1u);  // one pair, one wrong erase
+  const Example* ex = FindExample(r, Anomaly::kStaleRead);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("erase of key 7 by writer-2 [35..45] reported removing the key, and so did the "
+                                 "erase by writer-2 [30..50], but no store of key 7 could take effect between the "
+                                 "two: none was called by 45 and returned at or after 30, nor called by 50 and "
+                                 "returned at or after 35"),
+            std::string::npos)
+      << ex->explanation;
+  ASSERT_EQ(ex->ops.size(), 2u);  // the erase and the removal before it
+  EXPECT_EQ(ex->ops[1].call, 30);
+  // A store that may come between, in either order, explains both: after the first, before the
+  // second; or (the second erase nested in the first) after it and before the first returns.
+  EXPECT_EQ(
+      Total(Builder().Store(10, 20, 7, 1).Erase(30, 50, 7, true).Store(40, 60, 7, 2).Erase(55, 70, 7, true).Check()),
+      0u);
+  EXPECT_EQ(
+      Total(Builder().Store(10, 20, 7, 1).Erase(30, 50, 7, true).Erase(32, 40, 7, true).Store(45, 48, 7, 2).Check()),
+      0u);
+  // Touching counts as either order: a store returning at the first removal's call may follow
+  // it (the prefill gave the first its entry).
+  EXPECT_EQ(Total(Builder().Prefill(7, 1).Store(10, 30, 7, 2).Erase(30, 50, 7, true).Erase(35, 45, 7, true).Check()),
+            0u);
+  EXPECT_EQ(Total(Builder().Prefill(7, 1).Store(10, 29, 7, 2).Erase(30, 50, 7, true).Erase(35, 45, 7, true).Check()),
+            1u);
+  // A prefill precedes both: it explains only one of them.
+  EXPECT_EQ(Total(Builder().Prefill(7, 1).Erase(30, 50, 7, true).Erase(35, 45, 7, true).Check()), 1u);
+  // One store can come between, but it is also the only one that could give the first its entry.
+  r = Builder().Store(10, 35, 7, 1).Erase(30, 50, 7, true).Erase(35, 45, 7, true).Check(5);
+  EXPECT_EQ(r.erases_with[static_cast<int>(Anomaly::kStaleRead)], 1u);
+  ex = FindExample(r, Anomaly::kStaleRead);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("but only the store by writer-1 [10..35] could take effect between the two, and no "
+                                 "other value of key 7 could still be in effect at 30 or later to give the first of "
+                                 "them its entry"),
+            std::string::npos)
+      << ex->explanation;
+  // With a prefill still possible at 30, the prefill goes first and the store between.
+  EXPECT_EQ(Total(Builder().Prefill(7, 0).Store(10, 35, 7, 1).Erase(30, 50, 7, true).Erase(35, 45, 7, true).Check()),
+            0u);
+  // A removal without a return is neither judged nor the one before another.
+  const int64_t kEnd = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(Total(Builder().Store(10, 20, 7, 1).Erase(30, kEnd, 7, true).Erase(35, 45, 7, true).Check()), 0u);
+  // Three removals after one store: the second and the third are each wrong with the one before.
+  r = Builder().Store(10, 20, 7, 1).Erase(30, 50, 7, true).Erase(35, 45, 7, true).Erase(40, 60, 7, true).Check();
+  EXPECT_EQ(r.erases_with[static_cast<int>(Anomaly::kStaleRead)], 2u);
+}
+
 TEST(CheckerTest, ErasedKeyVisitedIsPhantom) {
   CheckResult r = Builder().Store(10, 20, 7, 1).Erase(21, 22, 7).Iterate(30, 40, {{7, 1}}).Check(5);
   EXPECT_EQ(r.Count(Anomaly::kPhantom), 1u);

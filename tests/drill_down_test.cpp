@@ -74,6 +74,15 @@ TEST(DrillDownTest, KeyJudgesEachEraseResult) {
   EXPECT_TRUE(Has(text, "line 7 writer-1 erase [100, 105]: removed -> WRONG: no store may be in effect")) << text;
   text = DescribeKey(h, 2);
   EXPECT_TRUE(Has(text, "line 8 writer-1 erase [90, 95]: nothing removed -> WRONG: must be present")) << text;
+  // Two overlapping removals of 300, each possible alone, with no store between them.
+  h.ops.push_back(Point(OpKind::kErase, 0, 2, 0, 92, 99, true));
+  h.ops.push_back(Point(OpKind::kErase, 0, 2, 0, 93, 97, true));
+  text = DescribeKey(h, 2);
+  EXPECT_TRUE(Has(text, "line 9 writer-1 erase [92, 99]: removed -> ok: may be present")) << text;
+  EXPECT_TRUE(Has(text,
+                  "line 10 writer-1 erase [93, 97]: removed -> WRONG: so did the erase on line 9 writer-1, "
+                  "and no order of the writes lets both remove it"))
+      << text;
 }
 
 TEST(DrillDownTest, IterationGivesTheCheckersVerdictAndEachKey) {

@@ -50,7 +50,7 @@ TEST(FaultyBackends, AllAreTestingOnlyAndOutOfTheDefaultSet) {
     EXPECT_NE(b.guarantee, Guarantee::kNone) << b.name;
     EXPECT_NE(Create(b.name), nullptr) << b.name;
   }
-  EXPECT_EQ(faulty, 12);
+  EXPECT_EQ(faulty, 13);
   EXPECT_TRUE(registry.Find("faulty-crash")->always_isolate);
   EXPECT_TRUE(registry.Find("faulty-hang")->always_isolate);
   EXPECT_EQ(registry.Find("faulty-crash")->guarantee, Guarantee::kSnapshot);
@@ -141,6 +141,16 @@ TEST(FaultyBackends, EraseResultClaimsEveryEighthAbsentRemoval) {
   EXPECT_EQ(claimed, 8);
   uint64_t value = 0;
   EXPECT_FALSE(map->Load(1, &value));  // nothing else is wrong
+  EXPECT_TRUE(Visit(*map).empty());
+}
+
+TEST(FaultyBackends, DoubleRemoveIsRightOneAtATime) {
+  auto map = Create("faulty-double-remove");
+  map->Store(1, 10);
+  EXPECT_TRUE(map->Erase(1));
+  EXPECT_FALSE(map->Erase(1));  // the bug needs two erases at once (FaultyCaught shows it)
+  uint64_t value = 0;
+  EXPECT_FALSE(map->Load(1, &value));
   EXPECT_TRUE(Visit(*map).empty());
 }
 

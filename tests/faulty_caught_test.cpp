@@ -94,6 +94,12 @@ TEST_F(FaultyCaught, WrongEraseResultIsStaleRead) {
   ExpectCaught(Run(s, "faulty-erase-result"), Anomaly::kStaleRead);
 }
 
+TEST_F(FaultyCaught, DoubleRemovalIsStaleRead) {
+  Scenario s = Base("double-remove", 16, 16);  // a few keys, so that erases meet on one
+  s.threads = {Group(Role::kWriter, 1), Group(Role::kDeleter, 3)};
+  ExpectCaught(Run(s, "faulty-double-remove"), Anomaly::kStaleRead);
+}
+
 // Every role at once, short trials, many seeds: no FORBIDDEN anomaly for correct backends,
 // and every iteration of the snapshot backends is a snapshot.
 TEST_F(FaultyCaught, CorrectBackendsAreCleanOverManySeeds) {

@@ -607,7 +607,7 @@ TEST(HistoryFileTest, CommittedExamplesShowTheirAnomalies) {
       {"duplicate", 1, 0, 0, {0, 0, 1, 0, 0, 0, 0}},      {"stale_value", 1, 0, 0, {0, 0, 0, 1, 0, 0, 0}},
       {"unknown_value", 1, 0, 0, {0, 0, 0, 0, 1, 0, 0}},  {"stale_read", 0, 1, 0, {0, 0, 0, 0, 0, 1, 0}},
       {"not_snapshot", 1, 0, 0, {0, 0, 0, 0, 0, 0, 1}},   {"shared_value", 1, 1, 1, {0, 0, 0, 0, 0, 0, 0}},
-      {"wrong_erase", 0, 0, 0, {0, 0, 0, 0, 0, 2, 0}},
+      {"wrong_erase", 0, 0, 0, {0, 0, 0, 0, 0, 2, 0}},    {"double_removal", 0, 0, 0, {0, 0, 0, 0, 0, 1, 0}},
   };
   for (const Example& e : examples) {
     std::string path = std::string(MAPSTRESS_SOURCE_DIR) + "/tests/data/histories/" + e.file + ".jsonl";

@@ -51,6 +51,7 @@ const Factory kBuiltIns[] = {
     FaultyDoubleVisitBackend,
     FaultyTornValueBackend,
     FaultyEraseResultBackend,
+    FaultyDoubleRemoveBackend,
     FaultyCrashBackend,
     FaultyHangBackend,
     FaultyTornStoreBackend,

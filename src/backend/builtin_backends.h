@@ -33,6 +33,7 @@ BackendInfo FaultyOldVersionBackend();      // returns a value from an older ver
 BackendInfo FaultyDoubleVisitBackend();     // visits a key twice -> duplicate
 BackendInfo FaultyTornValueBackend();       // tears a value -> unknown_value
 BackendInfo FaultyEraseResultBackend();     // erase of an absent key reports a removal -> stale_read
+BackendInfo FaultyDoubleRemoveBackend();    // two erases both remove one entry -> stale_read
 BackendInfo FaultyCrashBackend();           // SIGSEGV during a run -> crashed
 BackendInfo FaultyHangBackend();            // never returns from an op -> hung
 

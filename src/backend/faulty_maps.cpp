@@ -139,6 +139,28 @@ class EraseResultMap final : public MutexRecordMap<PlainRecord> {
   uint64_t absent_erases_ = 0;  // guarded by mu_
 };
 
+// faulty-double-remove: an erase looks the key up under the lock, lets the lock go, and then
+// removes whatever is there, reporting the removal it saw: two erases that overlap both report it.
+class DoubleRemoveMap final : public MutexRecordMap<PlainRecord> {
+ public:
+  bool Erase(uint64_t key) override {
+    {
+      std::lock_guard lock(mu_);
+      if (map_.count(key) == 0) return false;
+    }
+    std::this_thread::yield();  // widens the gap, so that it shows on one core too
+    std::lock_guard lock(mu_);
+    map_.erase(key);  // THE BUG: another erase may have removed it in between; true all the same
+    return true;
+  }
+  void Iterate(const Visitor& visit) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [k, r] : map_) {
+      if (visit(k, r.value)) return;
+    }
+  }
+};
+
 // faulty-torn-value: every 8th entry is yielded with a torn value: the current value's high
 // half with the previous value's low half, or, when that equals a real value, the current
 // value with bit 62 flipped.
@@ -266,6 +288,16 @@ BackendInfo FaultyEraseResultBackend() {
       "faulty-erase-result", "testing only: every 8th erase of an absent key reports a removal", Guarantee::kSnapshot,
       "every 8th erase of an absent key returns true as if it had removed it (stale_read)");
   info.create = [](const BackendOptions&) { return std::make_unique<EraseResultMap>(); };
+  return info;
+}
+
+BackendInfo FaultyDoubleRemoveBackend() {
+  BackendInfo info = FaultyInfo(
+      "faulty-double-remove", "testing only: two overlapping erases of one entry both report removing it",
+      Guarantee::kSnapshot,
+      "an erase checks for the key and removes it in two steps, so two erases whose steps interleave both return true "
+      "(stale_read)");
+  info.create = [](const BackendOptions&) { return std::make_unique<DoubleRemoveMap>(); };
   return info;
 }
 

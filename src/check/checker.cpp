@@ -424,11 +424,22 @@ class Checker {
       suffix_min[n] = kPosInf;
       next.clear();
       auto next_store = static_cast<uint32_t>(n), next_absent = static_cast<uint32_t>(n);
+      size_t removals = 0;  // erases that report a removal and have a return
       for (size_t i = n; i-- > 0;) {
         suffix_min[i] = std::min(suffix_min[i + 1], begin[i].until);
-        if (i > 0 && !IsStore(begin[i])) next.push_back(NextWrites{next_store, next_absent});
+        if (i > 0 && !IsStore(begin[i])) {
+          next.push_back(NextWrites{next_store, next_absent});
+          removals += begin[i].key != 0 && begin[i].until != kPosInf;
+        }
         (IsStore(begin[i]) ? next_store : next_absent) = static_cast<uint32_t>(i);
       }
+      // With two removals or more, for the pair rule: the previous removal in call order (its
+      // call, and the two largest returns of the stores called by its return), and the two
+      // largest returns and S(w) of the stores before i (the prefill is never between two
+      // removals, but may be in effect before the first).
+      bool removed_before = false;
+      int64_t removed_call = 0;
+      Top2 removed_rets, rets, untils;
       // The largest S(w) of the stores and of the absent-writes before i, where there are any.
       int64_t store_until = kNegInf, absent_until = kNegInf;
       bool stores_before = false, absents_before = false;
@@ -449,11 +460,19 @@ class Checker {
           const NextWrites nx = next.back();
           next.pop_back();
           const int64_t c = begin[i].call;
-          const bool ok =
-              begin[i].key != 0
-                  ? (stores_before && store_until >= c) || (nx.store < n && begin[nx.store].call <= ret)
-                  : (absents_before && absent_until >= c) || (nx.absent < n && begin[nx.absent].call <= ret);
-          if (!ok && ret != kPosInf) wrong_erases->push_back(OpIndex(begin[i]));  // kPosInf: no result yet
+          bool ok = begin[i].key != 0
+                        ? (stores_before && store_until >= c) || (nx.store < n && begin[nx.store].call <= ret)
+                        : (absents_before && absent_until >= c) || (nx.absent < n && begin[nx.absent].call <= ret);
+          if (ret != kPosInf && begin[i].key != 0) {  // kPosInf: no result yet
+            // The stores called by this erase's return: those before it, and those after it up to j.
+            Top2 by_r = rets;
+            for (size_t m = i + 1; m < j; ++m) {
+              if (IsStore(begin[m])) by_r.Add(begin[m].until, static_cast<uint32_t>(m));
+            }
+            ok = ok && (!removed_before || RemovalPairPossible(by_r, removed_rets, untils, removed_call, c));
+            removed_before = true, removed_call = c, removed_rets = by_r;
+          }
+          if (!ok && ret != kPosInf) wrong_erases->push_back(OpIndex(begin[i]));
         }
         begin[i].until = suffix_min[j];
         begin[i].key = k;
@@ -462,8 +481,39 @@ class Checker {
         absent_until = std::max(absent_until, store ? kNegInf : begin[i].until);
         stores_before |= store;
         absents_before |= !store;
+        if (removals >= 2 && store && i > 0) rets.Add(ret, static_cast<uint32_t>(i));
+        if (removals >= 2 && store) untils.Add(begin[i].until, static_cast<uint32_t>(i));
       }
     }
+  }
+
+  // The two largest of some times, and the position of the largest.
+  struct Top2 {
+    int64_t first = kNegInf, second = kNegInf;
+    uint32_t at = kNone;
+    void Add(int64_t t, uint32_t i) {
+      if (t > first) {
+        second = first, first = t, at = i;
+      } else if (t > second) {
+        second = t;
+      }
+    }
+  };
+
+  // Whether two removals P (called at p_call) and then R (called at r_call) of one key can both
+  // have found it present. A store Y must come between them, in either order: one called by R's
+  // return that returned at or after P's call (by_r: the stores called by r(R)), or one called by
+  // P's return that returned at or after R's call (by_p). If only one store Y can, the first of the
+  // two also needs another store X still possible when it took effect, so at or after P's call;
+  // such an X was called before R (one called later is a Y as well), so it is among `untils`.
+  static bool RemovalPairPossible(const Top2& by_r, const Top2& by_p, const Top2& untils, int64_t p_call,
+                                  int64_t r_call) {
+    const int from_r = (by_r.first >= p_call) + (by_r.second >= p_call);
+    const int from_p = (by_p.first >= r_call) + (by_p.second >= r_call);
+    if (from_r + from_p == 0) return false;
+    if (from_r == 2 || from_p == 2 || (from_r == 1 && from_p == 1 && by_r.at != by_p.at)) return true;
+    const uint32_t y = from_r == 1 ? by_r.at : by_p.at;
+    return (untils.at != y && untils.first >= p_call) || untils.second >= p_call;
   }
 
   // Sorts one key's writes (after its initial state) by (call, op), which is usually already
@@ -1663,14 +1713,18 @@ class Checker {
     // The latest-called store by the erase's return, and the latest end of an absence before it.
     const Write* store = nullptr;
     int64_t absent_until = kNegInf;
+    bool store_possible = false;  // some store possible during the erase: the pair rule failed
     for (uint64_t w = offsets_[k]; w < offsets_[k + 1] && writes_[w].call <= op.ret; ++w) {
       if (IsStore(writes_[w])) {
         store = &writes_[w];
+        store_possible |= writes_[w].until >= op.call;
       } else if (OpIndex(writes_[w]) != i && writes_[w].call <= op.call) {
         absent_until = std::max(absent_until, writes_[w].until);
       }
     }
-    if (op.found) {
+    if (op.found && store_possible) {
+      ex.explanation = RemovalPairStory(i, k, label, &ex.ops);
+    } else if (op.found) {
       ex.explanation = fmt::format(
           "{} reported removing the key, but no store of key {} could be in effect during it: {}", label, op.key,
           store ? WriteStory(*store, &ex.ops) : fmt::format("key {} was neither prefilled nor stored by then", op.key));
@@ -1688,6 +1742,46 @@ class Checker {
           fmt::format("{} reported nothing removed, but the key was present throughout it: {}", label, story);
     }
     return ex;
+  }
+
+  // Erase i reported a removal, and so did the removal before it in call order (P), and the
+  // pair rule of FinishWrites failed: no store can come between the two, or only one can and no
+  // other value could give the first of them its entry.
+  std::string RemovalPairStory(size_t i, uint32_t k, const std::string& label, std::vector<WitnessOp>* ops) const {
+    const Op& op = h_.ops[i];
+    size_t p = kNone;
+    for (uint64_t w = offsets_[k] + 1; w < offsets_[k + 1] && OpIndex(writes_[w]) != i; ++w) {
+      const Op& o = h_.ops[OpIndex(writes_[w])];
+      if (o.kind == OpKind::kErase && o.found && o.ret != kPosInf) p = OpIndex(writes_[w]);
+    }
+    if (p == kNone) return label + " reported removing the key";  // not reached: the rule needs P
+    const Op& prev = h_.ops[p];
+    ops->push_back(OpWitness(static_cast<uint32_t>(p), WitnessRole::kOther));
+    std::string story = fmt::format("{} reported removing the key, and so did the erase by {} {}, but ", label,
+                                    h_.ThreadName(prev.thread), Window(prev.call, prev.ret));
+    std::vector<uint32_t> between;  // the stores that can come between the two
+    for (uint64_t w = offsets_[k] + 1; w < offsets_[k + 1]; ++w) {
+      const Op& s = h_.ops[OpIndex(writes_[w])];
+      if (s.kind == OpKind::kStore &&
+          ((s.ret >= prev.call && s.call <= op.ret) || (s.ret >= op.call && s.call <= prev.ret))) {
+        between.push_back(OpIndex(writes_[w]));
+      }
+    }
+    if (between.empty()) {
+      story += fmt::format(
+          "no store of key {} could take effect between the two: none was called by {} and returned at or after {}",
+          op.key, Time(op.ret), Time(prev.call));
+      if (prev.ret > op.ret) {
+        story += fmt::format(", nor called by {} and returned at or after {}", Time(prev.ret), Time(op.call));
+      }
+      return story;
+    }
+    const Op& y = h_.ops[between[0]];
+    ops->push_back(OpWitness(between[0], WitnessRole::kWrite));
+    return story + fmt::format(
+                       "only the store by {} {} could take effect between the two, and no other value of key {} could "
+                       "still be in effect at {} or later to give the first of them its entry",
+                       h_.ThreadName(y.thread), Window(y.call, y.ret), op.key, Time(prev.call));
   }
 
   void NoteFirstAnomaly(int64_t ret) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "check/checker.h"
 
@@ -29,6 +31,24 @@ std::string Window(int64_t lo, int64_t hi) { return "[" + Time(lo) + ", " + Time
 // Ops are written one per line after the header: op i is on line i + 2.
 std::string OpPlace(const History& h, size_t i) {
   return fmt::format("line {} {}", i + 2, h.ThreadName(h.ops[i].thread));
+}
+
+// Whether removals a and then b (by call) of one key pass the checker's pair rule: a store can
+// come between them in either order, and if only one can, another of the key's `windows` that
+// stores (the prefill too), called by b's call, is still possible at or after a's call.
+bool BothCanRemove(const History& h, const std::vector<WriteWindow>& windows, size_t a, size_t b) {
+  const Op& x = h.ops[a];
+  const Op& y = h.ops[b];
+  std::vector<int64_t> between;
+  for (const WriteWindow& w : windows) {
+    if (w.op < 0 || !w.store) continue;
+    const Op& s = h.ops[static_cast<size_t>(w.op)];
+    if ((s.ret >= x.call && s.call <= y.ret) || (s.ret >= y.call && s.call <= x.ret)) between.push_back(w.op);
+  }
+  if (between.size() != 1) return !between.empty();
+  return std::any_of(windows.begin(), windows.end(), [&](const WriteWindow& w) {
+    return w.store && w.op != between[0] && w.call <= y.call && w.until >= x.call;
+  });
 }
 
 // The union of the windows of the writes that make the key present (or absent).
@@ -120,7 +140,16 @@ std::string DescribeKey(const History& h, uint64_t key) {
                                                                           : "not found (WRONG: must be present)"));
   }
   if (!loads.empty()) out += "  loads:\n" + loads;
-  std::string erases;  // each erase's result: a read of presence, not explained by the erase itself
+  std::string erases;            // each erase's result: a read of presence, not explained by the erase itself
+  std::vector<size_t> removals;  // of the key, with a return, by (call, ops order)
+  for (size_t i = 0; i < h.ops.size(); ++i) {
+    const Op& op = h.ops[i];
+    if (op.key == key && op.kind == OpKind::kErase && op.found && op.ret != kPosInf) removals.push_back(i);
+  }
+  auto by_call = [&](size_t a, size_t b) {
+    return std::make_pair(h.ops[a].call, a) < std::make_pair(h.ops[b].call, b);
+  };
+  std::sort(removals.begin(), removals.end(), by_call);
   for (size_t i = 0; i < h.ops.size(); ++i) {
     const Op& op = h.ops[i];
     if (op.kind != OpKind::kErase || op.key != key) continue;
@@ -132,10 +161,17 @@ std::string DescribeKey(const History& h, uint64_t key) {
     const bool ok = std::any_of(windows.begin(), windows.end(), [&](const WriteWindow& w) {
       return w.op != static_cast<int64_t>(i) && w.store == op.found && w.call <= op.ret && w.until >= op.call;
     });
-    erases += fmt::format("    {} erase {}: {} -> {}\n", OpPlace(h, i), Window(op.call, op.ret),
-                          op.found ? "removed" : "nothing removed",
-                          ok ? (op.found ? "ok: may be present" : "ok: may be absent")
-                             : (op.found ? "WRONG: no store may be in effect" : "WRONG: must be present"));
+    // This removal and the one before it in (call, ops order) must both be possible.
+    auto at = std::lower_bound(removals.begin(), removals.end(), i, by_call);
+    const size_t p = op.found && at != removals.begin() ? *(at - 1) : h.ops.size();
+    const bool pair_ok = p == h.ops.size() || BothCanRemove(h, windows, p, i);
+    erases += fmt::format(
+        "    {} erase {}: {} -> {}\n", OpPlace(h, i), Window(op.call, op.ret), op.found ? "removed" : "nothing removed",
+        !ok        ? (op.found ? "WRONG: no store may be in effect" : "WRONG: must be present")
+        : !pair_ok ? fmt::format("WRONG: so did the erase on {}, and no order of the writes lets both remove it",
+                                 OpPlace(h, p))
+        : op.found ? "ok: may be present"
+                   : "ok: may be absent");
   }
   if (!erases.empty()) out += "  erase results:\n" + erases;
   std::string iterations;

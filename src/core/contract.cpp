@@ -17,7 +17,7 @@ constexpr const char* kAnomalyDescriptions[kAnomalyCount] = {
     "a key was visited more than once in one iteration",
     "a key was visited with a value superseded before, or written after, the iteration",
     "a value that no write ever produced for that key (torn or garbage)",
-    "a point load or erase returned a result not possible during it",
+    "a point load or erase returned a result no order of the writes allows",
     "the iteration matches no single instant of the map",
 };
 static_assert(static_cast<int>(GradedKind::kNotSnapshot) == static_cast<int>(Anomaly::kNotSnapshot) &&
