@@ -195,6 +195,22 @@ TEST(MatrixReporterTest, CellsShowVerdictSnapshotDeviationAnomalyKindsAndTheRunt
   EXPECT_EQ(md.find("## "), std::string::npos) << "the table alone, no sections";
 }
 
+// A verdict cell gives the share of iterations with an anomaly, or names what failed when no
+// iteration did (never "FAIL 0%"), and gives no share of zero iterations.
+TEST(HtmlReporterTest, VerdictCellNamesAFailureNoIterationShows) {
+  CaseReport erases = fixtures::FixtureBase("erases-only", "b", Guarantee::kSnapshot);
+  erases.status = CaseStatus::kFail;
+  erases.check.erases = 4;
+  erases.check.anomalies[static_cast<int>(Anomaly::kStaleRead)] = 1;
+  erases.check.erases_with[static_cast<int>(Anomaly::kStaleRead)] = 1;
+  CaseReport loads = fixtures::FixtureBase("loads-only", "b", Guarantee::kSnapshot);
+  loads.check.loads = 10;
+  const std::string html = Render("html", {erases, loads});
+  EXPECT_NE(html.find(">FAIL stale_read<"), std::string::npos) << html;
+  EXPECT_EQ(html.find("FAIL 0%"), std::string::npos) << html;
+  EXPECT_NE(html.find(">pass<"), std::string::npos) << html;
+}
+
 TEST(MarkdownReporterTest, EscapesTableBreakingCharacters) {
   std::vector<CaseReport> cases = {fixtures::FixtureFailingCase()};
   cases[0].backend = "a|b";

@@ -127,9 +127,12 @@ std::string VerdictText(const CaseReport& c) {
   if (c.outcome == Outcome::kCrashed) return "crashed";
   if (c.outcome == Outcome::kHung) return "hung";
   if (c.status == CaseStatus::kInconclusive) return "inconclusive";
+  const std::string word = c.status == CaseStatus::kFail ? "FAIL" : "pass";
   Rate r = ComputeRates(c.check).iteration_deviation;
-  return std::string(c.status == CaseStatus::kFail ? "FAIL " : "pass ") +
-         (r.count == 0 ? "0%" : FormatPercent(r.value));
+  Anomaly worst;  // a failure no iteration shows (loads, erases, not_snapshot) is named, as in the terminal
+  if (c.status == CaseStatus::kFail && r.count == 0 && WorstAnomaly(c, &worst)) return word + " " + AnomalyName(worst);
+  if (c.check.iterations == 0) return word;  // no iterations to give a share of
+  return word + " " + (r.count == 0 ? "0%" : FormatPercent(r.value));
 }
 
 bool Detailed(const CaseReport& c) {
