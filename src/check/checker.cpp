@@ -481,8 +481,10 @@ class Checker {
         absent_until = std::max(absent_until, store ? kNegInf : begin[i].until);
         stores_before |= store;
         absents_before |= !store;
-        if (removals >= 2 && store && i > 0) rets.Add(ret, static_cast<uint32_t>(i));
-        if (removals >= 2 && store) untils.Add(begin[i].until, static_cast<uint32_t>(i));
+        if (removals >= 2 && store) {
+          if (i > 0) rets.Add(ret, static_cast<uint32_t>(i));  // the prefill is never between two
+          untils.Add(begin[i].until, static_cast<uint32_t>(i));
+        }
       }
     }
   }
