@@ -105,5 +105,23 @@ TEST(TimelineTest, SpreadLineTellsHowManyKeys) {
   EXPECT_NE(table.find("key 17: missing in iteration #1 by iterator-1"), std::string::npos) << table;
 }
 
+// stale_read counts loads, and erases once one was wrong; a history without loads says erases.
+TEST(TimelineTest, SpreadLineNamesTheOpsStaleReadCounts) {
+  CaseReport c = fixtures::FixtureCheckedCase();
+  const int k = static_cast<int>(Anomaly::kStaleRead);
+  c.check.anomalies[k] = 2;
+  c.check.tallies[k] = {};
+  c.check.tallies[k].occasions = 2;
+  c.check.loads = 0;
+  c.check.erases = 9;
+  c.check.erases_with[k] = 2;
+  EXPECT_EQ(SpreadLine(c, Anomaly::kStaleRead), "stale_read: in 2 of 9 erases");
+  c.check.loads = 30;
+  EXPECT_EQ(SpreadLine(c, Anomaly::kStaleRead), "stale_read: in 2 of 39 loads and erases");
+  c.check.erases_with[k] = 0;
+  c.check.loads_with[k] = 2;
+  EXPECT_EQ(SpreadLine(c, Anomaly::kStaleRead), "stale_read: in 2 of 30 loads");
+}
+
 }  // namespace
 }  // namespace mapstress

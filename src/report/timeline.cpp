@@ -246,7 +246,8 @@ std::string SpreadLine(const CaseReport& r, Anomaly kind) {
   bool loads = kind == Anomaly::kStaleRead;
   // stale_read's occasions are loads, and erases when some erase's result was wrong.
   bool erases = loads && r.check.erases_with[static_cast<int>(kind)] > 0;
-  std::string where = erases                           ? "loads and erases"
+  std::string where = erases && r.check.loads == 0     ? "erases"
+                      : erases                         ? "loads and erases"
                       : loads                          ? "loads"
                       : kind == Anomaly::kUnknownValue ? "iterations and loads"
                                                        : "iterations";
