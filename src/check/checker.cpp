@@ -463,7 +463,7 @@ class Checker {
           bool ok = begin[i].key != 0
                         ? (stores_before && store_until >= c) || (nx.store < n && begin[nx.store].call <= ret)
                         : (absents_before && absent_until >= c) || (nx.absent < n && begin[nx.absent].call <= ret);
-          if (ret != kPosInf && begin[i].key != 0) {  // kPosInf: no result yet
+          if (removals >= 2 && ret != kPosInf && begin[i].key != 0) {  // kPosInf: no result yet
             // The stores called by this erase's return: those before it, and those after it up to j.
             Top2 by_r = rets;
             for (size_t m = i + 1; m < j; ++m) {
@@ -1764,10 +1764,7 @@ class Checker {
     std::vector<uint32_t> between;  // the stores that can come between the two
     for (uint64_t w = offsets_[k] + 1; w < offsets_[k + 1]; ++w) {
       const Op& s = h_.ops[OpIndex(writes_[w])];
-      if (s.kind == OpKind::kStore &&
-          ((s.ret >= prev.call && s.call <= op.ret) || (s.ret >= op.call && s.call <= prev.ret))) {
-        between.push_back(OpIndex(writes_[w]));
-      }
+      if (s.kind == OpKind::kStore && StoreCanComeBetween(s, prev, op)) between.push_back(OpIndex(writes_[w]));
     }
     if (between.empty()) {
       story += fmt::format(

@@ -53,4 +53,10 @@ struct WriteWindow {
 std::map<uint64_t, std::vector<WriteWindow>> WriteWindows(const History& history,
                                                           std::optional<uint64_t> only_key = std::nullopt);
 
+// Whether `store` can take effect between two removals a and b of its key, in one order or the
+// other (the pair rule of src/check/README.md; FinishWrites applies it with running maxima).
+inline bool StoreCanComeBetween(const Op& store, const Op& a, const Op& b) {
+  return (store.ret >= a.call && store.call <= b.ret) || (store.ret >= b.call && store.call <= a.ret);
+}
+
 }  // namespace mapstress

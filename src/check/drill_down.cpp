@@ -42,8 +42,7 @@ bool BothCanRemove(const History& h, const std::vector<WriteWindow>& windows, si
   std::vector<int64_t> between;
   for (const WriteWindow& w : windows) {
     if (w.op < 0 || !w.store) continue;
-    const Op& s = h.ops[static_cast<size_t>(w.op)];
-    if ((s.ret >= x.call && s.call <= y.ret) || (s.ret >= y.call && s.call <= x.ret)) between.push_back(w.op);
+    if (StoreCanComeBetween(h.ops[static_cast<size_t>(w.op)], x, y)) between.push_back(w.op);
   }
   if (between.size() != 1) return !between.empty();
   return std::any_of(windows.begin(), windows.end(), [&](const WriteWindow& w) {
