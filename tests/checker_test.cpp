@@ -379,6 +379,40 @@ TEST(CheckerTest, Loads) {
   EXPECT_NE(ex->explanation.find("reader-1"), std::string::npos) << ex->explanation;
 }
 
+// A load that returned a store's value proves that the store took effect by the load's return,
+// even while the store is still running: a later load may not return the older value (key 7),
+// and a store called after that load supersedes the value it saw (key 8).
+TEST(CheckerTest, ALoadOfAValueProvesItsStoreTookEffect) {
+  Builder b;
+  b.Store(10, 20, 7, 1).Store(30, 100, 7, 2);
+  b.Load(40, 45, 7, true, 2);  // v2 while its store runs: it took effect by 45
+  b.Load(41, 44, 7, true, 1);  // fine: concurrent with that load
+  b.Load(50, 55, 7, true, 1);  // stale read: v2 replaced v1 by 45
+  b.Load(25, 28, 7, true, 2);  // stale read: before v2's store was called (and it proves nothing)
+  b.Load(29, 35, 7, true, 1);  // fine: v2 was seen only at 45
+  b.Store(10, 100, 8, 5).Load(12, 14, 8, true, 5).Store(20, 25, 8, 6);
+  b.Load(30, 35, 8, true, 5);           // stale read: 5 took effect by 14, 6 after it by 25
+  b.Iterate(50, 55, {{7, 1}, {8, 6}});  // stale value: as the load of key 7 at 50
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.loads, 7u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 3u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleValue), 1u);
+  EXPECT_EQ(OthersThan(r, Anomaly::kStaleRead), 1u);
+  std::string key7, key8;
+  for (const Example& e : r.examples) {
+    if (e.kind == Anomaly::kStaleRead && e.window.lo == 50) key7 = e.explanation;
+    if (e.kind == Anomaly::kStaleRead && e.key == 8) key8 = e.explanation;
+  }
+  EXPECT_NE(key7.find("superseded by writer-1 store of key 7, called 30 and in effect by 45: the load by reader-1 "
+                      "[40..45] had returned its value"),
+            std::string::npos)
+      << key7;
+  EXPECT_NE(key8.find("it took effect by 14: the load by reader-1 [12..14] had returned its value; superseded by "
+                      "writer-1 store of key 8, called 20 and returned 25"),
+            std::string::npos)
+      << key8;
+}
+
 // Keys 1 and 2 toggle so that at least one is always present.
 Builder Toggler(int64_t store_b_ret) {
   Builder b;

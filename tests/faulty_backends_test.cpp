@@ -50,7 +50,7 @@ TEST(FaultyBackends, AllAreTestingOnlyAndOutOfTheDefaultSet) {
     EXPECT_NE(b.guarantee, Guarantee::kNone) << b.name;
     EXPECT_NE(Create(b.name), nullptr) << b.name;
   }
-  EXPECT_EQ(faulty, 13);
+  EXPECT_EQ(faulty, 14);
   EXPECT_TRUE(registry.Find("faulty-crash")->always_isolate);
   EXPECT_TRUE(registry.Find("faulty-hang")->always_isolate);
   EXPECT_EQ(registry.Find("faulty-crash")->guarantee, Guarantee::kSnapshot);
@@ -150,6 +150,22 @@ TEST(FaultyBackends, DoubleRemoveIsRightOneAtATime) {
   EXPECT_TRUE(map->Erase(1));
   EXPECT_FALSE(map->Erase(1));  // the bug needs two erases at once (FaultyCaught shows it)
   uint64_t value = 0;
+  EXPECT_FALSE(map->Load(1, &value));
+  EXPECT_TRUE(Visit(*map).empty());
+}
+
+TEST(FaultyBackends, LaggingReplicaIsRightOneAtATime) {
+  auto map = Create("faulty-lagging-replica");
+  map->Store(1, 10);
+  map->Store(1, 11);
+  uint64_t value = 0;
+  for (int i = 0; i < 4; ++i) {  // both copies, in turn: the bug needs a load during a write
+    EXPECT_TRUE(map->Load(1, &value));
+    EXPECT_EQ(value, 11u);
+  }
+  EXPECT_TRUE(map->Erase(1));
+  EXPECT_FALSE(map->Erase(1));
+  EXPECT_FALSE(map->Load(1, &value));
   EXPECT_FALSE(map->Load(1, &value));
   EXPECT_TRUE(Visit(*map).empty());
 }

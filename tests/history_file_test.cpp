@@ -602,12 +602,13 @@ struct Example {
 
 TEST(HistoryFileTest, CommittedExamplesShowTheirAnomalies) {
   const Example examples[] = {
-      {"clean_snapshot", 1, 2, 1, {0, 0, 0, 0, 0, 0, 0}}, {"clean_weak", 1, 1, 1, {0, 0, 0, 0, 0, 0, 0}},
-      {"missing", 1, 0, 0, {1, 0, 0, 0, 0, 0, 0}},        {"phantom", 1, 0, 0, {0, 1, 0, 0, 0, 0, 0}},
-      {"duplicate", 1, 0, 0, {0, 0, 1, 0, 0, 0, 0}},      {"stale_value", 1, 0, 0, {0, 0, 0, 1, 0, 0, 0}},
-      {"unknown_value", 1, 0, 0, {0, 0, 0, 0, 1, 0, 0}},  {"stale_read", 0, 1, 0, {0, 0, 0, 0, 0, 1, 0}},
-      {"not_snapshot", 1, 0, 0, {0, 0, 0, 0, 0, 0, 1}},   {"shared_value", 1, 1, 1, {0, 0, 0, 0, 0, 0, 0}},
-      {"wrong_erase", 0, 0, 0, {0, 0, 0, 0, 0, 2, 0}},    {"double_removal", 0, 0, 0, {0, 0, 0, 0, 0, 1, 0}},
+      {"clean_snapshot", 1, 2, 1, {0, 0, 0, 0, 0, 0, 0}},    {"clean_weak", 1, 1, 1, {0, 0, 0, 0, 0, 0, 0}},
+      {"missing", 1, 0, 0, {1, 0, 0, 0, 0, 0, 0}},           {"phantom", 1, 0, 0, {0, 1, 0, 0, 0, 0, 0}},
+      {"duplicate", 1, 0, 0, {0, 0, 1, 0, 0, 0, 0}},         {"stale_value", 1, 0, 0, {0, 0, 0, 1, 0, 0, 0}},
+      {"unknown_value", 1, 0, 0, {0, 0, 0, 0, 1, 0, 0}},     {"stale_read", 0, 1, 0, {0, 0, 0, 0, 0, 1, 0}},
+      {"not_snapshot", 1, 0, 0, {0, 0, 0, 0, 0, 0, 1}},      {"shared_value", 1, 1, 1, {0, 0, 0, 0, 0, 0, 0}},
+      {"wrong_erase", 0, 0, 0, {0, 0, 0, 0, 0, 2, 0}},       {"double_removal", 0, 0, 0, {0, 0, 0, 0, 0, 1, 0}},
+      {"new_old_inversion", 0, 3, 0, {0, 0, 0, 0, 0, 1, 0}},
   };
   for (const Example& e : examples) {
     std::string path = std::string(MAPSTRESS_SOURCE_DIR) + "/tests/data/histories/" + e.file + ".jsonl";

@@ -52,6 +52,7 @@ const Factory kBuiltIns[] = {
     FaultyTornValueBackend,
     FaultyEraseResultBackend,
     FaultyDoubleRemoveBackend,
+    FaultyLaggingReplicaBackend,
     FaultyCrashBackend,
     FaultyHangBackend,
     FaultyTornStoreBackend,

@@ -34,6 +34,7 @@ BackendInfo FaultyDoubleVisitBackend();     // visits a key twice -> duplicate
 BackendInfo FaultyTornValueBackend();       // tears a value -> unknown_value
 BackendInfo FaultyEraseResultBackend();     // erase of an absent key reports a removal -> stale_read
 BackendInfo FaultyDoubleRemoveBackend();    // two erases both remove one entry -> stale_read
+BackendInfo FaultyLaggingReplicaBackend();  // a load sees an older value than one before -> stale_read
 BackendInfo FaultyCrashBackend();           // SIGSEGV during a run -> crashed
 BackendInfo FaultyHangBackend();            // never returns from an op -> hung
 

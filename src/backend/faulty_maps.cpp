@@ -165,6 +165,52 @@ class DoubleRemoveMap final : public MutexRecordMap<PlainRecord> {
   }
 };
 
+// faulty-lagging-replica: every write goes to the primary copy, then, 2 µs later, to a replica
+// (writes are serialized, so both copies take them in one order); loads read the two in turn.
+class LaggingReplicaMap final : public MutexRecordMap<PlainRecord> {
+ public:
+  void Store(uint64_t key, uint64_t value) override {
+    std::lock_guard writing(write_mu_);
+    MutexRecordMap::Store(key, value);
+    Lag();
+    std::lock_guard lock(replica_mu_);
+    replica_[key] = value;
+  }
+  bool Erase(uint64_t key) override {
+    std::lock_guard writing(write_mu_);
+    const bool removed = MutexRecordMap::Erase(key);
+    Lag();
+    std::lock_guard lock(replica_mu_);
+    replica_.erase(key);
+    return removed;
+  }
+  bool Load(uint64_t key, uint64_t* value) override {
+    thread_local uint64_t loads = 0;
+    if (++loads % 2 == 0) return MutexRecordMap::Load(key, value);
+    std::lock_guard lock(replica_mu_);  // THE BUG: the replica may not have the newest write yet
+    auto it = replica_.find(key);
+    if (it == replica_.end()) return false;
+    *value = it->second;
+    return true;
+  }
+  void Iterate(const Visitor& visit) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [k, r] : map_) {
+      if (visit(k, r.value)) return;
+    }
+  }
+
+ private:
+  static void Lag() {  // spins, as faulty-double-remove does: a yield would give the CPU away
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(2);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+  }
+  std::mutex write_mu_;    // one write at a time, through both copies
+  std::mutex replica_mu_;  // guards replica_
+  std::unordered_map<uint64_t, uint64_t> replica_;
+};
+
 // faulty-torn-value: every 8th entry is yielded with a torn value: the current value's high
 // half with the previous value's low half, or, when that equals a real value, the current
 // value with bit 62 flipped.
@@ -302,6 +348,16 @@ BackendInfo FaultyDoubleRemoveBackend() {
       "an erase checks for the key and removes it in two steps, so two erases whose steps interleave both return true "
       "(stale_read)");
   info.create = [](const BackendOptions&) { return std::make_unique<DoubleRemoveMap>(); };
+  return info;
+}
+
+BackendInfo FaultyLaggingReplicaBackend() {
+  BackendInfo info = FaultyInfo(
+      "faulty-lagging-replica", "testing only: loads alternate between a copy and a replica written 2 µs later",
+      Guarantee::kSnapshot,
+      "a write reaches the replica 2 µs after the primary copy and loads read the two in turn, so a load can return "
+      "the old value after another load returned the new one (stale_read)");
+  info.create = [](const BackendOptions&) { return std::make_unique<LaggingReplicaMap>(); };
   return info;
 }
 

@@ -6,6 +6,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <limits>
 #include <memory>
@@ -52,6 +53,13 @@ struct Endpoint {
   uint32_t span_end;
 };
 
+// A store (op index) and the load (op index) that returned its value the earliest, before the
+// store's own return.
+struct SeenBy {
+  uint32_t store;
+  uint32_t load;
+};
+
 // What checking reads, built once per history and then shared (read-only, but for the P_k
 // spans built on first need under `present_once`) by every lane that checks a chunk.
 struct Index {
@@ -73,6 +81,9 @@ struct Index {
   uint64_t spans_from_neg_inf = 0;     // A_k spans starting at -infinity
   std::vector<uint64_t> hi_before;     // endpoints' span ends before each block of kSweepBlock
   std::vector<uint32_t> wrong_erases;  // op indices of erases whose result no write explains, ascending
+  // Stores whose value a load returned before the store did, by store op: the earliest such
+  // load (TightenByLoads). Empty for most histories of correct maps but a few percent of stores.
+  std::vector<SeenBy> seen_by;
 };
 constexpr size_t kSweepBlock = 4096;
 
@@ -142,7 +153,10 @@ class Checker {
         const Write& w = writes_[i];
         const bool initial = OpIndex(w) == kInitialOp;
         const uint64_t value = initial ? (IsStore(w) ? h_.initial[prefill_[k]].value : 0) : h_.ops[OpIndex(w)].value;
-        windows.push_back(WriteWindow{initial ? -1 : int64_t{OpIndex(w)}, IsStore(w), value, w.call, w.until});
+        const uint32_t seen = initial ? kNone : SeenLoad(OpIndex(w));
+        windows.push_back(WriteWindow{initial ? -1 : int64_t{OpIndex(w)}, IsStore(w), value, w.call, w.until,
+                                      initial ? kNegInf : EffectiveRet(OpIndex(w)),
+                                      seen == kNone ? -1 : int64_t{seen}});
       }
     }
     return out;
@@ -282,9 +296,15 @@ class Checker {
       ordinals.push_back(ordinal);
       ordinal += static_cast<uint32_t>(sl.stores);
     }
+    // A slice's first and last blocks of ordinals may be shared with its neighbours: their
+    // latest returns are kept apart and merged after.
+    constexpr uint32_t kRetBlock = ValueIndex::kRetBlock;
+    std::vector<std::pair<int64_t, int64_t>> edge_rets(slices_.size(), {kNegInf, kNegInf});
     ParallelFor(slices_.size(), slices_.size(), [&](size_t, size_t i) {
       Slice& sl = slices_[i];
       uint32_t next = ordinals[i];
+      const uint32_t head = next / kRetBlock;
+      const uint32_t tail = (next + static_cast<uint32_t>(std::max<uint64_t>(sl.stores, 1)) - 1) / kRetBlock;
       for (size_t o = sl.from; o < sl.to; ++o) {
         const Op& op = h_.ops[o];
         if (op.kind != OpKind::kStore && op.kind != OpKind::kErase) continue;
@@ -293,12 +313,27 @@ class Checker {
         uint32_t handle = kNone;
         if (store) {
           handle = value_index_.Claim(op.value, 0, next++);  // runs: no key needed
-          if (handle != kNone) value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
+          if (handle != kNone) {
+            value_index_.SetWrite(handle, static_cast<uint32_t>(wi));
+            const uint32_t block = handle / kRetBlock;
+            if (block == head) {
+              edge_rets[i].first = std::max(edge_rets[i].first, op.ret);
+            } else if (block == tail) {
+              edge_rets[i].second = std::max(edge_rets[i].second, op.ret);
+            } else {
+              value_index_.NoteBlockReturn(block, op.ret);
+            }
+          }
         }
         writes_[wi] = Write{op.call, op.ret, static_cast<uint32_t>(o) | (store ? kStoreBit : 0),
                             store ? handle : uint32_t{op.found}};
       }
     });
+    for (size_t i = 0; i < slices_.size(); ++i) {
+      if (slices_[i].stores == 0) continue;
+      value_index_.NoteBlockReturn(ordinals[i] / kRetBlock, edge_rets[i].first);
+      value_index_.NoteBlockReturn((ordinals[i] + slices_[i].stores - 1) / kRetBlock, edge_rets[i].second);
+    }
     std::vector<Slice>().swap(slices_);
   }
 
@@ -340,6 +375,7 @@ class Checker {
       }
     }
     std::vector<uint64_t>().swap(fill);
+    TightenByLoads();
 
     // Per key: sort by call, then S(w) = min ret of writes called after w returned, and judge
     // the erases' results.
@@ -351,6 +387,86 @@ class Checker {
     ix_.wrong_erases.clear();
     for (const auto& w : wrong) ix_.wrong_erases.insert(ix_.wrong_erases.end(), w.begin(), w.end());
     std::sort(ix_.wrong_erases.begin(), ix_.wrong_erases.end());
+  }
+
+  // A load that returned a store's value took effect after the store did, so the store took
+  // effect by the load's return: while `until` still holds each write's return, it becomes the
+  // earliest return of a load of its value, where that is earlier (and not before the store's
+  // call: such a load is judged wrong, and proves nothing). Everything after uses it as the
+  // store's return. The earliest such load per store goes to ix_.seen_by for the examples.
+  void TightenByLoads() {
+    constexpr size_t kChunk = size_t{1} << 18;
+    constexpr size_t kBlock = 1024, kStep = 8;
+    const size_t n_ops = h_.ops.size();
+    const size_t chunks = (n_ops + kChunk - 1) / kChunk;
+    const bool others = value_index_.HasOthers();
+    std::vector<std::vector<SeenBy>> parts(chunks);
+    ParallelFor(std::max<size_t>(options_.threads, 1), chunks, [&](size_t, size_t chunk) {
+      const Op* ops = h_.ops.data();
+      Write* const writes = writes_.data();
+      std::vector<uint32_t> found(kBlock), stage(kBlock);
+      std::vector<SeenBy>& part = parts[chunk];
+      const size_t chunk_end = std::min(n_ops, (chunk + 1) * kChunk);
+      for (size_t base = chunk * kChunk; base < chunk_end; base += kBlock) {
+        const size_t end = std::min(chunk_end, base + kBlock);
+        size_t nf = 0;
+        for (size_t i = base; i < end; ++i) {
+          found[nf] = static_cast<uint32_t>(i);
+          nf += (ops[i].kind == OpKind::kLoad) & ops[i].found;
+        }
+        // Most loads return a value whose store (and its block's) returned long before.
+        size_t candidates = 0;
+        for (size_t j = 0; j < nf; ++j) {
+          const Op& load = ops[found[j]];
+          found[candidates] = found[j];
+          candidates += value_index_.MayReturnAfter(load.value, load.ret) | others;
+        }
+        nf = candidates;
+        for (size_t j = 0; j < nf + 2 * kStep; ++j) {
+          if (j < nf) value_index_.Prefetch(ops[found[j]].value);
+          if (j >= kStep && j - kStep < nf) {
+            const uint32_t wi = value_index_.Find(ops[found[j - kStep]].value);
+            stage[j - kStep] = wi;
+            if (wi != kNone) __builtin_prefetch(&writes[wi]);
+          }
+          if (j < 2 * kStep) continue;
+          const uint32_t i = found[j - 2 * kStep];
+          uint32_t wi = stage[j - 2 * kStep];
+          const Op& load = ops[i];
+          // Usually the load returned after the store did: nothing to learn.
+          if (!others && (wi == kNone || load.ret < writes[wi].call ||
+                          load.ret > std::atomic_ref<int64_t>(writes[wi].until).load(std::memory_order_relaxed))) {
+            continue;
+          }
+          // The store must be of the load's key (a value of another key is unknown_value).
+          const uint32_t k = key_map_.Find(load.key);
+          if (k >= real_keys_) continue;
+          if (wi == kNone || wi < offsets_[k] || wi >= offsets_[k + 1]) {
+            wi = others ? value_index_.FindOther(k, load.value) : kNone;
+            if (wi == kNone) continue;
+          }
+          Write& w = writes[wi];
+          if (OpIndex(w) == kInitialOp || load.ret < w.call) continue;
+          std::atomic_ref<int64_t> until(w.until);
+          int64_t u = until.load(std::memory_order_relaxed);
+          if (load.ret > u || load.ret >= ops[OpIndex(w)].ret) continue;
+          while (load.ret < u && !until.compare_exchange_weak(u, load.ret, std::memory_order_relaxed)) {
+          }
+          // Every load at the final minimum passes here, whatever the order: the choice is the same.
+          part.push_back(SeenBy{OpIndex(w), i});
+        }
+      }
+    });
+    auto& seen = ix_.seen_by;
+    seen.clear();
+    for (const auto& part : parts) seen.insert(seen.end(), part.begin(), part.end());
+    std::sort(seen.begin(), seen.end(), [&](const SeenBy& a, const SeenBy& b) {
+      return std::make_tuple(a.store, h_.ops[a.load].ret, a.load) <
+             std::make_tuple(b.store, h_.ops[b.load].ret, b.load);
+    });
+    seen.erase(
+        std::unique(seen.begin(), seen.end(), [](const SeenBy& a, const SeenBy& b) { return a.store == b.store; }),
+        seen.end());
   }
 
   template <class Claim>
@@ -370,7 +486,9 @@ class Checker {
       uint32_t tag = static_cast<uint32_t>(i) | (store ? kStoreBit : 0);
       // `until` holds ret for now.
       uint64_t wi = fill[k]++;
-      writes_[wi] = Write{op.call, op.ret, tag, store ? claim(op.value, k, wi) : uint32_t{op.found}};
+      const uint32_t handle = store ? claim(op.value, k, wi) : uint32_t{op.found};
+      writes_[wi] = Write{op.call, op.ret, tag, handle};
+      if (store && handle != kNone) value_index_.NoteReturn(handle, op.ret);
     }
   }
 
@@ -913,13 +1031,57 @@ class Checker {
     return out;
   }
 
-  // The write whose return ends w's possible interval (called after w returned), or null.
+  // The load (op index) that returned store op i's value before the store returned, or kNone.
+  uint32_t SeenLoad(uint32_t i) const {
+    const auto& seen = ix_.seen_by;
+    auto at = std::lower_bound(seen.begin(), seen.end(), i, [](const SeenBy& s, uint32_t v) { return s.store < v; });
+    return at != seen.end() && at->store == i ? at->load : kNone;
+  }
+
+  // When write op i took effect by: its return, or the return of a load that saw its value first.
+  int64_t EffectiveRet(uint32_t i) const {
+    const uint32_t load = h_.ops[i].kind == OpKind::kStore ? SeenLoad(i) : kNone;
+    return load == kNone ? h_.ops[i].ret : h_.ops[load].ret;
+  }
+  int64_t EffectiveRet(const Write& w) const { return OpIndex(w) == kInitialOp ? kNegInf : EffectiveRet(OpIndex(w)); }
+
+  // Why key k could no longer be absent after t, a store's EffectiveRet: "(a store returned
+  // then)", or, when a load returned the store's value before the store did, that load's words
+  // (the load goes to the witnesses).
+  std::string StoreDoneText(uint32_t k, int64_t t, std::vector<WitnessOp>* witnesses) const {
+    uint32_t seen = kNone;  // the store whose value a load had returned by t
+    for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
+      const Write& o = writes_[i];
+      if (!IsStore(o) || OpIndex(o) == kInitialOp || EffectiveRet(o) != t) continue;
+      if (h_.ops[OpIndex(o)].ret == t) return "(a store returned then)";
+      seen = OpIndex(o);
+    }
+    if (seen == kNone) return "(a store returned then)";
+    const uint32_t load = SeenLoad(seen);
+    witnesses->push_back(OpWitness(load, WitnessRole::kOther));
+    const Op& l = h_.ops[load];
+    return fmt::format("(the load by {} {} had returned the value of the store by {} then)", h_.ThreadName(l.thread),
+                       Window(l.call, l.ret), h_.ThreadName(h_.ops[seen].thread));
+  }
+
+  // "the load by reader-1 [..] had returned its value" when store w took effect by a load's
+  // return, before its own (the load goes to the witnesses), else "".
+  std::string SeenText(const Write& w, std::vector<WitnessOp>* witnesses) const {
+    const uint32_t load = OpIndex(w) == kInitialOp || !IsStore(w) ? kNone : SeenLoad(OpIndex(w));
+    if (load == kNone) return "";
+    witnesses->push_back(OpWitness(load, WitnessRole::kOther));
+    const Op& l = h_.ops[load];
+    return fmt::format("the load by {} {} had returned its value", h_.ThreadName(l.thread), Window(l.call, l.ret));
+  }
+
+  // The write whose return (or a load's of its value: EffectiveRet) ends w's possible interval
+  // (called after w took effect), or null.
   const Write* Superseder(const Write& w) const {
     if (w.until == kPosInf) return nullptr;
-    int64_t ret = OpIndex(w) == kInitialOp ? kNegInf : h_.ops[OpIndex(w)].ret;
+    const int64_t ret = EffectiveRet(w);
     for (uint64_t i = offsets_[w.key]; i < offsets_[w.key + 1]; ++i) {
       const Write& o = writes_[i];
-      if (OpIndex(o) != kInitialOp && h_.ops[OpIndex(o)].ret == w.until && o.call > ret) {
+      if (OpIndex(o) != kInitialOp && EffectiveRet(o) == w.until && o.call > ret) {
         return &o;
       }
     }
@@ -932,11 +1094,18 @@ class Checker {
     std::string story =
         fmt::format("{} could be in effect only during {}",
                     OpIndex(w) == kInitialOp ? "the initial state" : "that write", Window(w.call, w.until));
+    std::string own = SeenText(w, witnesses);  // it took effect before its own return
+    if (!own.empty()) own = fmt::format("it took effect by {}: {}", Time(EffectiveRet(w)), own);
     if (const Write* s = Superseder(w)) {
       witnesses->push_back(WriteWitness(*s, WitnessRole::kSuperseder));
-      story += fmt::format(" (superseded by {} {} of key {}, called {} and returned {})",
+      const std::string seen = SeenText(*s, witnesses);
+      story += fmt::format(" ({}superseded by {} {} of key {}, called {} and {})", own.empty() ? "" : own + "; ",
                            h_.ThreadName(h_.ops[OpIndex(*s)].thread), IsStore(*s) ? "store" : "erase", keys_[w.key],
-                           Time(s->call), Time(h_.ops[OpIndex(*s)].ret));
+                           Time(s->call),
+                           seen.empty() ? "returned " + Time(EffectiveRet(*s))
+                                        : fmt::format("in effect by {}: {}", Time(EffectiveRet(*s)), seen));
+    } else if (!own.empty()) {
+      story += " (" + own + ")";
     }
     return story;
   }
@@ -985,7 +1154,7 @@ class Checker {
       }
     }
     if (lo != kNegInf)
-      story += fmt::format("; it could no longer be absent after {} (a store returned then)", Time(lo));
+      story += fmt::format("; it could no longer be absent after {} {}", Time(lo), StoreDoneText(k, lo, witnesses));
     if (hi == kPosInf) {
       story += fmt::format(" and no erase of {} could take effect during {} (none called later)", keys_[k], during);
     } else {
@@ -1536,7 +1705,10 @@ class Checker {
           keys_[w.key], Time(w.until));
       if (const Write* sup = Superseder(w)) {
         witnesses->push_back(WriteWitness(*sup, WitnessRole::kSuperseder));
-        s += fmt::format(" (overwritten by {} that returned then)", IsStore(*sup) ? "a store" : "an erase");
+        const std::string seen = SeenText(*sup, witnesses);
+        s += seen.empty()
+                 ? fmt::format(" (overwritten by {} that returned then)", IsStore(*sup) ? "a store" : "an erase")
+                 : " (overwritten by a store in effect by then: " + seen + ")";
       }
       return s;
     }
@@ -1737,7 +1909,8 @@ class Checker {
         story = InEffectStory(k, *store) + "; ";
       }
       if (absent_until != kNegInf) {
-        story += fmt::format("it could no longer be absent after {} (a store returned then); ", Time(absent_until));
+        story += fmt::format("it could no longer be absent after {} {}; ", Time(absent_until),
+                             StoreDoneText(k, absent_until, &ex.ops));
       }
       story += fmt::format("no other erase of {} could take effect before this one returned", op.key);
       ex.explanation =
@@ -1764,7 +1937,9 @@ class Checker {
     std::vector<uint32_t> between;  // the stores that can come between the two
     for (uint64_t w = offsets_[k] + 1; w < offsets_[k + 1]; ++w) {
       const Op& s = h_.ops[OpIndex(writes_[w])];
-      if (s.kind == OpKind::kStore && StoreCanComeBetween(s, prev, op)) between.push_back(OpIndex(writes_[w]));
+      if (s.kind == OpKind::kStore && StoreCanComeBetween(s.call, EffectiveRet(OpIndex(writes_[w])), prev, op)) {
+        between.push_back(OpIndex(writes_[w]));
+      }
     }
     if (between.empty()) {
       story += fmt::format(

@@ -47,16 +47,21 @@ struct WriteWindow {
   uint64_t value = 0;
   int64_t call = 0;
   int64_t until = 0;
+  // When it took effect by: its return, or, when a load returned its value earlier, that
+  // load's return (`seen_by`: the load's op index, else -1).
+  int64_t ret = 0;
+  int64_t seen_by = -1;
 };
 // Per key (prefilled or written), every write in the checker's order: by call, the initial
 // state first. Only `only_key` when given. For drilling down (`mapstress check --key`).
 std::map<uint64_t, std::vector<WriteWindow>> WriteWindows(const History& history,
                                                           std::optional<uint64_t> only_key = std::nullopt);
 
-// Whether `store` can take effect between two removals a and b of its key, in one order or the
-// other (the pair rule of src/check/README.md; FinishWrites applies it with running maxima).
-inline bool StoreCanComeBetween(const Op& store, const Op& a, const Op& b) {
-  return (store.ret >= a.call && store.call <= b.ret) || (store.ret >= b.call && store.call <= a.ret);
+// Whether a store called at `call` that took effect by `ret` (its return, or a load's that saw its
+// value before: WriteWindow::ret) can take effect between two removals a and b of its key, in one
+// order or the other (the pair rule of src/check/README.md; FinishWrites applies it with running maxima).
+inline bool StoreCanComeBetween(int64_t call, int64_t ret, const Op& a, const Op& b) {
+  return (ret >= a.call && call <= b.ret) || (ret >= b.call && call <= a.ret);
 }
 
 }  // namespace mapstress

@@ -42,7 +42,7 @@ bool BothCanRemove(const History& h, const std::vector<WriteWindow>& windows, si
   std::vector<int64_t> between;
   for (const WriteWindow& w : windows) {
     if (w.op < 0 || !w.store) continue;
-    if (StoreCanComeBetween(h.ops[static_cast<size_t>(w.op)], x, y)) between.push_back(w.op);
+    if (StoreCanComeBetween(w.call, w.ret, x, y)) between.push_back(w.op);
   }
   if (between.size() != 1) return !between.empty();
   return std::any_of(windows.begin(), windows.end(), [&](const WriteWindow& w) {
@@ -120,10 +120,13 @@ std::string DescribeKey(const History& h, uint64_t key) {
       continue;
     }
     const Op& op = h.ops[static_cast<size_t>(w.op)];
-    out += fmt::format("    {} {} {} {}, in effect {}\n", OpPlace(h, static_cast<size_t>(w.op)), OpKindName(op.kind),
+    const std::string seen = w.seen_by < 0 ? ""
+                                           : fmt::format(" (took effect by {}: the load on {} returned its value)",
+                                                         Time(w.ret), OpPlace(h, static_cast<size_t>(w.seen_by)));
+    out += fmt::format("    {} {} {} {}{}, in effect {}\n", OpPlace(h, static_cast<size_t>(w.op)), OpKindName(op.kind),
                        op.kind == OpKind::kStore ? fmt::format("value {}", op.value)
                                                  : std::string(op.found ? "(removed)" : "(not there)"),
-                       Window(op.call, op.ret), Window(w.call, w.until));
+                       Window(op.call, op.ret), seen, Window(w.call, w.until));
   }
   const std::vector<Span> absent = Union(windows, false);
   const std::vector<Span> present = Union(windows, true);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -99,6 +100,7 @@ class ValueIndex {
       firsts_.resize(runs_.size());
       for (size_t i = 0; i < runs_.size(); ++i) firsts_[i] = runs_[i].first;
       writes_.resize(values_);
+      block_ret_.assign((values_ + kRetBlock - 1) / kRetBlock, std::numeric_limits<int64_t>::min());
     } else {
       std::vector<Run>().swap(runs_);
       size_t want = 16;
@@ -132,6 +134,21 @@ class ValueIndex {
     } else {
       others_[handle - slots_.size()].write = write;
     }
+  }
+
+  // Runs: the store of the value with ordinal `handle` returned at `ret` (each block of kRetBlock
+  // ordinals keeps its latest return, for MayReturnAfter). Hash: nothing.
+  static constexpr uint32_t kRetBlock = 64;
+  void NoteReturn(uint32_t handle, int64_t ret) {
+    if (use_runs_) NoteBlockReturn(handle / kRetBlock, ret);
+  }
+  void NoteBlockReturn(size_t block, int64_t ret) { block_ret_[block] = std::max(block_ret_[block], ret); }
+
+  // False when the store of `value` (if any) surely returned by `t`; runs only (hash: true).
+  bool MayReturnAfter(uint64_t value, int64_t t) const {
+    if (!use_runs_) return true;
+    const uint32_t ordinal = Ordinal(value);
+    return ordinal != kNone && block_ret_[ordinal / kRetBlock] > t;
   }
 
   // Whether some value was stored under more than one key (hash layout only).
@@ -237,10 +254,11 @@ class ValueIndex {
   uint64_t last_ = 0;
   bool too_many_runs_ = false;
   bool use_runs_ = false;
-  std::vector<Run> runs_;          // by ownership order while adding, then by first value
-  std::vector<uint64_t> firsts_;   // runs_[i].first, for the binary search
-  UninitVector<uint32_t> writes_;  // runs: ordinal -> write
-  std::vector<Slot> slots_;        // hash
+  std::vector<Run> runs_;           // by ownership order while adding, then by first value
+  std::vector<uint64_t> firsts_;    // runs_[i].first, for the binary search
+  UninitVector<uint32_t> writes_;   // runs: ordinal -> write
+  std::vector<int64_t> block_ret_;  // runs: the latest return of the stores of each kRetBlock ordinals
+  std::vector<Slot> slots_;         // hash
   size_t mask_ = 0;
   std::vector<Slot> others_;           // hash: (key, value) claims of values another key owns
   std::vector<uint32_t> other_slots_;  // open addressing over others_ (kNone: empty)

@@ -30,7 +30,8 @@ enum class WitnessRole : uint8_t {
   kWrite,       // a write whose value was seen, or that is in effect (the key must be present)
   kSuperseder,  // the write that ended another write's possible interval
   kErase,       // the next erase: the earliest the key could be absent again
-  kOther,       // another write that bounds the instant (not_snapshot) or owns a value
+  kOther,       // another write that bounds the instant (not_snapshot) or owns a value, or a load
+                // that returned a store's value before the store returned (it took effect by then)
 };
 inline constexpr int kWitnessRoleCount = 5;
 const char* WitnessRoleName(WitnessRole role);  // "subject", "write", "superseder", "erase", "other"
