@@ -41,13 +41,19 @@ class Reference {
         if (op.kind == OpKind::kStore) ws.push_back(W{op.call, op.ret, true, op.value, 0, &op});
         if (op.kind == OpKind::kErase) ws.push_back(W{op.call, op.ret, false, 0, 0, &op});
       }
-      // A store took effect by the return of any load that returned its value (and was called by
-      // then: an earlier load proves nothing); the rules then read that as its return.
+      // A store took effect by the return of any load that returned its value or iteration that
+      // visited it (one that returned before the store's call proves nothing); the rules then
+      // read that as its return.
+      auto saw = [&](uint64_t value, int64_t ret) {
+        auto owner = std::find_if(ws.begin(), ws.end(), [&](const W& w) { return w.store && w.value == value; });
+        if (owner != ws.end() && owner->op != nullptr && ret >= owner->call) owner->ret = std::min(owner->ret, ret);
+      };
       for (const Op& op : h.ops) {
-        if (op.kind != OpKind::kLoad || !op.found || op.key != k) continue;
-        auto owner = std::find_if(ws.begin(), ws.end(), [&](const W& w) { return w.store && w.value == op.value; });
-        if (owner != ws.end() && owner->op != nullptr && op.ret >= owner->call)
-          owner->ret = std::min(owner->ret, op.ret);
+        if (op.kind == OpKind::kLoad && op.found && op.key == k) saw(op.value, op.ret);
+        if (op.kind != OpKind::kIterate) continue;
+        for (uint64_t e = op.first_entry; e < op.first_entry + op.entry_count; ++e) {
+          if (h.entries[e].key == k) saw(h.entries[e].value, op.ret);
+        }
       }
       for (W& w : ws) {  // S(w): the earliest return of a write called after w returned
         w.until = kPlusInf;

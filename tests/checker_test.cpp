@@ -413,6 +413,25 @@ TEST(CheckerTest, ALoadOfAValueProvesItsStoreTookEffect) {
       << key8;
 }
 
+// So does an iteration that visited the value: a later load (or iteration) may not see the older one.
+TEST(CheckerTest, AnIterationThatVisitedAValueProvesItsStoreTookEffect) {
+  Builder b;
+  b.Store(10, 20, 7, 1).Store(30, 100, 7, 2);
+  b.Iterate(40, 45, {{7, 2}});  // v2 while its store runs: it took effect by 45
+  b.Load(42, 44, 7, true, 1);   // fine: it may come before the iteration's visit
+  b.Load(50, 55, 7, true, 1);   // stale read
+  b.Iterate(60, 65, {{7, 1}});  // stale value
+  CheckResult r = b.Check();
+  EXPECT_EQ(r.Count(Anomaly::kStaleRead), 1u);
+  EXPECT_EQ(r.Count(Anomaly::kStaleValue), 1u);
+  EXPECT_EQ(r.snapshot, 1u);
+  const Example* ex = FindExample(r, Anomaly::kStaleRead);
+  ASSERT_NE(ex, nullptr);
+  EXPECT_NE(ex->explanation.find("in effect by 45: the iteration by iterator-1 [40..45] had visited its value"),
+            std::string::npos)
+      << ex->explanation;
+}
+
 // Keys 1 and 2 toggle so that at least one is always present.
 Builder Toggler(int64_t store_b_ret) {
   Builder b;

@@ -53,11 +53,11 @@ struct Endpoint {
   uint32_t span_end;
 };
 
-// A store (op index) and the load (op index) that returned its value the earliest, before the
-// store's own return.
+// A store (op index) and the reader (op index: a load or an iteration) that returned its value
+// the earliest, before the store's own return.
 struct SeenBy {
   uint32_t store;
-  uint32_t load;
+  uint32_t reader;
 };
 
 // What checking reads, built once per history and then shared (read-only, but for the P_k
@@ -81,8 +81,8 @@ struct Index {
   uint64_t spans_from_neg_inf = 0;     // A_k spans starting at -infinity
   std::vector<uint64_t> hi_before;     // endpoints' span ends before each block of kSweepBlock
   std::vector<uint32_t> wrong_erases;  // op indices of erases whose result no write explains, ascending
-  // Stores whose value a load returned before the store did, by store op: the earliest such
-  // load (TightenByLoads). Empty for most histories of correct maps but a few percent of stores.
+  // Stores whose value a reader returned before the store did, by store op: the earliest such
+  // reader (TightenByReads). A fraction of a percent of the stores of correct maps.
   std::vector<SeenBy> seen_by;
 };
 constexpr size_t kSweepBlock = 4096;
@@ -153,7 +153,7 @@ class Checker {
         const Write& w = writes_[i];
         const bool initial = OpIndex(w) == kInitialOp;
         const uint64_t value = initial ? (IsStore(w) ? h_.initial[prefill_[k]].value : 0) : h_.ops[OpIndex(w)].value;
-        const uint32_t seen = initial ? kNone : SeenLoad(OpIndex(w));
+        const uint32_t seen = initial ? kNone : SeenReader(OpIndex(w));
         windows.push_back(WriteWindow{initial ? -1 : int64_t{OpIndex(w)}, IsStore(w), value, w.call, w.until,
                                       initial ? kNegInf : EffectiveRet(OpIndex(w)),
                                       seen == kNone ? -1 : int64_t{seen}});
@@ -375,7 +375,8 @@ class Checker {
       }
     }
     std::vector<uint64_t>().swap(fill);
-    TightenByLoads();
+    value_index_.FinishReturns();
+    TightenByReads();
 
     // Per key: sort by call, then S(w) = min ret of writes called after w returned, and judge
     // the erases' results.
@@ -389,71 +390,93 @@ class Checker {
     std::sort(ix_.wrong_erases.begin(), ix_.wrong_erases.end());
   }
 
-  // A load that returned a store's value took effect after the store did, so the store took
-  // effect by the load's return: while `until` still holds each write's return, it becomes the
-  // earliest return of a load of its value, where that is earlier (and not before the store's
-  // call: such a load is judged wrong, and proves nothing). Everything after uses it as the
-  // store's return. The earliest such load per store goes to ix_.seen_by for the examples.
-  void TightenByLoads() {
+  // A load that returned a store's value, or an iteration that visited it, read it after the
+  // store took effect, so the store took effect by the reader's return: while `until` still holds
+  // each write's return, it becomes the earliest return of a reader of its value, where that is
+  // earlier (and not before the store's call: such a reader is judged wrong, and proves nothing).
+  // Everything after uses it as the store's return. The earliest such reader per store goes to
+  // ix_.seen_by for the examples.
+  void TightenByReads() {
     constexpr size_t kChunk = size_t{1} << 18;
     constexpr size_t kBlock = 1024, kStep = 8;
     const size_t n_ops = h_.ops.size();
     const size_t chunks = (n_ops + kChunk - 1) / kChunk;
     const bool others = value_index_.HasOthers();
+    struct Read {
+      uint64_t key, value;
+      int64_t ret;      // the reader's return
+      uint32_t reader;  // its op index
+      uint32_t write;   // the write of the value, once found
+    };
     std::vector<std::vector<SeenBy>> parts(chunks);
     ParallelFor(std::max<size_t>(options_.threads, 1), chunks, [&](size_t, size_t chunk) {
       const Op* ops = h_.ops.data();
+      const Entry* entries = h_.entries.data();
       Write* const writes = writes_.data();
-      std::vector<uint32_t> found(kBlock), stage(kBlock);
+      std::vector<Read> reads;
+      std::vector<uint32_t> loads(kBlock), iterations(kBlock);
+      ValueIndex::Cuts cuts(value_index_);
       std::vector<SeenBy>& part = parts[chunk];
       const size_t chunk_end = std::min(n_ops, (chunk + 1) * kChunk);
       for (size_t base = chunk * kChunk; base < chunk_end; base += kBlock) {
         const size_t end = std::min(chunk_end, base + kBlock);
-        size_t nf = 0;
+        size_t nl = 0, ni = 0;  // listed without branching on the (unpredictable) op kinds
         for (size_t i = base; i < end; ++i) {
-          found[nf] = static_cast<uint32_t>(i);
-          nf += (ops[i].kind == OpKind::kLoad) & ops[i].found;
+          loads[nl] = iterations[ni] = static_cast<uint32_t>(i);
+          nl += (ops[i].kind == OpKind::kLoad) & ops[i].found;
+          ni += ops[i].kind == OpKind::kIterate;
         }
-        // Most loads return a value whose store (and its block's) returned long before.
-        size_t candidates = 0;
-        for (size_t j = 0; j < nf; ++j) {
-          const Op& load = ops[found[j]];
-          found[candidates] = found[j];
-          candidates += value_index_.MayReturnAfter(load.value, load.ret) | others;
+        // Most reads see a value whose store (and its block's) returned long before: those are
+        // not listed, and their writes never touched.
+        reads.clear();
+        for (size_t j = 0; j < nl; ++j) {
+          const Op& op = ops[loads[j]];
+          if (others || value_index_.MayReturnAfter(op.value, op.ret)) {
+            reads.push_back(Read{op.key, op.value, op.ret, loads[j], kNone});
+          }
         }
-        nf = candidates;
-        for (size_t j = 0; j < nf + 2 * kStep; ++j) {
-          if (j < nf) value_index_.Prefetch(ops[found[j]].value);
-          if (j >= kStep && j - kStep < nf) {
-            const uint32_t wi = value_index_.Find(ops[found[j - kStep]].value);
-            stage[j - kStep] = wi;
+        for (size_t j = 0; j < ni; ++j) {
+          const Op& op = ops[iterations[j]];
+          if (h_.RefersPastEntries(op)) continue;
+          cuts.Start(op.ret);
+          for (uint64_t e = op.first_entry; e < op.first_entry + op.entry_count; ++e) {
+            if (others || cuts.MayReturnAfter(entries[e].value)) {
+              reads.push_back(Read{entries[e].key, entries[e].value, op.ret, iterations[j], kNone});
+            }
+          }
+        }
+        const size_t n = reads.size();
+        for (size_t j = 0; j < n + 2 * kStep; ++j) {
+          if (j < n) value_index_.Prefetch(reads[j].value);
+          if (j >= kStep && j - kStep < n) {
+            const uint32_t wi = value_index_.Find(reads[j - kStep].value);
+            reads[j - kStep].write = wi;
             if (wi != kNone) __builtin_prefetch(&writes[wi]);
           }
           if (j < 2 * kStep) continue;
-          const uint32_t i = found[j - 2 * kStep];
-          uint32_t wi = stage[j - 2 * kStep];
-          const Op& load = ops[i];
-          // Usually the load returned after the store did: nothing to learn.
-          if (!others && (wi == kNone || load.ret < writes[wi].call ||
-                          load.ret > std::atomic_ref<int64_t>(writes[wi].until).load(std::memory_order_relaxed))) {
+          const Read& read = reads[j - 2 * kStep];
+          uint32_t wi = read.write;
+          // Usually the reader returned after the store did: nothing to learn.
+          if (!others && (wi == kNone || read.ret < writes[wi].call ||
+                          read.ret > std::atomic_ref<int64_t>(writes[wi].until).load(std::memory_order_relaxed))) {
             continue;
           }
-          // The store must be of the load's key (a value of another key is unknown_value).
-          const uint32_t k = key_map_.Find(load.key);
+          // The store must be of the reader's key (a value of another key is unknown_value).
+          const uint32_t k = key_map_.Find(read.key);
           if (k >= real_keys_) continue;
           if (wi == kNone || wi < offsets_[k] || wi >= offsets_[k + 1]) {
-            wi = others ? value_index_.FindOther(k, load.value) : kNone;
+            wi = others ? value_index_.FindOther(k, read.value) : kNone;
             if (wi == kNone) continue;
           }
           Write& w = writes[wi];
-          if (OpIndex(w) == kInitialOp || load.ret < w.call) continue;
+          if (OpIndex(w) == kInitialOp || read.ret < w.call) continue;
           std::atomic_ref<int64_t> until(w.until);
           int64_t u = until.load(std::memory_order_relaxed);
-          if (load.ret > u || load.ret >= ops[OpIndex(w)].ret) continue;
-          while (load.ret < u && !until.compare_exchange_weak(u, load.ret, std::memory_order_relaxed)) {
+          if (read.ret > u || read.ret >= ops[OpIndex(w)].ret) continue;
+          while (read.ret < u && !until.compare_exchange_weak(u, read.ret, std::memory_order_relaxed)) {
           }
-          // Every load at the final minimum passes here, whatever the order: the choice is the same.
-          part.push_back(SeenBy{OpIndex(w), i});
+          // Every reader at the final minimum passes here, whatever the order: the choice is the same.
+          part.push_back(SeenBy{OpIndex(w), read.reader});
         }
       }
     });
@@ -461,8 +484,8 @@ class Checker {
     seen.clear();
     for (const auto& part : parts) seen.insert(seen.end(), part.begin(), part.end());
     std::sort(seen.begin(), seen.end(), [&](const SeenBy& a, const SeenBy& b) {
-      return std::make_tuple(a.store, h_.ops[a.load].ret, a.load) <
-             std::make_tuple(b.store, h_.ops[b.load].ret, b.load);
+      return std::make_tuple(a.store, h_.ops[a.reader].ret, a.reader) <
+             std::make_tuple(b.store, h_.ops[b.reader].ret, b.reader);
     });
     seen.erase(
         std::unique(seen.begin(), seen.end(), [](const SeenBy& a, const SeenBy& b) { return a.store == b.store; }),
@@ -1031,25 +1054,35 @@ class Checker {
     return out;
   }
 
-  // The load (op index) that returned store op i's value before the store returned, or kNone.
-  uint32_t SeenLoad(uint32_t i) const {
+  // The reader (op index of a load or an iteration) that returned store op i's value before the
+  // store returned, or kNone.
+  uint32_t SeenReader(uint32_t i) const {
     const auto& seen = ix_.seen_by;
     auto at = std::lower_bound(seen.begin(), seen.end(), i, [](const SeenBy& s, uint32_t v) { return s.store < v; });
-    return at != seen.end() && at->store == i ? at->load : kNone;
+    return at != seen.end() && at->store == i ? at->reader : kNone;
   }
 
-  // When write op i took effect by: its return, or the return of a load that saw its value first.
+  // When write op i took effect by: its return, or the return of a reader that saw its value first.
   int64_t EffectiveRet(uint32_t i) const {
-    const uint32_t load = h_.ops[i].kind == OpKind::kStore ? SeenLoad(i) : kNone;
-    return load == kNone ? h_.ops[i].ret : h_.ops[load].ret;
+    const uint32_t reader = h_.ops[i].kind == OpKind::kStore ? SeenReader(i) : kNone;
+    return reader == kNone ? h_.ops[i].ret : h_.ops[reader].ret;
   }
   int64_t EffectiveRet(const Write& w) const { return OpIndex(w) == kInitialOp ? kNegInf : EffectiveRet(OpIndex(w)); }
 
+  // "the load by reader-1 [..] had returned" or "the iteration by iterator-1 [..] had visited"
+  // (the reader goes to the witnesses).
+  std::string ReaderText(uint32_t reader, std::vector<WitnessOp>* witnesses) const {
+    witnesses->push_back(OpWitness(reader, WitnessRole::kOther));
+    const Op& r = h_.ops[reader];
+    const bool load = r.kind == OpKind::kLoad;
+    return fmt::format("the {} by {} {} had {}", load ? "load" : "iteration", h_.ThreadName(r.thread),
+                       Window(r.call, r.ret), load ? "returned" : "visited");
+  }
+
   // Why key k could no longer be absent after t, a store's EffectiveRet: "(a store returned
-  // then)", or, when a load returned the store's value before the store did, that load's words
-  // (the load goes to the witnesses).
+  // then)", or, when a reader saw the store's value before the store returned, that reader.
   std::string StoreDoneText(uint32_t k, int64_t t, std::vector<WitnessOp>* witnesses) const {
-    uint32_t seen = kNone;  // the store whose value a load had returned by t
+    uint32_t seen = kNone;  // the store whose value a reader had seen by t
     for (uint64_t i = offsets_[k]; i < offsets_[k + 1]; ++i) {
       const Write& o = writes_[i];
       if (!IsStore(o) || OpIndex(o) == kInitialOp || EffectiveRet(o) != t) continue;
@@ -1057,24 +1090,18 @@ class Checker {
       seen = OpIndex(o);
     }
     if (seen == kNone) return "(a store returned then)";
-    const uint32_t load = SeenLoad(seen);
-    witnesses->push_back(OpWitness(load, WitnessRole::kOther));
-    const Op& l = h_.ops[load];
-    return fmt::format("(the load by {} {} had returned the value of the store by {} then)", h_.ThreadName(l.thread),
-                       Window(l.call, l.ret), h_.ThreadName(h_.ops[seen].thread));
+    return fmt::format("({} the value of the store by {} then)", ReaderText(SeenReader(seen), witnesses),
+                       h_.ThreadName(h_.ops[seen].thread));
   }
 
-  // "the load by reader-1 [..] had returned its value" when store w took effect by a load's
-  // return, before its own (the load goes to the witnesses), else "".
+  // "the load by reader-1 [..] had returned its value" when store w took effect by a reader's
+  // return, before its own, else "".
   std::string SeenText(const Write& w, std::vector<WitnessOp>* witnesses) const {
-    const uint32_t load = OpIndex(w) == kInitialOp || !IsStore(w) ? kNone : SeenLoad(OpIndex(w));
-    if (load == kNone) return "";
-    witnesses->push_back(OpWitness(load, WitnessRole::kOther));
-    const Op& l = h_.ops[load];
-    return fmt::format("the load by {} {} had returned its value", h_.ThreadName(l.thread), Window(l.call, l.ret));
+    const uint32_t reader = OpIndex(w) == kInitialOp || !IsStore(w) ? kNone : SeenReader(OpIndex(w));
+    return reader == kNone ? "" : ReaderText(reader, witnesses) + " its value";
   }
 
-  // The write whose return (or a load's of its value: EffectiveRet) ends w's possible interval
+  // The write whose return (or a reader's of its value: EffectiveRet) ends w's possible interval
   // (called after w took effect), or null.
   const Write* Superseder(const Write& w) const {
     if (w.until == kPosInf) return nullptr;

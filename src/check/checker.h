@@ -47,8 +47,8 @@ struct WriteWindow {
   uint64_t value = 0;
   int64_t call = 0;
   int64_t until = 0;
-  // When it took effect by: its return, or, when a load returned its value earlier, that
-  // load's return (`seen_by`: the load's op index, else -1).
+  // When it took effect by: its return, or, when a load returned its value or an iteration visited
+  // it earlier, that reader's return (`seen_by`: the reader's op index, else -1).
   int64_t ret = 0;
   int64_t seen_by = -1;
 };
@@ -57,8 +57,8 @@ struct WriteWindow {
 std::map<uint64_t, std::vector<WriteWindow>> WriteWindows(const History& history,
                                                           std::optional<uint64_t> only_key = std::nullopt);
 
-// Whether a store called at `call` that took effect by `ret` (its return, or a load's that saw its
-// value before: WriteWindow::ret) can take effect between two removals a and b of its key, in one
+// Whether a store called at `call` that took effect by `ret` (its return, or a reader's that saw
+// its value before: WriteWindow::ret) can take effect between two removals a and b of its key, in one
 // order or the other (the pair rule of src/check/README.md; FinishWrites applies it with running maxima).
 inline bool StoreCanComeBetween(int64_t call, int64_t ret, const Op& a, const Op& b) {
   return (ret >= a.call && call <= b.ret) || (ret >= b.call && call <= a.ret);

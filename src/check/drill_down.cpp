@@ -120,9 +120,12 @@ std::string DescribeKey(const History& h, uint64_t key) {
       continue;
     }
     const Op& op = h.ops[static_cast<size_t>(w.op)];
-    const std::string seen = w.seen_by < 0 ? ""
-                                           : fmt::format(" (took effect by {}: the load on {} returned its value)",
-                                                         Time(w.ret), OpPlace(h, static_cast<size_t>(w.seen_by)));
+    std::string seen;
+    if (w.seen_by >= 0) {
+      const bool load = h.ops[static_cast<size_t>(w.seen_by)].kind == OpKind::kLoad;
+      seen = fmt::format(" (took effect by {}: the {} on {} {} its value)", Time(w.ret), load ? "load" : "iteration",
+                         OpPlace(h, static_cast<size_t>(w.seen_by)), load ? "returned" : "visited");
+    }
     out += fmt::format("    {} {} {} {}{}, in effect {}\n", OpPlace(h, static_cast<size_t>(w.op)), OpKindName(op.kind),
                        op.kind == OpKind::kStore ? fmt::format("value {}", op.value)
                                                  : std::string(op.found ? "(removed)" : "(not there)"),

@@ -151,6 +151,76 @@ class ValueIndex {
     return ordinal != kNone && block_ret_[ordinal / kRetBlock] > t;
   }
 
+  // Runs, once every return is noted: per run, the running maximum of its blocks' latest
+  // returns, so that the blocks of a run whose stores all returned by a time are a prefix of it.
+  void FinishReturns() {
+    if (!use_runs_) return;
+    run_max_.clear();
+    run_max_at_.resize(runs_.size() + 1);
+    for (size_t i = 0; i < runs_.size(); ++i) {
+      run_max_at_[i] = run_max_.size();
+      int64_t most = std::numeric_limits<int64_t>::min();
+      for (uint64_t b = runs_[i].ordinal / kRetBlock; b <= (runs_[i].ordinal + runs_[i].count - 1) / kRetBlock; ++b) {
+        run_max_.push_back(most = std::max(most, block_ret_[b]));
+      }
+    }
+    run_max_at_[runs_.size()] = run_max_.size();
+  }
+
+  // For a batch of readers returning at `t` (an iteration): where each run's stores may still be
+  // running. Runs: MayReturnAfter(value) is false when the value's store surely returned by t (or
+  // no store wrote it). With a few runs (the engine's: one per writing thread) every run's cut is
+  // found at Start and a value is tested against all of them without branches; with more, a run's
+  // cut is found when one of its values first comes. Hash: always true.
+  class Cuts {
+   public:
+    static constexpr size_t kFew = 8;
+    explicit Cuts(const ValueIndex& index) : index_(index), stamp_(index.runs_.size(), 0), cut_(index.runs_.size()) {}
+    void Start(int64_t t) {
+      t_ = t, ++batch_;
+      if (!index_.use_runs_ || index_.runs_.size() > kFew) return;
+      for (size_t i = 0; i < kFew; ++i) {  // unused slots hold an empty range
+        hot_lo_[i] = 1, hot_hi_[i] = 0;
+        if (i < index_.runs_.size()) {
+          const Run& run = index_.runs_[i];
+          hot_lo_[i] = run.first + std::min(run.count, CutOrdinal(i) - run.ordinal);
+          hot_hi_[i] = run.first + run.count - 1;
+        }
+      }
+    }
+    bool MayReturnAfter(uint64_t value) {
+      if (!index_.use_runs_) return true;
+      if (index_.runs_.size() <= kFew) {
+        bool hot = false;
+        for (size_t i = 0; i < kFew; ++i) hot |= (value >= hot_lo_[i]) & (value <= hot_hi_[i]);
+        return hot;
+      }
+      const auto& firsts = index_.firsts_;
+      const size_t i = std::upper_bound(firsts.begin(), firsts.end(), value) - firsts.begin();
+      if (i == 0) return false;
+      const Run& run = index_.runs_[i - 1];
+      const uint64_t offset = value - run.first;
+      if (offset >= run.count) return false;
+      if (stamp_[i - 1] != batch_) stamp_[i - 1] = batch_, cut_[i - 1] = CutOrdinal(i - 1);
+      return run.ordinal + offset >= cut_[i - 1];
+    }
+
+   private:
+    // The first ordinal of run i in a block whose stores may return after t (its end if none).
+    uint64_t CutOrdinal(size_t i) const {
+      const Run& run = index_.runs_[i];
+      const int64_t* begin = index_.run_max_.data() + index_.run_max_at_[i];
+      const int64_t* end = index_.run_max_.data() + index_.run_max_at_[i + 1];
+      const uint64_t block = run.ordinal / kRetBlock + (std::upper_bound(begin, end, t_) - begin);
+      return std::clamp<uint64_t>(block * kRetBlock, run.ordinal, run.ordinal + run.count);
+    }
+    const ValueIndex& index_;
+    int64_t t_ = 0;
+    uint64_t batch_ = 0;
+    std::vector<uint64_t> stamp_, cut_;
+    uint64_t hot_lo_[kFew] = {}, hot_hi_[kFew] = {};  // few runs: the values whose stores may still run
+  };
+
   // Whether some value was stored under more than one key (hash layout only).
   bool HasOthers() const { return !others_.empty(); }
 
@@ -258,6 +328,8 @@ class ValueIndex {
   std::vector<uint64_t> firsts_;    // runs_[i].first, for the binary search
   UninitVector<uint32_t> writes_;   // runs: ordinal -> write
   std::vector<int64_t> block_ret_;  // runs: the latest return of the stores of each kRetBlock ordinals
+  std::vector<int64_t> run_max_;    // runs: per run, the running maximum of block_ret_ over its blocks
+  std::vector<size_t> run_max_at_;  // where each run's part of run_max_ starts
   std::vector<Slot> slots_;         // hash
   size_t mask_ = 0;
   std::vector<Slot> others_;           // hash: (key, value) claims of values another key owns
