@@ -16,8 +16,16 @@
 namespace mapstress {
 namespace {
 
+// Widens a race's gap by 2 µs without giving the CPU away (a yield on a loaded machine would hand
+// it to another process for a whole time slice, and the racing ops would come out wide apart).
+void SpinGap() {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(2);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
 // Correct mutex-map semantics over a per-key record R with a `value` member; a subclass
-// decides what Iterate yields (that is where each bug lives).
+// overrides what carries its bug (Iterate for most).
 template <typename R>
 class MutexRecordMap : public Map {
  public:
@@ -40,6 +48,12 @@ class MutexRecordMap : public Map {
     if (it == map_.end()) return false;
     *value = it->second.value;
     return true;
+  }
+  void Iterate(const Visitor& visit) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [k, r] : map_) {
+      if (visit(k, r.value)) return;
+    }
   }
 
  protected:
@@ -128,12 +142,6 @@ class EraseResultMap final : public MutexRecordMap<PlainRecord> {
     if (map_.erase(key) > 0) return true;
     return ++absent_erases_ % 8 == 0;  // THE BUG: a removal that did not happen
   }
-  void Iterate(const Visitor& visit) override {
-    std::lock_guard lock(mu_);
-    for (const auto& [k, r] : map_) {
-      if (visit(k, r.value)) return;
-    }
-  }
 
  private:
   uint64_t absent_erases_ = 0;  // guarded by mu_
@@ -148,20 +156,10 @@ class DoubleRemoveMap final : public MutexRecordMap<PlainRecord> {
       std::lock_guard lock(mu_);
       if (map_.count(key) == 0) return false;
     }
-    // Widens the gap without giving the CPU away (a yield on a loaded machine would hand it to
-    // another process for a whole time slice, and the erases would all come out wide apart).
-    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(2);
-    while (std::chrono::steady_clock::now() < until) {
-    }
+    SpinGap();
     std::lock_guard lock(mu_);
     map_.erase(key);  // THE BUG: another erase may have removed it in between; true all the same
     return true;
-  }
-  void Iterate(const Visitor& visit) override {
-    std::lock_guard lock(mu_);
-    for (const auto& [k, r] : map_) {
-      if (visit(k, r.value)) return;
-    }
   }
 };
 
@@ -172,14 +170,14 @@ class LaggingReplicaMap final : public MutexRecordMap<PlainRecord> {
   void Store(uint64_t key, uint64_t value) override {
     std::lock_guard writing(write_mu_);
     MutexRecordMap::Store(key, value);
-    Lag();
+    SpinGap();
     std::lock_guard lock(replica_mu_);
     replica_[key] = value;
   }
   bool Erase(uint64_t key) override {
     std::lock_guard writing(write_mu_);
     const bool removed = MutexRecordMap::Erase(key);
-    Lag();
+    SpinGap();
     std::lock_guard lock(replica_mu_);
     replica_.erase(key);
     return removed;
@@ -193,19 +191,8 @@ class LaggingReplicaMap final : public MutexRecordMap<PlainRecord> {
     *value = it->second;
     return true;
   }
-  void Iterate(const Visitor& visit) override {
-    std::lock_guard lock(mu_);
-    for (const auto& [k, r] : map_) {
-      if (visit(k, r.value)) return;
-    }
-  }
 
  private:
-  static void Lag() {  // spins, as faulty-double-remove does: a yield would give the CPU away
-    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(2);
-    while (std::chrono::steady_clock::now() < until) {
-    }
-  }
   std::mutex write_mu_;    // one write at a time, through both copies
   std::mutex replica_mu_;  // guards replica_
   std::unordered_map<uint64_t, uint64_t> replica_;
@@ -243,12 +230,6 @@ class CrashMap final : public MutexRecordMap<PlainRecord> {
     if (stores_.fetch_add(1, std::memory_order_relaxed) + 1 == kCrashAt) std::raise(SIGSEGV);
     MutexRecordMap::Store(key, value);
   }
-  void Iterate(const Visitor& visit) override {
-    std::lock_guard lock(mu_);
-    for (const auto& [k, r] : map_) {
-      if (visit(k, r.value)) return;
-    }
-  }
 
  private:
   static constexpr uint64_t kCrashAt = 2000;
@@ -272,10 +253,7 @@ class HangMap final : public MutexRecordMap<PlainRecord> {
   }
   void Iterate(const Visitor& visit) override {
     Count();
-    std::lock_guard lock(mu_);
-    for (const auto& [k, r] : map_) {
-      if (visit(k, r.value)) return;
-    }
+    MutexRecordMap::Iterate(visit);
   }
 
  private:

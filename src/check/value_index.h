@@ -195,14 +195,11 @@ class ValueIndex {
         for (size_t i = 0; i < kFew; ++i) hot |= (value >= hot_lo_[i]) & (value <= hot_hi_[i]);
         return hot;
       }
-      const auto& firsts = index_.firsts_;
-      const size_t i = std::upper_bound(firsts.begin(), firsts.end(), value) - firsts.begin();
-      if (i == 0) return false;
-      const Run& run = index_.runs_[i - 1];
-      const uint64_t offset = value - run.first;
-      if (offset >= run.count) return false;
-      if (stamp_[i - 1] != batch_) stamp_[i - 1] = batch_, cut_[i - 1] = CutOrdinal(i - 1);
-      return run.ordinal + offset >= cut_[i - 1];
+      const size_t i = index_.RunOf(value);
+      if (i == kNoRun) return false;
+      if (stamp_[i] != batch_) stamp_[i] = batch_, cut_[i] = CutOrdinal(i);
+      const Run& run = index_.runs_[i];
+      return run.ordinal + (value - run.first) >= cut_[i];
     }
 
    private:
@@ -303,12 +300,16 @@ class ValueIndex {
     return Hash(value ^ (uint64_t{key} * 0x9e3779b97f4a7c15ULL));
   }
 
+  // Runs: the run holding `value`, or kNoRun.
+  static constexpr size_t kNoRun = ~size_t{0};
+  size_t RunOf(uint64_t value) const {
+    const size_t i = std::upper_bound(firsts_.begin(), firsts_.end(), value) - firsts_.begin();
+    return i > 0 && value - runs_[i - 1].first < runs_[i - 1].count ? i - 1 : kNoRun;
+  }
+
   uint32_t Ordinal(uint64_t value) const {
-    size_t i = std::upper_bound(firsts_.begin(), firsts_.end(), value) - firsts_.begin();
-    if (i == 0) return kNone;
-    const Run& run = runs_[i - 1];
-    uint64_t offset = value - run.first;
-    return offset < run.count ? static_cast<uint32_t>(run.ordinal + offset) : kNone;
+    const size_t i = RunOf(value);
+    return i == kNoRun ? kNone : static_cast<uint32_t>(runs_[i].ordinal + (value - runs_[i].first));
   }
 
   static size_t Hash(uint64_t x) {
