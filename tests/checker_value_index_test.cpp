@@ -224,5 +224,85 @@ TEST(CheckerValueIndexTest, ValueStoredUnderTwoKeysIsEachKeysOwn) {
   }
 }
 
+// Runs of the given lengths (writer w's values encode(w, 0..)), ownership order run by run; the
+// store of ordinal o returns at rets[o] (its write is 1000 + o). Returns the index, returns noted.
+ValueIndex WithReturns(const std::vector<uint64_t>& lengths, const std::vector<int64_t>& rets,
+                       std::vector<uint64_t>* values) {
+  auto encode = [](uint64_t writer, uint64_t seq) { return (uint64_t{1} << 52) | (writer << 41) | seq; };
+  values->clear();
+  for (uint64_t w = 0; w < lengths.size(); ++w) {
+    for (uint64_t s = 0; s < lengths[w]; ++s) values->push_back(encode(w + 1, s));
+  }
+  ValueIndex index = Build(*values, ValueLayout::kRuns);
+  for (uint32_t o = 0; o < values->size(); ++o) index.NoteReturn(o, rets[o]);
+  index.FinishReturns([&](uint32_t write) { return rets[write - 1000]; });
+  return index;
+}
+
+// An iteration's filter may skip a value only when its store returned by the iteration's return.
+TEST(CheckerValueIndexTest, CutsNeverSkipAStoreStillRunning) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<uint64_t> lengths(1 + rng() % 12);  // up to 12 runs: both of Cuts' ways
+    for (uint64_t& n : lengths) n = 1 + rng() % 200;
+    uint64_t total = 0;
+    for (uint64_t n : lengths) total += n;
+    std::vector<int64_t> rets(total);
+    for (int64_t& r : rets) r = static_cast<int64_t>(rng() % 1000);
+    std::vector<uint64_t> values;
+    ValueIndex index = WithReturns(lengths, rets, &values);
+    ASSERT_TRUE(index.UsesRuns());
+    ValueIndex::Cuts cuts(index);
+    for (int64_t t : {int64_t{-1}, int64_t{0}, int64_t{250}, int64_t{500}, int64_t{999}}) {
+      cuts.Start(t);
+      for (uint32_t o = 0; o < total; ++o) {
+        if (rets[o] > t) {
+          ASSERT_TRUE(cuts.MayReturnAfter(values[o])) << "round " << round << ", ordinal " << o << ", t " << t;
+        }
+      }
+    }
+  }
+}
+
+// The largest values too: a run ending at 2^64 - 1 whose stores are still running.
+TEST(CheckerValueIndexTest, CutsSeeTheLargestValues) {
+  const uint64_t max = std::numeric_limits<uint64_t>::max();
+  const std::vector<uint64_t> values = {5, 6, 7, max - 1, max};
+  const std::vector<int64_t> rets = {1, 2, 3, 100, 100};
+  ValueIndex index = Build(values, ValueLayout::kRuns);
+  ASSERT_TRUE(index.UsesRuns());
+  for (uint32_t o = 0; o < values.size(); ++o) index.NoteReturn(o, rets[o]);
+  index.FinishReturns([&](uint32_t write) { return rets[write - 1000]; });
+  ValueIndex::Cuts cuts(index);
+  cuts.Start(50);
+  EXPECT_TRUE(cuts.MayReturnAfter(max));
+  EXPECT_TRUE(cuts.MayReturnAfter(max - 1));
+  EXPECT_FALSE(cuts.MayReturnAfter(7));
+  cuts.Start(100);
+  EXPECT_FALSE(cuts.MayReturnAfter(max));
+}
+
+// A block of ordinals shared by two runs: the first run's last stores return late (at the trial's
+// end), the second run's early; a reader after the second run's early stores skips them.
+TEST(CheckerValueIndexTest, CutsOfARunIgnoreTheStoresOfTheRunSharingItsFirstBlock) {
+  for (size_t runs : {size_t{2}, size_t{10}}) {  // few runs (tested at Start) and many
+    std::vector<uint64_t> lengths(runs, 100);
+    std::vector<int64_t> rets(100 * runs);
+    for (size_t o = 0; o < rets.size(); ++o) {
+      const size_t run = o / 100, seq = o % 100;
+      rets[o] = run % 2 == 0 ? 10000 + static_cast<int64_t>(seq) : static_cast<int64_t>(seq) + 1;
+    }
+    std::vector<uint64_t> values;
+    ValueIndex index = WithReturns(lengths, rets, &values);
+    ValueIndex::Cuts cuts(index);
+    cuts.Start(64);  // a run's own part of its first block returned by 64, its last store at 100
+    for (size_t run = 1; run < runs; run += 2) {
+      const size_t o = 100 * run;  // ordinal 100: in block 1, with the first run's 64..99
+      EXPECT_FALSE(cuts.MayReturnAfter(values[o])) << runs << " runs, run " << run;
+      EXPECT_TRUE(cuts.MayReturnAfter(values[o + 99])) << runs << " runs, run " << run;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mapstress

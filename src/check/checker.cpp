@@ -375,7 +375,9 @@ class Checker {
       }
     }
     std::vector<uint64_t>().swap(fill);
-    value_index_.FinishReturns();
+    value_index_.FinishReturns([&](uint32_t wi) {  // `until` still holds each write's return
+      return wi < writes_.size() ? writes_[wi].until : std::numeric_limits<int64_t>::max();
+    });
     TightenByReads();
 
     // Per key: sort by call, then S(w) = min ret of writes called after w returned, and judge

@@ -151,17 +151,28 @@ class ValueIndex {
     return ordinal != kNone && block_ret_[ordinal / kRetBlock] > t;
   }
 
-  // Runs, once every return is noted: per run, the running maximum of its blocks' latest
-  // returns, so that the blocks of a run whose stores all returned by a time are a prefix of it.
-  void FinishReturns() {
+  // Runs, once every return is noted and every write set: per run, the running maximum of its
+  // blocks' latest returns, so that the blocks of a run whose stores all returned by a time are
+  // a prefix of it. A block shared with another run counts only this run's stores, whose returns
+  // `ret_of(write)` gives: one writer's last stores, returning at the trial's end, would otherwise
+  // make every store of the next run in ordinal order look unreturned to every reader.
+  template <class RetOf>
+  void FinishReturns(RetOf&& ret_of) {
     if (!use_runs_) return;
     run_max_.clear();
     run_max_at_.resize(runs_.size() + 1);
     for (size_t i = 0; i < runs_.size(); ++i) {
       run_max_at_[i] = run_max_.size();
+      const uint64_t from = runs_[i].ordinal, to = runs_[i].ordinal + runs_[i].count;
       int64_t most = std::numeric_limits<int64_t>::min();
-      for (uint64_t b = runs_[i].ordinal / kRetBlock; b <= (runs_[i].ordinal + runs_[i].count - 1) / kRetBlock; ++b) {
-        run_max_.push_back(most = std::max(most, block_ret_[b]));
+      for (uint64_t b = from / kRetBlock; b <= (to - 1) / kRetBlock; ++b) {
+        int64_t ret = block_ret_[b];
+        const uint64_t lo = std::max(from, b * kRetBlock), hi = std::min(to, (b + 1) * kRetBlock);
+        if (hi - lo < kRetBlock) {  // shared, or the last block of all
+          ret = std::numeric_limits<int64_t>::min();
+          for (uint64_t o = lo; o < hi; ++o) ret = std::max(ret, ret_of(writes_[o]));
+        }
+        run_max_.push_back(most = std::max(most, ret));
       }
     }
     run_max_at_[runs_.size()] = run_max_.size();
@@ -170,8 +181,8 @@ class ValueIndex {
   // For a batch of readers returning at `t` (an iteration): where each run's stores may still be
   // running. Runs: MayReturnAfter(value) is false when the value's store surely returned by t (or
   // no store wrote it). With a few runs (the engine's: one per writing thread) every run's cut is
-  // found at Start and a value is tested against all of them without branches; with more, a run's
-  // cut is found when one of its values first comes. Hash: always true.
+  // found at Start, and a value is looked up among the runs' hot ranges by a branch-free binary
+  // search; with more, a run's cut is found when one of its values first comes. Hash: always true.
   class Cuts {
    public:
     static constexpr size_t kFew = 8;
@@ -179,21 +190,27 @@ class ValueIndex {
     void Start(int64_t t) {
       t_ = t, ++batch_;
       if (!index_.use_runs_ || index_.runs_.size() > kFew) return;
-      for (size_t i = 0; i < kFew; ++i) {  // unused slots hold an empty range
-        hot_lo_[i] = 1, hot_hi_[i] = 0;
-        if (i < index_.runs_.size()) {
-          const Run& run = index_.runs_[i];
-          hot_lo_[i] = run.first + std::min(run.count, CutOrdinal(i) - run.ordinal);
-          hot_hi_[i] = run.first + run.count - 1;
-        }
+      // The non-empty hot ranges, sorted and disjoint as the runs are; the unused slots repeat
+      // the last range (so the search below needs no bound), or hold an empty one if none.
+      size_t n = 0;
+      for (size_t i = 0; i < index_.runs_.size(); ++i) {
+        const Run& run = index_.runs_[i];
+        const uint64_t cut = CutOrdinal(i) - run.ordinal;
+        if (cut < run.count) hot_lo_[n] = run.first + cut, hot_hi_[n++] = run.first + run.count - 1;
+      }
+      for (size_t i = n; i < kFew; ++i) {
+        hot_lo_[i] = n > 0 ? hot_lo_[n - 1] : std::numeric_limits<uint64_t>::max();
+        hot_hi_[i] = n > 0 ? hot_hi_[n - 1] : 0;
       }
     }
     bool MayReturnAfter(uint64_t value) {
       if (!index_.use_runs_) return true;
-      if (index_.runs_.size() <= kFew) {
-        bool hot = false;
-        for (size_t i = 0; i < kFew; ++i) hot |= (value >= hot_lo_[i]) & (value <= hot_hi_[i]);
-        return hot;
+      if (index_.runs_.size() <= kFew) {  // the last range starting at or below value, if any
+        static_assert(kFew == 8);
+        size_t i = size_t{value >= hot_lo_[4]} << 2;
+        i += size_t{value >= hot_lo_[i + 2]} << 1;
+        i += size_t{value >= hot_lo_[i + 1]};
+        return (value >= hot_lo_[i]) & (value <= hot_hi_[i]);
       }
       const size_t i = index_.RunOf(value);
       if (i == kNoRun) return false;
