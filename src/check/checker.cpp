@@ -1105,14 +1105,16 @@ class Checker {
 
   // The write whose return (or a reader's of its value: EffectiveRet) ends w's possible interval
   // (called after w took effect), or null.
+  // The key's writes are in call order, and such a write was called in (ret, w.until] (its own
+  // effective return, w.until, is not before its call): only those are looked at.
   const Write* Superseder(const Write& w) const {
     if (w.until == kPosInf) return nullptr;
     const int64_t ret = EffectiveRet(w);
-    for (uint64_t i = offsets_[w.key]; i < offsets_[w.key + 1]; ++i) {
-      const Write& o = writes_[i];
-      if (OpIndex(o) != kInitialOp && EffectiveRet(o) == w.until && o.call > ret) {
-        return &o;
-      }
+    const Write* begin = writes_.data() + offsets_[w.key];
+    const Write* end = writes_.data() + offsets_[w.key + 1];
+    const Write* o = std::upper_bound(begin, end, ret, [](int64_t t, const Write& x) { return t < x.call; });
+    for (; o != end && o->call <= w.until; ++o) {
+      if (OpIndex(*o) != kInitialOp && EffectiveRet(*o) == w.until) return o;
     }
     return nullptr;
   }
@@ -1745,6 +1747,8 @@ class Checker {
   }
 
   void ExplainVisitedConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t lo_write, uint32_t hi_write) {
+    // Offer would drop it (a full list, its key already named): do not build it.
+    if (!Wants(Anomaly::kNotSnapshot, keys_[writes_[hi_write].key], uint64_t{op_index} << 20)) return;
     Example ex = NewExample(Anomaly::kNotSnapshot, 0, op_index, n);
     std::string a = VisitedBound(hi_write, true, &ex.ops);
     std::string b = VisitedBound(lo_write, false, &ex.ops);
@@ -1768,16 +1772,18 @@ class Checker {
     return s;
   }
 
+  // A_k within [lo, hi] (A_k is sorted and disjoint: the first span ending at or after lo on).
   std::vector<Span> AbsentWithin(uint32_t k, int64_t lo, int64_t hi) const {
     std::vector<Span> out;
-    for (const Span* s = AbsentBegin(k); s != AbsentEnd(k); ++s) {
-      if (s->hi >= lo && s->lo <= hi) out.push_back(Span{std::max(s->lo, lo), std::min(s->hi, hi)});
-    }
+    const Span* s =
+        std::lower_bound(AbsentBegin(k), AbsentEnd(k), lo, [](const Span& sp, int64_t t) { return sp.hi < t; });
+    for (; s != AbsentEnd(k) && s->lo <= hi; ++s) out.push_back(Span{std::max(s->lo, lo), std::min(s->hi, hi)});
     return out;
   }
 
   void ExplainAbsentConflict(uint32_t op_index, uint32_t n, const Op& it, uint32_t k, int64_t lo, int64_t hi,
                              uint32_t lo_write, uint32_t hi_write) {
+    if (!Wants(Anomaly::kNotSnapshot, keys_[k], uint64_t{op_index} << 20)) return;  // as above
     Example ex = NewExample(Anomaly::kNotSnapshot, keys_[k], op_index, n);
     std::string pin = PinnedWindow(lo, hi, lo_write, hi_write, &ex.ops);
     std::string story = MustSeeStory(k, lo, hi, "that span", &ex.ops);
@@ -1809,8 +1815,8 @@ class Checker {
             "them was present",
             IterLabel(n, it), ka, kb, Window(lo, hi), ka, SpanList(a), kb, SpanList(b));
         for (uint32_t k : {constrained_[i], constrained_[j]}) {
-          for (uint64_t w = offsets_[k]; w < offsets_[k + 1] && ex.ops.size() < 8; ++w) {
-            if (writes_[w].call <= hi && writes_[w].until >= lo) {
+          for (uint64_t w = offsets_[k]; w < offsets_[k + 1] && writes_[w].call <= hi && ex.ops.size() < 8; ++w) {
+            if (writes_[w].until >= lo) {  // in call order
               ex.ops.push_back(WriteWitness(writes_[w], WitnessRole::kOther));
             }
           }
