@@ -200,6 +200,9 @@ bool Exercise(const BackendInfo& info) {
 // The engine forks a child to isolate a case. The library must still work there, e.g.
 // liburcu's call_rcu thread does not survive fork() without its fork hooks.
 TEST_P(LibraryBackend, WorksInForkedChild) {
+#if defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "ThreadSanitizer cannot start threads after a multi-threaded fork";
+#endif
   const BackendInfo* info = Registry().Find(GetParam());
   if (info == nullptr) GTEST_SKIP() << GetParam() << " is not compiled in";
   ASSERT_TRUE(Exercise(*info));  // the parent uses the library first

@@ -318,6 +318,10 @@ TEST(PluginLoaderTest, DuplicateNameInsideOnePlugin) {
 }
 
 TEST(PluginLoaderTest, CrashWhileLoading) {
+#if defined(__SANITIZE_THREAD__)
+  // TSan's own SIGSEGV handler makes the probe exit with status 66 instead of dying by the signal.
+  GTEST_SKIP() << "the probe's crash is reported by ThreadSanitizer's handler";
+#endif
   std::string path = BadPlugin("crash");
   EXPECT_EQ(LoadError(path), "plugin " + path + ": crashed while loading (SIGSEGV)");
 }

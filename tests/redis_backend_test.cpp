@@ -266,6 +266,7 @@ TEST(RedisServer, MissingBinaryIsAClearError) {
   RedisServer server;
   std::string error = server.Start(false);
   setenv("PATH", saved.c_str(), 1);
+  std::filesystem::remove(empty_dir);
   EXPECT_NE(error.find("redis-server not found on PATH"), std::string::npos) << error;
   EXPECT_NE(error.find("--redis URL"), std::string::npos) << error;
   EXPECT_FALSE(server.running());

@@ -5,7 +5,7 @@
 #   leftovers.sh start <tmpdir> <marker>   empties the private TMPDIR
 #   leftovers.sh check <tmpdir> <marker>   fails if a process carrying the marker is still running
 #                                          (a mapstress child, a plugin's grandchild, a redis-server)
-#                                          or a mapstress-* temp dir is left in the private TMPDIR
+#                                          or anything is left in the private TMPDIR
 set -u
 mode=$1
 tmp=$2
@@ -36,11 +36,11 @@ if [ ${#left[@]} -gt 0 ]; then
   printf '  %s\n' "${left[@]}" >&2
   status=1
 fi
-dirs=$(find "$tmp" -mindepth 1 -maxdepth 1 -name 'mapstress*' 2>/dev/null)
+dirs=$(find "$tmp" -mindepth 1 -maxdepth 1 2>/dev/null)
 if [ -n "$dirs" ]; then
-  echo "FAIL: the test suite left temp dirs in $tmp:" >&2
+  echo "FAIL: the test suite left temp files or dirs in $tmp:" >&2
   echo "$dirs" | sed 's/^/  /' >&2
   status=1
 fi
-[ $status -eq 0 ] && echo "ok: no process and no mapstress-* temp dir left by the suite"
+[ $status -eq 0 ] && echo "ok: no process and no temp file or dir left by the suite"
 exit $status
