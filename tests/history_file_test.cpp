@@ -1,7 +1,6 @@
 #include "history/history_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,30 +11,18 @@
 #include <tuple>
 
 #include "check/checker.h"
+#include "report_fixtures.h"
 
 namespace mapstress {
 namespace {
 
 namespace fs = std::filesystem;
 
-// One folder per process: CTest runs these tests in parallel, one per process.
-fs::path TempDir() { return fs::path(::testing::TempDir()) / ("history_file_test_" + std::to_string(::getpid())); }
-
+// One fresh folder per process (CTest runs these tests in parallel), removed at exit.
 std::string TempPath(const std::string& name) {
-  fs::create_directories(TempDir());
-  return (TempDir() / name).string();
+  static const fixtures::TempDir dir;
+  return dir / name;
 }
-
-// Removes the tests' files when the program ends.
-class RemoveTempDir : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(TempDir(), ignored);
-  }
-};
-[[maybe_unused]] const ::testing::Environment* const kRemoveTempDir =
-    ::testing::AddGlobalTestEnvironment(new RemoveTempDir);
 
 void WriteText(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);

@@ -24,8 +24,9 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
     pid=${pid%/environ}
     state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || continue
     [ "$state" = Z ] && continue
-    if tr '\0' '\n' <"$env" 2>/dev/null | grep -qxF "$marker"; then
-      left+=("$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)")
+    # Braces: a process that exits or is not ours fails the redirection itself, quietly.
+    if { tr '\0' '\n' <"$env"; } 2>/dev/null | grep -qxF "$marker"; then
+      left+=("$pid $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | cut -c1-120)")
     fi
   done
   [ ${#left[@]} -eq 0 ] && break
