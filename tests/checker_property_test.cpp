@@ -299,7 +299,8 @@ TEST(CheckerPropertyTest, ProvableFaultsAreCaught) {
         }
       }
       for (const auto& [key, vals] : values) {  // a key that cannot be present
-        bool visited = std::any_of(entries.begin(), entries.end(), [&](const Entry& en) { return en.key == key; });
+        const uint64_t k = key;                 // clang 14 cannot capture a structured binding
+        bool visited = std::any_of(entries.begin(), entries.end(), [&](const Entry& en) { return en.key == k; });
         if (!visited && oracle.MustNotSee(key, it.call, it.ret)) {
           Generated f = g;
           f.iteration_entries[i].push_back(Entry{key, vals[rng() % vals.size()]});
