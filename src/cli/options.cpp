@@ -72,9 +72,10 @@ constexpr const char* kExitCodes =
 void AddReportFlags(CLI::App* cmd, Options* o) {
   std::vector<std::string> formats;
   for (const ReporterInfo& r : Reporters()) formats.push_back(r.name);
-  cmd->add_option(
-      "--format", o->formats,
-      fmt::format("Report file format, repeatable: {} (see `mapstress list formats`)", fmt::join(formats, ", ")));
+  cmd->add_option("--format", o->formats,
+                  fmt::format("Report file format, repeatable or comma-separated: {} (see `mapstress list formats`)",
+                              fmt::join(formats, ", ")))
+      ->delimiter(',');
   cmd->add_option("--out", o->outs,
                   "Path of the report for the --format in the same position, repeatable "
                   "(default: mapstress.<ext> in the current folder)");
@@ -197,8 +198,10 @@ int ParseCommandLine(int argc, const char* const* argv, Options* o) {
                   "skipped). Default: the bundled scenarios");
   run->add_flag("-r,--recursive", o->recursive, "Include scenarios in subfolders of the given folders");
   run->add_option("-b,--backend", o->backends,
-                  "Backend to test, repeatable; 'all' = every registered backend. Default: the scenario's "
-                  "`backends` list, else the default set (see `mapstress list backends`)");
+                  "Backend to test, repeatable or comma-separated (-b locked,sharded); 'all' = every registered "
+                  "backend. Default: the scenario's `backends` list, else the default set (see `mapstress list "
+                  "backends`)")
+      ->delimiter(',');
   run->add_option("--filter", o->filter, "Only scenarios whose name matches this regular expression (ECMAScript)");
   run->add_option("--seed", o->seed, "Seed for every op stream (unsigned). Default: the scenario's, else 42");
   run->add_option("--duration", o->duration,

@@ -135,7 +135,14 @@ class Loader {
                  const std::vector<std::string>& required) {
     for (const auto& item : obj.items()) {
       if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
-        return Fail(pointer, "unknown key '" + item.key() + "'" + DidYouMean(item.key(), allowed));
+        // No close match: name what is allowed here (a report's JSON given as a scenario, say).
+        std::string hint = DidYouMean(item.key(), allowed);
+        if (hint.empty()) {
+          std::string list;
+          for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+          hint = " (expected one of: " + list + ")";
+        }
+        return Fail(pointer, "unknown key '" + item.key() + "'" + hint);
       }
     }
     for (const auto& key : required) {

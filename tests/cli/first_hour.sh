@@ -22,6 +22,19 @@ expect_contains "$WORK/err" "'backend' is not one of backends, scenarios, format
 expect_exit 2 "$MS" merge a.json --alow-partial
 expect_contains "$WORK/err" "unknown flag '--alow-partial' (did you mean '--allow-partial'?)"
 
+# Comma-separated --backend and --format lists are the same as repeating the flag; a typo in a
+# list is named with its suggestion.
+expect_exit 0 "$MS" run "$WORK/s" --backend locked,sharded --duration 20ms --trials 1 --no-progress \
+  --format json,tsv --out "$WORK/list.json" --out "$WORK/list.tsv"
+expect_contains "$WORK/out" "4 cases: 4 pass"
+[ "$(grep -c $'\tsharded\t' "$WORK/list.tsv")" = 2 ] || fail "--backend locked,sharded: no sharded rows in the TSV"
+grep -q '"backend": "sharded"' "$WORK/list.json" || fail "--format json,tsv: no sharded case in the JSON"
+expect_exit 2 "$MS" run "$WORK/s" --backend locked,shardd --duration 20ms --no-progress
+expect_contains "$WORK/err" "--backend: unknown backend 'shardd' (did you mean 'sharded'?)"
+# A report's JSON given as a scenario: the keys a scenario may have.
+expect_exit 2 "$MS" run "$WORK/list.json" --backend locked --no-progress
+expect_contains "$WORK/err" "unknown key 'cases' (expected one of: name, description, keys,"
+
 # --report-dir creates the folder and its parents; a file in the way is named.
 expect_exit 0 "$MS" run "$WORK/s" --backend locked --duration 20ms --trials 1 --no-progress --report-dir "$WORK/r/a/b"
 for ext in json xml md tsv; do [ -s "$WORK/r/a/b/mapstress.$ext" ] || fail "no mapstress.$ext in the new --report-dir"; done
