@@ -231,7 +231,7 @@ class Checker {
   // (local index) with their write counts, its stores' values (in a ValueIndex of its own), its
   // iterations. Merged in slice order, they give exactly what IndexOps gives; then the slices
   // place their writes at per-key offsets that continue the previous slices'.
-  struct Slice {
+  struct alignas(64) Slice {  // lines of its own: a lane updates its slice for every op
     size_t from = 0, to = 0;
     FlatMap local;                // key -> local index
     std::vector<uint64_t> keys;   // local index -> key
@@ -252,10 +252,11 @@ class Checker {
       sl.from = h_.ops.size() * i / n;
       sl.to = h_.ops.size() * (i + 1) / n;
       sl.values.SetLayout(options_.value_layout);
+      int64_t t_min = kPosInf, t_max = kNegInf;
       for (size_t o = sl.from; o < sl.to; ++o) {
         const Op& op = h_.ops[o];
-        sl.t_min = std::min({sl.t_min, op.call, op.ret});
-        sl.t_max = std::max({sl.t_max, op.call, op.ret});
+        t_min = std::min({t_min, op.call, op.ret});
+        t_max = std::max({t_max, op.call, op.ret});
         if (op.kind == OpKind::kStore || op.kind == OpKind::kErase) {
           uint32_t idx = sl.local.Insert(op.key, static_cast<uint32_t>(sl.keys.size()));
           if (idx == sl.keys.size()) {
@@ -270,6 +271,8 @@ class Checker {
         }
         if (op.kind == OpKind::kIterate) sl.iterations.push_back(static_cast<uint32_t>(o));
       }
+      sl.t_min = t_min;
+      sl.t_max = t_max;
       sl.local.Freeze();
     });
     for (Slice& sl : slices_) {
