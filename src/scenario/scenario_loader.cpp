@@ -131,17 +131,20 @@ class Loader {
     return text;
   }
 
+  // "a, b, c"
+  static std::string CommaList(const std::vector<std::string>& names) {
+    std::string list;
+    for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
+    return list;
+  }
+
   bool CheckKeys(const Json& obj, const std::string& pointer, const std::vector<std::string>& allowed,
                  const std::vector<std::string>& required) {
     for (const auto& item : obj.items()) {
       if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
         // No close match: name what is allowed here (a report's JSON given as a scenario, say).
         std::string hint = DidYouMean(item.key(), allowed);
-        if (hint.empty()) {
-          std::string list;
-          for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-          hint = " (expected one of: " + list + ")";
-        }
+        if (hint.empty()) hint = " (expected one of: " + CommaList(allowed) + ")";
         return Fail(pointer, "unknown key '" + item.key() + "'" + hint);
       }
     }
@@ -182,8 +185,7 @@ class Loader {
   }
 
   bool ReadEnum(const Json& v, const std::string& pointer, const std::vector<std::string>& names, size_t* index) {
-    std::string list;
-    for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
+    const std::string list = CommaList(names);
     if (v.is_string()) {
       const auto& text = v.get_ref<const std::string&>();
       auto it = std::find(names.begin(), names.end(), text);
